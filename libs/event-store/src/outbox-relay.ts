@@ -1,0 +1,79 @@
+import type { DataSource } from 'typeorm';
+import type { RawEnvelope } from '@ferry/contracts';
+import { readCheckpoint, writeCheckpoint } from './checkpoints';
+import { SingleFlight } from './projection-runner';
+import { inTransaction } from './transactions';
+import type { TypeOrmEventStore } from './typeorm-event-store';
+
+/** Where the relay sends events. The publisher must make the event id the message id, so resends are deduplicated. */
+export interface EventPublisher {
+  publish(event: RawEnvelope): Promise<void>;
+}
+
+/** Injection token for the EventPublisher port. */
+export const EVENT_PUBLISHER = Symbol('EventPublisher');
+
+/** Options of the outbox relay. */
+export interface OutboxRelayOptions {
+  /** Checkpoint name; one per service database. */
+  name?: string;
+  batchSize?: number;
+  /** Fallback poll for events appended by other processes. */
+  pollMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Tails the event store and publishes new events. The checkpoint moves only after the broker acknowledged
+ * the whole batch, so a crash resends (at least once) and the broker's dedupe on event id makes it once in effect.
+ */
+export class OutboxRelay {
+  private readonly name: string;
+  private readonly loop: SingleFlight;
+  private stopFns: Array<() => void> = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: TypeOrmEventStore,
+    private readonly publisher: EventPublisher,
+    private readonly options: OutboxRelayOptions = {},
+  ) {
+    this.name = `outbox:${options.name ?? 'default'}`;
+    this.loop = new SingleFlight(() => this.drain(), options.onError ?? (() => undefined));
+  }
+
+  /** Publishes everything not yet published; returns the number of events sent. */
+  async relayOnce(): Promise<number> {
+    const batchSize = this.options.batchSize ?? 500;
+    return inTransaction(this.dataSource, async (manager) => {
+      const checkpoint = await readCheckpoint(this.dataSource, manager, this.name);
+      const batch = await this.store.readAllIn(manager, checkpoint, batchSize);
+      await Promise.all(batch.map((stored) => this.publisher.publish(stored.event)));
+      const last = batch.at(-1);
+      if (last) await writeCheckpoint(this.dataSource, manager, this.name, last.position);
+      return batch.length;
+    });
+  }
+
+  /** Starts relaying on every append and every poll interval. */
+  start(): void {
+    if (this.stopFns.length > 0) return;
+    const timer = setInterval(() => this.loop.trigger(), this.options.pollMs ?? 250);
+    this.stopFns = [this.store.onAppended(() => this.loop.trigger()), () => clearInterval(timer)];
+    this.loop.trigger();
+  }
+
+  /** Stops relaying and waits for the batch in flight. */
+  async stop(): Promise<void> {
+    this.stopFns.forEach((stop) => stop());
+    this.stopFns = [];
+    await this.loop.idle();
+  }
+
+  private async drain(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 500;
+    while ((await this.relayOnce()) === batchSize) {
+      // a full batch means there may be more
+    }
+  }
+}
