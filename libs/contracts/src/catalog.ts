@@ -13,9 +13,9 @@ export const EVENTS_STREAM = 'FERRY_EVENTS';
 export const EVENTS_SUBJECT_PREFIX = 'ferry.events';
 
 /** `ArtifactReady`, 1 → `ferry.events.artifact-ready.v1`: the major version is part of the subject. */
-export function subjectFor(type: string, schemaVersion: number): string {
+export function subjectFor(type: string, schemaVersion: number, prefix = EVENTS_SUBJECT_PREFIX): string {
   const kebab = type.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-  return `${EVENTS_SUBJECT_PREFIX}.${kebab}.v${schemaVersion}`;
+  return `${prefix}.${kebab}.v${schemaVersion}`;
 }
 
 /** An event schema: an envelope whose `type` and `schemaVersion` are literals. */

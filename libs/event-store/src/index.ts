@@ -7,3 +7,4 @@ export * from './projection-runner';
 export * from './outbox-relay';
 export * from './inbox';
 export { inTransaction, isPostgres, placeholder } from './transactions';
+export * from './dead-letters';

@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Creates the events log, checkpoints and inbox tables; dialect-specific SQL for PostgreSQL and SQLite. */
+/** Creates the events log, checkpoints, inbox and dead-letter tables; dialect-specific SQL for PostgreSQL and SQLite. */
 export class CreateEventStore1764000000000 implements MigrationInterface {
   readonly name = 'CreateEventStore1764000000000';
 
@@ -39,9 +39,15 @@ export class CreateEventStore1764000000000 implements MigrationInterface {
       `CREATE TABLE inbox (consumer varchar(200) NOT NULL, event_id varchar(36) NOT NULL, processed_at varchar(30) NOT NULL,
          PRIMARY KEY (consumer, event_id))`,
     );
+    await queryRunner.query(
+      `CREATE TABLE dead_letters (consumer varchar(200) NOT NULL, subject varchar(300) NOT NULL,
+         stream_sequence bigint NOT NULL, event_id varchar(36), reason varchar(40) NOT NULL, error text NOT NULL,
+         payload text NOT NULL, recorded_at varchar(30) NOT NULL, PRIMARY KEY (consumer, stream_sequence))`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE dead_letters`);
     await queryRunner.query(`DROP TABLE inbox`);
     await queryRunner.query(`DROP TABLE checkpoints`);
     await queryRunner.query(`DROP TABLE events`);
