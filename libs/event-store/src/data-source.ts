@@ -1,5 +1,8 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type MigrationInterface } from 'typeorm';
 import { eventStoreMigrations } from './migrations';
+
+/** A TypeORM migration class. */
+export type MigrationClass = new () => MigrationInterface;
 
 /** Where the event store lives: a PostgreSQL URL (with an optional schema) or a SQLite file (`:memory:` allowed). */
 export type EventStoreDatabase =
@@ -28,7 +31,7 @@ export function parseDatabaseUrl(url: string): EventStoreDatabase {
  */
 export async function openEventStoreDatabase(
   database: EventStoreDatabase,
-  extraMigrations: Function[] = [],
+  extraMigrations: MigrationClass[] = [],
 ): Promise<DataSource> {
   const migrations = [...eventStoreMigrations, ...extraMigrations];
   if (database.type === 'postgres' && database.schema) {

@@ -33,6 +33,11 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
 
   async listen(callback: (...optionalParams: unknown[]) => unknown): Promise<void> {
     try {
+      // A service without @EventPattern handlers consumes nothing.
+      if (this.messageHandlers.size === 0) {
+        callback();
+        return;
+      }
       const { connection, stream, catalog } = this.options;
       const jsm = await connection.jetstreamManager();
       await ensureEventStream(jsm, stream);

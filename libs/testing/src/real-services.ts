@@ -51,3 +51,15 @@ export function testDatabase(kind: 'postgres' | 'sqlite'): TestDatabase {
   const dir = tempDir('ferry-sqlite-');
   return { kind, url: `sqlite:${join(dir.path, 'events.db')}`, drop: async () => dir.remove() };
 }
+
+/** Deletes a JetStream stream a test created (memory streams would otherwise live until the server restarts). */
+export async function deleteTestStream(stream: string, url = TEST_NATS_URL): Promise<void> {
+  const { connect } = await import('nats');
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.delete(stream).catch(() => undefined);
+  } finally {
+    await nc.close();
+  }
+}

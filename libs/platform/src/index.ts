@@ -1,0 +1,5 @@
+export * from './platform-config';
+export * from './tokens';
+export * from './platform.module';
+export * from './run-service';
+export * from './nest-logger';

@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+import { runService } from '@ferry/platform';
+import { loadNotifierConfig } from './config';
+import { NotifierModule } from './notifier.module';
+
+async function main(): Promise<void> {
+  const config = loadNotifierConfig();
+  await runService(NotifierModule.forRoot(config), config.platform);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`notifier: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
