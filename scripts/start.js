@@ -1,0 +1,149 @@
+// `npm start`: the local Ferry platform with embedded defaults. Uses the NATS on 127.0.0.1:4222 if one
+// runs, else starts `nats-server` (installing Debian's package when root), then the three services on
+// SQLite. Ctrl-C stops everything it started.
+const { spawn, spawnSync } = require('node:child_process');
+const { mkdirSync } = require('node:fs');
+const net = require('node:net');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const stateDir = join(root, '.ferry');
+const children = [];
+
+const say = (mark, text) => console.log(`${mark} ${text}`);
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+async function waitForPort(port, seconds) {
+  for (let i = 0; i < seconds * 10; i++) {
+    if (await portOpen(port)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+function which(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim() || undefined;
+}
+
+function installNatsServer() {
+  if (process.getuid?.() !== 0 || !which('apt-get')) return false;
+  say('►', 'installing nats-server from the distribution (apt-get install nats-server)');
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  return spawnSync('apt-get', ['install', '-y', '-qq', 'nats-server'], { stdio: 'inherit' }).status === 0;
+}
+
+async function ensureNats() {
+  if (await portOpen(4222)) {
+    say('✔', 'using the NATS server on nats://127.0.0.1:4222 (it must have JetStream enabled)');
+    return;
+  }
+  let binary = which('nats-server');
+  if (!binary && installNatsServer()) binary = which('nats-server');
+  if (!binary) {
+    say('✗', 'nats-server is not installed and could not be installed automatically.');
+    console.log('  Install it and run npm start again:  sudo apt-get install nats-server');
+    console.log('  (or run any NATS server with JetStream on 127.0.0.1:4222: nats-server -js)');
+    process.exit(1);
+  }
+  const dataDir = join(stateDir, 'nats');
+  mkdirSync(dataDir, { recursive: true });
+  start('nats-server', binary, ['-js', '-a', '127.0.0.1', '-p', '4222', '-sd', dataDir], {});
+  if (!(await waitForPort(4222, 15))) {
+    say('✗', 'nats-server did not start listening on 127.0.0.1:4222 within 15 s');
+    await stopAll(1);
+  }
+  say('✔', `started nats-server with JetStream (data in ${dataDir})`);
+}
+
+function start(name, command, args, env) {
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (chunk) => process.stdout.write(prefix(name, chunk)));
+  child.stderr.on('data', (chunk) => process.stderr.write(prefix(name, chunk)));
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      say('✗', `${name} exited (${signal ?? code}); stopping Ferry`);
+      void stopAll(1);
+    }
+  });
+  children.push({ name, child });
+  return child;
+}
+
+function prefix(name, chunk) {
+  return chunk
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => `${name.padEnd(10)} | ${line}\n`)
+    .join('');
+}
+
+const services = [
+  { name: 'source', port: 9790 },
+  { name: 'reconciler', port: 9791 },
+  { name: 'notifier', port: 9792 },
+];
+
+let stopping = false;
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  say('►', 'stopping Ferry');
+  for (const { child } of [...children].reverse()) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve();
+        }, 10_000);
+        child.on('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+  say('✔', 'stopped');
+  process.exit(code);
+}
+
+async function main() {
+  mkdirSync(stateDir, { recursive: true });
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  await ensureNats();
+  for (const service of services) {
+    start(service.name, process.execPath, ['-r', '@swc-node/register', join(root, 'services', service.name, 'src', 'main.ts')], {
+      HTTP_PORT: String(service.port),
+      HTTP_HOST: '127.0.0.1',
+      DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${join(stateDir, `${service.name}.db`)}`,
+    });
+  }
+  for (const service of services) {
+    if (!(await waitForPort(service.port, 60))) {
+      say('✗', `${service.name} did not listen on 127.0.0.1:${service.port} within 60 s`);
+      await stopAll(1);
+    }
+  }
+  console.log('');
+  say('✔', 'Ferry is running');
+  for (const service of services) {
+    console.log(`  ${service.name.padEnd(10)} http://127.0.0.1:${service.port}/metrics  (/healthz, /readyz)`);
+  }
+  console.log('  Ctrl-C stops everything.');
+}
+
+main().catch((error) => {
+  say('✗', error.message);
+  void stopAll(1);
+});
