@@ -1,3 +1,4 @@
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NatsConnection } from 'nats';
 import { ferryEvents } from '@ferry/contracts';
@@ -11,6 +12,7 @@ import { DEAD_LETTERS, LOGGER, NATS_CONNECTION } from './tokens';
 /** A running service: its HTTP address and a way to stop it. */
 export interface RunningService {
   url: string;
+  app: INestApplication;
   close(): Promise<void>;
 }
 
@@ -61,5 +63,5 @@ export async function runService(rootModule: unknown, config: PlatformConfig): P
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
-  return { url, close: () => app.close() };
+  return { url, app, close: () => app.close() };
 }
