@@ -119,6 +119,25 @@ describe('messaging over JetStream', () => {
     expect(deadLetters).toEqual([expect.objectContaining({ eventId: doomed.id, reason: 'max-deliveries', error: 'boom 3' })]);
   });
 
+  it('shares work between two replicas of one durable consumer, each event handled by one of them', async () => {
+    const byReplica: Record<'a' | 'b', string[]> = { a: [], b: [] };
+    const slow = (replica: 'a' | 'b') => async (event: unknown) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      byReplica[replica].push((event as { id: string }).id);
+    };
+    const a = await consumer('shared', slow('a'));
+    const b = await consumer('shared', slow('b'));
+    const publisher = new JetStreamPublisher(nc.jetstream(), stream.subjectPrefix);
+    const events = Array.from({ length: 60 }, (_, i) => requested(`r${i}`));
+    for (const event of events) await publisher.publish(event);
+    await eventually(async () => byReplica.a.length + byReplica.b.length, (n) => n >= 60);
+    await a.c.stop();
+    await b.c.stop();
+    expect(byReplica.a.length).toBeGreaterThan(0);
+    expect(byReplica.b.length).toBeGreaterThan(0);
+    expect([...byReplica.a, ...byReplica.b].sort()).toEqual(events.map((e) => e.id).sort());
+  });
+
   describe('from one service store to a consumer in another process', () => {
     let producerDb: TestDatabase;
     let consumerDb: TestDatabase;
