@@ -141,7 +141,13 @@ describe('upcasters', () => {
 describe('JSON Schema export', () => {
   it('describes every event with its required fields', () => {
     const schemas = ferryEvents.jsonSchemas() as Record<string, { required: string[]; properties: object }>;
-    expect(Object.keys(schemas).sort()).toEqual(['Applied.v1', 'ArtifactReady.v1', 'Failed.v1', 'ReconcileRequested.v1']);
+    expect(Object.keys(schemas).sort()).toEqual([
+      'Applied.v1',
+      'ArtifactReady.v1',
+      'Failed.v1',
+      'ReconcileFinished.v1',
+      'ReconcileRequested.v1',
+    ]);
     expect(schemas['ArtifactReady.v1']?.required).toEqual(
       expect.arrayContaining(['id', 'type', 'schemaVersion', 'occurredAt', 'correlationId', 'causationId', 'digest']),
     );

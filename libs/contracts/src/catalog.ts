@@ -4,6 +4,7 @@ import { envelopeSchema, type RawEnvelope } from './envelope';
 import { appliedV1Schema } from './events/applied.v1';
 import { artifactReadyV1Schema } from './events/artifact-ready.v1';
 import { failedV1Schema } from './events/failed.v1';
+import { reconcileFinishedV1Schema } from './events/reconcile-finished.v1';
 import { reconcileRequestedV1Schema } from './events/reconcile-requested.v1';
 
 /** The JetStream stream that carries every Ferry event. */
@@ -141,14 +142,16 @@ export const ferryEvents = new EventCatalog()
   .register(artifactReadyV1Schema)
   .register(appliedV1Schema)
   .register(failedV1Schema)
-  .register(reconcileRequestedV1Schema);
+  .register(reconcileRequestedV1Schema)
+  .register(reconcileFinishedV1Schema);
 
 /** Any current Ferry event. */
 export type FerryEvent =
   | z.infer<typeof artifactReadyV1Schema>
   | z.infer<typeof appliedV1Schema>
   | z.infer<typeof failedV1Schema>
-  | z.infer<typeof reconcileRequestedV1Schema>;
+  | z.infer<typeof reconcileRequestedV1Schema>
+  | z.infer<typeof reconcileFinishedV1Schema>;
 
 /** Where an event comes from in a chain: the event (or request) that caused it. */
 export interface EventCause {

@@ -5,6 +5,7 @@ export * from './events/artifact-ready.v1';
 export * from './events/applied.v1';
 export * from './events/failed.v1';
 export * from './events/reconcile-requested.v1';
+export * from './events/reconcile-finished.v1';
 export * from './flux/meta';
 export * from './flux/parse';
 export * from './flux/git-repository.v1';
