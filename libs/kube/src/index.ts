@@ -1,0 +1,4 @@
+export * from './object-ref';
+export * from './inventory';
+export * from './apply-order';
+export * from './health';
