@@ -45,6 +45,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function parseBody(text: string, contentType: string): unknown {
+  if (contentType.includes('protobuf') || contentType.includes('cbor')) {
+    // 415 makes client-go retry the request as JSON.
+    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  }
   if (!text.trim()) return undefined;
   try {
     if (contentType.includes('yaml')) return parseYaml(text) as unknown;

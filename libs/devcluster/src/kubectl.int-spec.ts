@@ -1,0 +1,225 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { KubectlFixture, startWithKubectl, uniqueName } from '../test/kubectl';
+
+jest.setTimeout(60_000);
+
+const deployment = (name: string, ns: string, image = 'nginx:1.27', extra = ''): string => `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: ${ns}
+  labels: {app: ${name}, tier: web}
+${extra}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec:
+      containers:
+      - name: app
+        image: ${image}
+        ports: [{containerPort: 80}]
+`;
+
+const namespace = (ns: string): string => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n`;
+
+describe('kubectl against the dev cluster', () => {
+  let fx: KubectlFixture;
+  let ns: string;
+
+  beforeAll(async () => {
+    fx = await startWithKubectl();
+  });
+  afterAll(async () => {
+    await fx.stop();
+  });
+  beforeEach(async () => {
+    ns = uniqueName('t');
+    const r = await fx.kubectl(['apply', '-f', '-'], namespace(ns));
+    expect(r.stdout).toContain(`namespace/${ns} created`);
+  });
+
+  it('lists api-resources with scopes and short names', async () => {
+    const r = await fx.kubectl(['api-resources']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/deployments\s+deploy\s+apps\/v1\s+true\s+Deployment/);
+    expect(r.stdout).toMatch(/namespaces\s+ns\s+v1\s+false\s+Namespace/);
+    expect(r.stdout).toMatch(/clusterroles\s+rbac.authorization.k8s.io\/v1\s+false\s+ClusterRole/);
+  });
+
+  it('applies client-side, waits for Available, rolls out, and prints tables', async () => {
+    const applied = await fx.kubectl(['apply', '-f', '-'], deployment('web', ns));
+    expect(applied.stdout.trim()).toBe('deployment.apps/web created');
+    const wait = await fx.kubectl(['wait', '-n', ns, '--for=condition=Available', 'deployment/web', '--timeout=20s']);
+    expect(wait.stdout.trim()).toBe('deployment.apps/web condition met');
+    const rollout = await fx.kubectl(['rollout', 'status', '-n', ns, 'deployment/web', '--timeout=20s']);
+    expect(rollout.stdout).toContain('deployment "web" successfully rolled out');
+    const wide = await fx.kubectl(['get', 'deploy', '-n', ns, '-o', 'wide']);
+    expect(wide.stdout).toMatch(/NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR/);
+    expect(wide.stdout).toMatch(/web\s+2\/2\s+2\s+2\s+\S+\s+app\s+nginx:1.27\s+app=web/);
+    const pods = await fx.kubectl(['get', 'pods', '-n', ns, '-l', 'app=web']);
+    expect(pods.stdout.match(/web-[a-z0-9]+-[a-z0-9]+\s+1\/1\s+Running/g)).toHaveLength(2);
+
+    const updated = await fx.kubectl(['apply', '-f', '-'], deployment('web', ns, 'nginx:1.28'));
+    expect(updated.stdout.trim()).toBe('deployment.apps/web configured');
+    const rollout2 = await fx.kubectl(['rollout', 'status', '-n', ns, 'deployment/web', '--timeout=20s']);
+    expect(rollout2.code).toBe(0);
+    const json = JSON.parse((await fx.kubectl(['get', 'deploy', 'web', '-n', ns, '-o', 'json'])).stdout) as {
+      metadata: { generation: number };
+      spec: { template: { spec: { containers: { image: string }[] } } };
+      status: { observedGeneration: number; updatedReplicas: number };
+    };
+    expect(json.metadata.generation).toBe(2);
+    expect(json.status.observedGeneration).toBe(2);
+    expect(json.spec.template.spec.containers[0]?.image).toBe('nginx:1.28');
+    const rs = await fx.kubectl(['get', 'rs', '-n', ns, '--no-headers']);
+    expect(rs.stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('reports a failing workload to wait and rollout status', async () => {
+    await fx.kubectl(['apply', '-f', '-'], deployment('broken', ns, 'registry.invalid/fail:1'));
+    const wait = await fx.kubectl(['wait', '-n', ns, '--for=condition=Available', 'deployment/broken', '--timeout=2s']);
+    expect(wait.code).not.toBe(0);
+    expect(wait.stderr).toContain('timed out waiting for the condition');
+    const rollout = await fx.kubectl(['rollout', 'status', '-n', ns, 'deployment/broken', '--timeout=10s']);
+    expect(rollout.code).not.toBe(0);
+    expect(rollout.stderr).toContain('exceeded its progress deadline');
+    const pods = await fx.kubectl(['get', 'pods', '-n', ns]);
+    expect(pods.stdout).toContain('ImagePullBackOff');
+  });
+
+  it('applies server-side and shows the field manager', async () => {
+    const r = await fx.kubectl(['apply', '--server-side', '-f', '-'], deployment('ssa', ns));
+    expect(r.stdout.trim()).toBe('deployment.apps/ssa serverside-applied');
+    const y = await fx.kubectl(['get', 'deploy', 'ssa', '-n', ns, '-o', 'yaml', '--show-managed-fields']);
+    expect(y.stdout).toContain('manager: kubectl');
+    expect(y.stdout).toContain('operation: Apply');
+    expect(y.stdout).toContain('k:{"name":"app"}');
+    expect(y.stdout).toContain('k:{"containerPort":80,"protocol":"TCP"}');
+    const conflict = await fx.kubectl(['apply', '--server-side', '--field-manager=other', '-f', '-'], deployment('ssa', ns, 'nginx:2'));
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.stderr).toContain('conflict with "kubectl"');
+    expect(conflict.stderr).toContain('.spec.template.spec.containers[name="app"].image');
+    const forced = await fx.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=other', '-f', '-'], deployment('ssa', ns, 'nginx:2'));
+    expect(forced.stdout.trim()).toBe('deployment.apps/ssa serverside-applied');
+    const img = await fx.kubectl(['get', 'deploy', 'ssa', '-n', ns, '-o', 'jsonpath={.spec.template.spec.containers[0].image}']);
+    expect(img.stdout).toBe('nginx:2');
+  });
+
+  it('diffs against the live object (client-side and server-side)', async () => {
+    await fx.kubectl(['apply', '-f', '-'], deployment('d', ns));
+    const same = await fx.kubectl(['diff', '-f', '-'], deployment('d', ns));
+    expect(same.code).toBe(0);
+    expect(same.stdout).toBe('');
+    const changed = await fx.kubectl(['diff', '-f', '-'], deployment('d', ns, 'nginx:9'));
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toMatch(/^-\s+(- )?image: nginx:1.27$/m);
+    expect(changed.stdout).toMatch(/^\+\s+(- )?image: nginx:9$/m);
+    const ssa = await fx.kubectl(['diff', '--server-side', '--force-conflicts', '-f', '-'], deployment('d', ns, 'nginx:10'));
+    expect(ssa.stdout).toMatch(/^\+\s+(- )?image: nginx:10$/m);
+    const live = await fx.kubectl(['get', 'deploy', 'd', '-n', ns, '-o', 'jsonpath={.spec.template.spec.containers[0].image}']);
+    expect(live.stdout).toBe('nginx:1.27');
+  });
+
+  it('serves a CRD and its custom resources, with printer columns and the status subresource', async () => {
+    const group = `${ns}.example.com`;
+    const crd = `
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.${group}}
+spec:
+  group: ${group}
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd${ns.slice(2)}]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources: {status: {}}
+    additionalPrinterColumns:
+    - {name: Size, type: integer, jsonPath: .spec.size}
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+`;
+    const c = await fx.kubectl(['apply', '-f', '-'], crd);
+    expect(c.stdout.trim()).toBe(`customresourcedefinition.apiextensions.k8s.io/widgets.${group} created`);
+    const est = await fx.kubectl(['wait', '--for=condition=Established', `crd/widgets.${group}`, '--timeout=10s']);
+    expect(est.code).toBe(0);
+    const cr = `apiVersion: ${group}/v1\nkind: Widget\nmetadata: {name: w1, namespace: ${ns}}\nspec: {size: 3}\nstatus: {ignored: true}\n`;
+    expect((await fx.kubectl(['apply', '-f', '-'], cr)).stdout.trim()).toBe(`widget.${group}/w1 created`);
+    const table = await fx.kubectl(['get', `widgets.${group}`, '-n', ns]);
+    expect(table.stdout).toMatch(/NAME\s+SIZE\s+AGE\nw1\s+3\s+\S+/);
+    const short = await fx.kubectl(['get', `wd${ns.slice(2)}`, '-n', ns, '-o', 'name']);
+    expect(short.stdout.trim()).toBe(`widget.${group}/w1`);
+    const obj = JSON.parse((await fx.kubectl(['get', `widgets.${group}`, 'w1', '-n', ns, '-o', 'json'])).stdout) as Record<string, unknown>;
+    expect(obj['status']).toBeUndefined();
+    const resources = await fx.kubectl(['api-resources', `--api-group=${group}`]);
+    expect(resources.stdout).toMatch(new RegExp(`widgets\\s+wd${ns.slice(2)}\\s+${group.replace(/\./g, '\\.')}/v1\\s+true\\s+Widget`));
+    const del = await fx.kubectl(['delete', 'crd', `widgets.${group}`]);
+    expect(del.code).toBe(0);
+    const after = await fx.kubectl(['get', `widgets.${group}`, '-n', ns]);
+    expect(after.code).not.toBe(0);
+  });
+
+  it('selects by label and prints yaml', async () => {
+    const cms = ['a', 'b', 'c']
+      .map((n, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${n}, namespace: ${ns}, labels: {idx: "${i}", group: ${i < 2 ? 'low' : 'high'}}}\ndata: {k: v${i}}\n`)
+      .join('---\n');
+    await fx.kubectl(['apply', '-f', '-'], cms);
+    const low = await fx.kubectl(['get', 'cm', '-n', ns, '-l', 'group=low', '-o', 'name']);
+    expect(low.stdout.trim().split('\n')).toEqual(['configmap/a', 'configmap/b']);
+    const notIn = await fx.kubectl(['get', 'cm', '-n', ns, '-l', 'idx notin (0,1)', '-o', 'name']);
+    expect(notIn.stdout.trim()).toBe('configmap/c');
+    const y = await fx.kubectl(['get', 'cm', 'c', '-n', ns, '-o', 'yaml']);
+    expect(y.stdout).toMatch(/^kind: ConfigMap$/m);
+    expect(y.stdout).toMatch(/^ {2}k: v2$/m);
+    const table = await fx.kubectl(['get', 'cm', '-n', ns, '--show-labels']);
+    expect(table.stdout).toMatch(/NAME\s+DATA\s+AGE\s+LABELS/);
+    expect(table.stdout).toMatch(/a\s+1\s+\S+\s+group=low,idx=0/);
+  });
+
+  it('deletes objects, cascades to dependents, and empties a deleted namespace', async () => {
+    await fx.kubectl(['apply', '-f', '-'], deployment('gone', ns));
+    await fx.kubectl(['wait', '-n', ns, '--for=condition=Available', 'deployment/gone', '--timeout=20s']);
+    const del = await fx.kubectl(['delete', 'deployment', 'gone', '-n', ns]);
+    expect(del.stdout.trim()).toBe('deployment.apps "gone" deleted');
+    const rest = await fx.kubectl(['get', 'rs,pods', '-n', ns, '-o', 'name']);
+    expect(rest.stdout.trim()).toBe('');
+    const missing = await fx.kubectl(['get', 'deployment', 'gone', '-n', ns]);
+    expect(missing.stderr.trim()).toBe('Error from server (NotFound): deployments.apps "gone" not found');
+    await fx.kubectl(['apply', '-f', '-'], `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: ${ns}}\n`);
+    const nsDel = await fx.kubectl(['delete', 'namespace', ns, '--timeout=20s']);
+    expect(nsDel.stdout.trim()).toBe(`namespace "${ns}" deleted`);
+    const nsGet = await fx.kubectl(['get', 'namespace', ns]);
+    expect(nsGet.stderr).toContain(`namespaces "${ns}" not found`);
+  });
+
+  it('streams changes with get -w', async () => {
+    const child = spawn('kubectl', ['--kubeconfig', fx.kubeconfig, '--cache-dir', join(fx.dir, 'cache'), 'get', 'cm', '-n', ns, '-w'], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: fx.dir },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const until = async (re: RegExp): Promise<void> => {
+      for (let i = 0; i < 100 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    await new Promise((r) => setTimeout(r, 500));
+    await fx.kubectl(['apply', '-f', '-'], `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched, namespace: ${ns}}\ndata: {a: "1"}\n`);
+    await until(/watched\s+1/);
+    await fx.kubectl(['apply', '-f', '-'], `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched, namespace: ${ns}}\ndata: {a: "1", b: "2"}\n`);
+    await until(/watched\s+2/);
+    child.kill('SIGTERM');
+    expect(out).toMatch(/NAME\s+DATA\s+AGE/);
+    expect(out).toMatch(/watched\s+1\s+\S+/);
+    expect(out).toMatch(/watched\s+2\s+\S+/);
+  });
+
+  it('runs Jobs to completion', async () => {
+    const job = `apiVersion: batch/v1\nkind: Job\nmetadata: {name: once, namespace: ${ns}}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox}]\n`;
+    await fx.kubectl(['apply', '-f', '-'], job);
+    const w = await fx.kubectl(['wait', '-n', ns, '--for=condition=Complete', 'job/once', '--timeout=20s']);
+    expect(w.stdout.trim()).toBe('job.batch/once condition met');
+  });
+});
