@@ -416,11 +416,11 @@ export class ClusterApi {
     }
   }
 
+  /** Namespace finalization: deletes the contents, retries while finalizers hold some, then removes it. */
   private drainNamespace(ns: string): void {
-    let remaining = 0;
-    for (const rt of this.registry.all().filter((r) => r.namespaced)) {
+    const namespaced = this.registry.all().filter((r) => r.namespaced);
+    for (const rt of namespaced) {
       for (const o of this.store.list(storageKey(rt), ns)) {
-        remaining++;
         try {
           this.delete(rt, ns, String(meta(o)['name']));
         } catch (e) {
@@ -428,14 +428,10 @@ export class ClusterApi {
         }
       }
     }
-    const leftovers = this.registry
-      .all()
-      .filter((r) => r.namespaced)
-      .some((r) => this.store.list(storageKey(r), ns).length > 0);
-    if (leftovers && remaining) {
+    if (namespaced.some((r) => this.store.list(storageKey(r), ns).length > 0)) {
       setTimeout(() => this.drainNamespace(ns), 200).unref();
       return;
     }
-    if (!leftovers) this.store.remove('/namespaces', '', ns);
+    this.store.remove('/namespaces', '', ns);
   }
 }

@@ -131,6 +131,7 @@ export function serverSideApply(req: ApplyRequest): JsonObject {
     }
   }
   if (conflicts.length && !force) {
+    conflicts.sort((a, b) => describePath(a.key).localeCompare(describePath(b.key)));
     const causes: StatusCause[] = conflicts.map((c) => ({
       reason: 'FieldManagerConflict',
       message: `conflict with "${c.entry.manager}"${c.entry.operation === 'Update' ? ` using ${c.entry.apiVersion}` : ''}`,
