@@ -87,7 +87,8 @@ export class DevCluster {
     const cfg: JsonObject = {
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: 'devcluster', cluster: { server: this.url } }],
+      // client-node refuses plain-HTTP servers unless TLS verification is off; kubectl ignores the flag for http.
+      clusters: [{ name: 'devcluster', cluster: { server: this.url, 'insecure-skip-tls-verify': true } }],
       users: [{ name: 'devcluster', user: { token: 'devcluster' } }],
       contexts: [{ name: 'devcluster', context: { cluster: 'devcluster', user: 'devcluster', namespace: 'default' } }],
       'current-context': 'devcluster',
