@@ -216,6 +216,18 @@ spec:
     expect(out).toMatch(/watched\s+2\s+\S+/);
   });
 
+  it('scales through the scale subresource', async () => {
+    await fx.kubectl(['apply', '-f', '-'], deployment('sc', ns));
+    const scaled = await fx.kubectl(['scale', '-n', ns, 'deployment/sc', '--replicas=4']);
+    expect(scaled.stdout.trim()).toBe('deployment.apps/sc scaled');
+    const rollout = await fx.kubectl(['rollout', 'status', '-n', ns, 'deployment/sc', '--timeout=20s']);
+    expect(rollout.code).toBe(0);
+    const ready = await fx.kubectl(['get', 'deploy', 'sc', '-n', ns, '-o', 'jsonpath={.status.readyReplicas}/{.spec.replicas}']);
+    expect(ready.stdout).toBe('4/4');
+    const pods = await fx.kubectl(['get', 'pods', '-n', ns, '-l', 'app=sc', '-o', 'name']);
+    expect(pods.stdout.trim().split('\n')).toHaveLength(4);
+  });
+
   it('runs Jobs to completion', async () => {
     const job = `apiVersion: batch/v1\nkind: Job\nmetadata: {name: once, namespace: ${ns}}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox}]\n`;
     await fx.kubectl(['apply', '-f', '-'], job);

@@ -6,7 +6,7 @@ import { clone, deepEqual, isObject, JsonObject } from '../domain/json';
 import { listTypesFor } from '../domain/list-types';
 import { k8sTime, serverSideApply, trackUpdate } from '../domain/managed-fields';
 import { ObjectStore, WatchEvent } from '../domain/object-store';
-import { apiVersionOf, groupResource, ResourceRegistry, ResourceType, storageKey } from '../domain/resource-registry';
+import { apiVersionOf, groupResource, hasScale, ResourceRegistry, ResourceType, storageKey } from '../domain/resource-registry';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../domain/selectors';
 import { strategicMerge } from '../domain/strategic-merge';
 
@@ -345,6 +345,40 @@ export class ClusterApi {
       conditions: conds,
       storedVersions: versions.filter((v) => v['storage'] !== false).map((v) => v['name'] ?? '').slice(0, 1),
     };
+  }
+
+  /** The autoscaling/v1 `Scale` view of a Deployment, ReplicaSet or StatefulSet. */
+  getScale(rt: ResourceType, ns: string, name: string): JsonObject {
+    if (!hasScale(rt)) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    const o = this.get(rt, ns, name);
+    const m = meta(o);
+    const ml = isObject(o['spec']) && isObject(o['spec']['selector']) ? o['spec']['selector']['matchLabels'] : undefined;
+    return {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: { name: m['name'] ?? '', namespace: m['namespace'] ?? '', uid: m['uid'] ?? '', resourceVersion: m['resourceVersion'] ?? '', creationTimestamp: m['creationTimestamp'] ?? '' },
+      spec: { replicas: isObject(o['spec']) ? (o['spec']['replicas'] ?? 1) : 1 },
+      status: {
+        replicas: isObject(o['status']) ? (o['status']['replicas'] ?? 0) : 0,
+        selector: isObject(ml) ? Object.entries(ml).map(([k, v]) => `${k}=${String(v)}`).join(',') : '',
+      },
+    };
+  }
+
+  /** Writes `/scale`: a patch or replacement of the Scale object, of which only `spec.replicas` is kept. */
+  updateScale(rt: ResourceType, ns: string, name: string, type: PatchType | 'put', body: unknown, opts: WriteOptions = {}): JsonObject {
+    const scale = this.getScale(rt, ns, name);
+    let next: JsonObject;
+    if (type === 'put') next = body as JsonObject;
+    else if (type === 'json') next = applyJsonPatch(scale, body);
+    else next = applyMergePatch(scale, body as JsonObject) as JsonObject;
+    const replicas = isObject(next) && isObject(next['spec']) ? next['spec']['replicas'] : undefined;
+    if (typeof replicas !== 'number' || replicas < 0) {
+      throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: must be greater than or equal to 0`);
+    }
+    const rv = isObject(next['metadata']) ? next['metadata']['resourceVersion'] : undefined;
+    this.patch(rt, ns, name, 'merge', { metadata: rv ? { resourceVersion: rv } : {}, spec: { replicas } }, { ...opts, subresource: undefined });
+    return this.getScale(rt, ns, name);
   }
 
   /** Deletes with finalizers (deletionTimestamp first), cascading to dependents unless `Orphan`. */

@@ -35,6 +35,11 @@ export function verbsOf(_rt: ResourceType): string[] {
   return VERBS;
 }
 
+/** Kinds served with a `/scale` subresource (autoscaling/v1 Scale), used by `kubectl scale`. */
+export function hasScale(rt: ResourceType): boolean {
+  return rt.builtIn && ['Deployment', 'ReplicaSet', 'StatefulSet'].includes(rt.kind);
+}
+
 /** `apps/v1` or `v1`. */
 export function apiVersionOf(rt: { group: string; version: string }): string {
   return rt.group ? `${rt.group}/${rt.version}` : rt.version;

@@ -38,6 +38,10 @@ function send(res: ServerResponse, code: number, body: unknown, type = 'applicat
   res.end(data);
 }
 
+function contentType(req: IncomingMessage): string {
+  return String(req.headers['content-type'] ?? 'application/json').split(';')[0]?.trim() ?? '';
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -147,6 +151,7 @@ export class ApiHttpServer {
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     }
     const { rt, namespace, name, subresource } = target;
+    if (subresource === 'scale' && name) return this.scale(req, res, target, contentType(req));
     if (subresource && subresource !== 'status') {
       throw new ApiError(404, 'NotFound', `the server could not find the requested resource (subresource ${subresource})`);
     }
@@ -161,7 +166,7 @@ export class ApiHttpServer {
       force: q.get('force') === 'true',
       subresource,
     };
-    const contentType = String(req.headers['content-type'] ?? 'application/json').split(';')[0]?.trim() ?? '';
+    const ctype = contentType(req);
 
     switch (method) {
       case 'GET': {
@@ -185,19 +190,19 @@ export class ApiHttpServer {
       }
       case 'POST': {
         if (name) throw new ApiError(405, 'MethodNotAllowed', 'POST is not allowed on a named resource');
-        const body = parseBody(await readBody(req), contentType);
+        const body = parseBody(await readBody(req), ctype);
         if (!isObject(body)) throw badRequest('the body of the request was in an unknown format');
         return send(res, 201, this.api.create(rt, ns, body, { ...write, fieldManager: write.fieldManager ?? this.defaultManager(req) }));
       }
       case 'PUT': {
         if (!name) throw new ApiError(405, 'MethodNotAllowed', 'PUT requires a name');
-        const body = parseBody(await readBody(req), contentType);
+        const body = parseBody(await readBody(req), ctype);
         if (!isObject(body)) throw badRequest('the body of the request was in an unknown format');
         return send(res, 200, this.api.update(rt, ns, name, body, { ...write, fieldManager: write.fieldManager ?? this.defaultManager(req) }));
       }
       case 'PATCH': {
         if (!name) throw new ApiError(405, 'MethodNotAllowed', 'PATCH requires a name');
-        const type = PATCH_TYPES[contentType];
+        const type = PATCH_TYPES[ctype];
         if (!type) {
           throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${Object.keys(PATCH_TYPES).join(', ')}`);
         }
@@ -234,6 +239,20 @@ export class ApiHttpServer {
       default:
         throw new ApiError(405, 'MethodNotAllowed', `method ${method} not allowed`);
     }
+  }
+
+  private async scale(req: IncomingMessage, res: ServerResponse, t: Target, ctype: string): Promise<void> {
+    const ns = t.namespace ?? '';
+    const name = t.name as string;
+    const fieldManager = new URL(req.url ?? '/', 'http://localhost').searchParams.get('fieldManager') ?? this.defaultManager(req);
+    if (req.method === 'GET') return send(res, 200, this.api.getScale(t.rt, ns, name));
+    if (req.method === 'PUT' || req.method === 'PATCH') {
+      const type = req.method === 'PUT' ? 'put' : PATCH_TYPES[ctype];
+      if (!type || type === 'apply') throw new ApiError(415, 'UnsupportedMediaType', `unsupported patch type ${ctype} for scale`);
+      const body = parseBody(await readBody(req), 'json');
+      return send(res, 200, this.api.updateScale(t.rt, ns, name, type, body, { fieldManager }));
+    }
+    throw new ApiError(405, 'MethodNotAllowed', `method ${String(req.method)} not allowed on scale`);
   }
 
   private exists(rt: ResourceType, ns: string, name: string): boolean {

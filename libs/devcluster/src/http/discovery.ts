@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { JsonObject } from '../domain/json';
-import { apiVersionOf, ResourceRegistry, ResourceType, verbsOf } from '../domain/resource-registry';
+import { apiVersionOf, hasScale, ResourceRegistry, ResourceType, verbsOf } from '../domain/resource-registry';
 
 /** The Kubernetes version the dev cluster reports (the API surface follows 1.32). */
 export const SERVER_VERSION = {
@@ -73,6 +73,9 @@ export function resourceList(reg: ResourceRegistry, group: string, version: stri
     if (r.statusSubresource) {
       resources.push({ name: `${r.plural}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: STATUS_VERBS });
     }
+    if (hasScale(r)) {
+      resources.push({ name: `${r.plural}/scale`, singularName: '', namespaced: r.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: STATUS_VERBS });
+    }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOf({ group, version }), resources };
 }
@@ -107,11 +110,14 @@ export function aggregatedDiscovery(reg: ResourceRegistry, core: boolean, mediaT
           };
           if (r.shortNames.length) res['shortNames'] = r.shortNames;
           if (r.categories.length) res['categories'] = r.categories;
+          const subs: JsonObject[] = [];
           if (r.statusSubresource) {
-            res['subresources'] = [
-              { subresource: 'status', responseKind: { group: r.group, version: r.version, kind: r.kind }, verbs: STATUS_VERBS },
-            ];
+            subs.push({ subresource: 'status', responseKind: { group: r.group, version: r.version, kind: r.kind }, verbs: STATUS_VERBS });
           }
+          if (hasScale(r)) {
+            subs.push({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: STATUS_VERBS });
+          }
+          if (subs.length) res['subresources'] = subs;
           return res;
         }),
       })),
