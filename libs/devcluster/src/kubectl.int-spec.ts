@@ -228,6 +228,20 @@ spec:
     expect(pods.stdout.trim().split('\n')).toHaveLength(4);
   });
 
+  it('creates simple kinds with kubectl create generators (protobuf bodies)', async () => {
+    expect((await fx.kubectl(['create', 'configmap', 'gen', '-n', ns, '--from-literal=a=1', '--from-literal=b=2'])).stdout.trim()).toBe('configmap/gen created');
+    expect((await fx.kubectl(['create', 'secret', 'generic', 'pw', '-n', ns, '--from-literal=pw=hunter2'])).stdout.trim()).toBe('secret/pw created');
+    const cm = JSON.parse((await fx.kubectl(['get', 'cm', 'gen', '-n', ns, '-o', 'json'])).stdout) as { data: Record<string, string> };
+    expect(cm.data).toEqual({ a: '1', b: '2' });
+    const secret = await fx.kubectl(['get', 'secret', 'pw', '-n', ns]);
+    expect(secret.stdout).toMatch(/pw\s+Opaque\s+1\s+/);
+    const other = uniqueName('gen');
+    expect((await fx.kubectl(['create', 'namespace', other])).stdout.trim()).toBe(`namespace/${other} created`);
+    const unsupported = await fx.kubectl(['create', 'deployment', 'd', '--image=nginx', '-n', ns]);
+    expect(unsupported.code).not.toBe(0);
+    expect(unsupported.stderr).toContain('accepted media types include: application/json');
+  });
+
   it('runs Jobs to completion', async () => {
     const job = `apiVersion: batch/v1\nkind: Job\nmetadata: {name: once, namespace: ${ns}}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox}]\n`;
     await fx.kubectl(['apply', '-f', '-'], job);

@@ -57,7 +57,7 @@ export function applyDefaults(rt: ResourceType, obj: JsonObject): void {
       }
       break;
     case 'Secret':
-      obj['type'] ??= 'Opaque';
+      if (!obj['type']) obj['type'] = 'Opaque';
       break;
     case 'Namespace':
       obj['status'] = { phase: isObject(obj['metadata']) && obj['metadata']['deletionTimestamp'] ? 'Terminating' : 'Active' };

@@ -16,6 +16,7 @@ import {
   resourceList,
   SERVER_VERSION,
 } from './discovery';
+import { decodeProtobufObject } from './protobuf-decoder';
 import { toTable, wantsTable } from './table';
 
 const PATCH_TYPES: Record<string, PatchType> = {
@@ -43,14 +44,17 @@ function contentType(req: IncomingMessage): string {
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readRaw(req)).toString('utf8');
+}
+
+async function readRaw(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function parseBody(text: string, contentType: string): unknown {
   if (contentType.includes('protobuf') || contentType.includes('cbor')) {
-    // 415 makes client-go retry the request as JSON.
     throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
   }
   if (!text.trim()) return undefined;
@@ -190,7 +194,7 @@ export class ApiHttpServer {
       }
       case 'POST': {
         if (name) throw new ApiError(405, 'MethodNotAllowed', 'POST is not allowed on a named resource');
-        const body = parseBody(await readBody(req), ctype);
+        const body = ctype.includes('protobuf') && rt.builtIn ? decodeProtobufObject(await readRaw(req), rt.kind) : parseBody(await readBody(req), ctype);
         if (!isObject(body)) throw badRequest('the body of the request was in an unknown format');
         return send(res, 201, this.api.create(rt, ns, body, { ...write, fieldManager: write.fieldManager ?? this.defaultManager(req) }));
       }
