@@ -242,6 +242,24 @@ spec:
     expect(unsupported.stderr).toContain('accepted media types include: application/json');
   });
 
+  it('rolls out StatefulSets and DaemonSets, and lists them under get all', async () => {
+    const podTemplate = (app: string): string =>
+      `  selector: {matchLabels: {app: ${app}}}\n  template:\n    metadata: {labels: {app: ${app}}}\n    spec:\n      containers: [{name: c, image: redis:7}]\n`;
+    await fx.kubectl(
+      ['apply', '-f', '-'],
+      `apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: ${ns}}\nspec:\n  replicas: 2\n  serviceName: db\n${podTemplate('db')}---\n` +
+        `apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: ${ns}}\nspec:\n${podTemplate('agent')}`,
+    );
+    const sts = await fx.kubectl(['rollout', 'status', '-n', ns, 'statefulset/db', '--timeout=20s']);
+    expect(sts.stdout).toContain('partitioned roll out complete: 2 new pods have been updated');
+    const ds = await fx.kubectl(['rollout', 'status', '-n', ns, 'daemonset/agent', '--timeout=20s']);
+    expect(ds.stdout).toContain('daemon set "agent" successfully rolled out');
+    const all = await fx.kubectl(['get', 'all', '-n', ns, '-o', 'name']);
+    expect(all.stdout.trim().split('\n').sort()).toEqual(
+      expect.arrayContaining(['pod/db-0', 'pod/db-1', 'statefulset.apps/db', 'daemonset.apps/agent']),
+    );
+  });
+
   it('runs Jobs to completion', async () => {
     const job = `apiVersion: batch/v1\nkind: Job\nmetadata: {name: once, namespace: ${ns}}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox}]\n`;
     await fx.kubectl(['apply', '-f', '-'], job);

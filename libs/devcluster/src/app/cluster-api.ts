@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { applyDefaults, validate } from '../domain/defaults';
+import { applyDefaults, defaultMergeKeys, validate } from '../domain/defaults';
 import { alreadyExists, ApiError, badRequest, notFound, staleConflict } from '../domain/errors';
 import { applyJsonPatch, applyMergePatch } from '../domain/json-patch';
 import { clone, deepEqual, isObject, JsonObject } from '../domain/json';
@@ -248,8 +248,7 @@ export class ClusterApi {
     for (const k of ['resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields']) delete am[k];
     if (rt.statusSubresource && opts.subresource !== 'status') delete applied['status'];
     if (!old) this.requireNamespace(rt, ns, true);
-    applyDefaults(rt, applied);
-    if (rt.kind === 'Namespace' && rt.builtIn) delete applied['status'];
+    defaultMergeKeys(rt, applied);
     const merged = serverSideApply({
       live: old ? this.asVersion(rt, old) : undefined,
       applied,

@@ -143,6 +143,16 @@ describe('server-side apply', () => {
     });
   });
 
+  it('does not give the applier ownership of server defaults (an autoscaler can own replicas)', () => {
+    const { api, deployments } = given();
+    const created = api.patch(deployments, NS, 'web', 'apply', dep([{ name: 'app', image: 'nginx' }]), { fieldManager: 'gitops' });
+    expect((created['spec'] as JsonObject)['replicas']).toBe(1);
+    api.patch(deployments, NS, 'web', 'merge', { spec: { replicas: 5 } }, { fieldManager: 'autoscaler' });
+    const reapplied = api.patch(deployments, NS, 'web', 'apply', dep([{ name: 'app', image: 'nginx:2' }]), { fieldManager: 'gitops' });
+    expect((reapplied['spec'] as JsonObject)['replicas']).toBe(5);
+    expect(containersOf(reapplied)[0]?.['image']).toBe('nginx:2');
+  });
+
   it('requires a fieldManager', () => {
     const { api, configmaps } = given();
     expect(applyError(() => api.patch(configmaps, NS, 'c', 'apply', { metadata: { name: 'c' } })).code).toBe(400);

@@ -21,11 +21,14 @@ function defaultPodSpec(spec: unknown): void {
 
 let nextClusterIp = 10;
 
+const ROLLING = { type: 'RollingUpdate' };
+
 /**
- * The few defaults clients rely on (the API server's defaulting is much larger): port protocols, which are
- * merge keys, replica counts, Service type and cluster IP, Secret type. Mutates `obj`.
+ * Defaults of merge-key fields only (port protocols). Server-side apply defaults these in the applied
+ * configuration, like the real field manager does from the schema's key defaults, so `k:` elements match the
+ * stored items; all other defaults are applied to the result and are not owned by the applier.
  */
-export function applyDefaults(rt: ResourceType, obj: JsonObject): void {
+export function defaultMergeKeys(rt: ResourceType, obj: JsonObject): void {
   if (!rt.builtIn) return;
   const spec = obj['spec'];
   switch (rt.kind) {
@@ -37,13 +40,54 @@ export function applyDefaults(rt: ResourceType, obj: JsonObject): void {
     case 'StatefulSet':
     case 'DaemonSet':
     case 'Job':
-      if (isObject(spec)) {
-        if (rt.kind !== 'DaemonSet' && rt.kind !== 'Job' && spec['replicas'] === undefined) spec['replicas'] = 1;
-        defaultPodSpec(getPath(spec, ['template', 'spec']));
-      }
+      defaultPodSpec(getPath(spec, ['template', 'spec']));
       break;
     case 'CronJob':
       defaultPodSpec(getPath(spec, ['jobTemplate', 'spec', 'template', 'spec']));
+      break;
+    case 'Service':
+      if (isObject(spec)) defaultPorts(spec['ports']);
+      break;
+  }
+}
+
+/**
+ * The defaults clients rely on (the API server's defaulting is much larger): port protocols, replica counts,
+ * rollout strategies (`kubectl rollout status` requires RollingUpdate), Service type and cluster IP, Secret
+ * type, Namespace phase. Mutates `obj`.
+ */
+export function applyDefaults(rt: ResourceType, obj: JsonObject): void {
+  if (!rt.builtIn) return;
+  defaultMergeKeys(rt, obj);
+  const spec = obj['spec'];
+  switch (rt.kind) {
+    case 'Deployment':
+      if (isObject(spec)) {
+        spec['replicas'] ??= 1;
+        spec['strategy'] ??= { ...ROLLING, rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
+        spec['revisionHistoryLimit'] ??= 10;
+        spec['progressDeadlineSeconds'] ??= 600;
+      }
+      break;
+    case 'ReplicaSet':
+      if (isObject(spec)) spec['replicas'] ??= 1;
+      break;
+    case 'StatefulSet':
+      if (isObject(spec)) {
+        spec['replicas'] ??= 1;
+        spec['updateStrategy'] ??= { ...ROLLING, rollingUpdate: { partition: 0 } };
+        spec['podManagementPolicy'] ??= 'OrderedReady';
+      }
+      break;
+    case 'DaemonSet':
+      if (isObject(spec)) spec['updateStrategy'] ??= { ...ROLLING, rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
+      break;
+    case 'Job':
+      if (isObject(spec)) {
+        spec['backoffLimit'] ??= 6;
+        spec['completions'] ??= 1;
+        spec['parallelism'] ??= 1;
+      }
       break;
     case 'Service':
       if (isObject(spec)) {
@@ -53,7 +97,6 @@ export function applyDefaults(rt: ResourceType, obj: JsonObject): void {
           spec['clusterIP'] = `10.96.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
           spec['clusterIPs'] = [spec['clusterIP']];
         }
-        defaultPorts(spec['ports']);
       }
       break;
     case 'Secret':
