@@ -163,6 +163,43 @@ spec:
     expect(after.code).not.toBe(0);
   });
 
+  it('validates and prunes custom resources by the CRD schema', async () => {
+    const group = `${ns}.schema.example.com`;
+    const crd = `
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: repos.${group}}
+spec:
+  group: ${group}
+  scope: Namespaced
+  names: {plural: repos, singular: repo, kind: Repo}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            required: [url]
+            properties:
+              url: {type: string}
+              interval: {type: string, default: 5m}
+`;
+    expect((await fx.kubectl(['apply', '-f', '-'], crd)).code).toBe(0);
+    const bogus = await fx.kubectl(['apply', '-f', '-'], `apiVersion: ${group}/v1\nkind: Repo\nmetadata: {name: r, namespace: ${ns}}\nspec: {url: "https://x", bogus: 1}\n`);
+    expect(bogus.code).not.toBe(0);
+    expect(bogus.stderr).toContain('strict decoding error: unknown field "spec.bogus"');
+    const missing = await fx.kubectl(['apply', '-f', '-'], `apiVersion: ${group}/v1\nkind: Repo\nmetadata: {name: r, namespace: ${ns}}\nspec: {}\n`);
+    expect(missing.stderr).toContain(`The Repo "r" is invalid: spec.url: Required value`);
+    const ok = await fx.kubectl(['apply', '-f', '-'], `apiVersion: ${group}/v1\nkind: Repo\nmetadata: {name: r, namespace: ${ns}}\nspec: {url: "https://x"}\n`);
+    expect(ok.stdout.trim()).toBe(`repo.${group}/r created`);
+    const interval = await fx.kubectl(['get', `repos.${group}`, 'r', '-n', ns, '-o', 'jsonpath={.spec.interval}']);
+    expect(interval.stdout).toBe('5m');
+  });
+
   it('selects by label and prints yaml', async () => {
     const cms = ['a', 'b', 'c']
       .map((n, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${n}, namespace: ${ns}, labels: {idx: "${i}", group: ${i < 2 ? 'low' : 'high'}}}\ndata: {k: v${i}}\n`)

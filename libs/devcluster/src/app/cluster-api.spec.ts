@@ -146,4 +146,83 @@ describe('ClusterApi', () => {
     expect(g['status']).toBeUndefined();
     expect(meta(g)['namespace']).toBeUndefined();
   });
+
+  describe('custom resources with a structural schema', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          required: ['url'],
+          properties: {
+            url: { type: 'string', pattern: '^https?://' },
+            interval: { type: 'string', default: '1m' },
+            replicas: { type: 'integer', minimum: 0 },
+            mode: { type: 'string', enum: ['fast', 'safe'] },
+          },
+        },
+        status: {
+          type: 'object',
+          properties: {
+            conditions: {
+              type: 'array',
+              'x-kubernetes-list-type': 'map',
+              'x-kubernetes-list-map-keys': ['type'],
+              items: { type: 'object', properties: { type: { type: 'string' }, status: { type: 'string' } } },
+            },
+          },
+        },
+      },
+    };
+    const setup = (): { api: ClusterApi; repos: ResourceType } => {
+      const { api, rt } = given();
+      api.create(rt('apiextensions.k8s.io', 'customresourcedefinitions'), '', {
+        metadata: { name: 'repos.example.com' },
+        spec: {
+          group: 'example.com',
+          scope: 'Namespaced',
+          names: { plural: 'repos', kind: 'Repo' },
+          versions: [{ name: 'v1', served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: schema } }],
+        },
+      });
+      return { api, repos: api.registry.lookup('example.com', 'v1', 'repos') as ResourceType };
+    };
+
+    it('defaults and prunes like the API server', () => {
+      const { api, repos } = setup();
+      const r = api.create(repos, 'default', { metadata: { name: 'r' }, spec: { url: 'https://x', bogus: 1 } });
+      expect(r['spec']).toEqual({ url: 'https://x', interval: '1m' });
+    });
+
+    it('rejects unknown fields under Strict field validation with 400', () => {
+      const { api, repos } = setup();
+      const err = error(() => api.create(repos, 'default', { metadata: { name: 'r' }, spec: { url: 'https://x', bogus: 1 } }, { fieldValidation: 'Strict' }));
+      expect(err.code).toBe(400);
+      expect(err.message).toBe('Repo in version "v1" cannot be handled as a Repo: strict decoding error: unknown field "spec.bogus"');
+    });
+
+    it('rejects schema violations with 422 and one cause per field', () => {
+      const { api, repos } = setup();
+      const err = error(() => api.create(repos, 'default', { metadata: { name: 'r' }, spec: { replicas: 'two', mode: 'slow' } }));
+      expect(err.code).toBe(422);
+      expect(err.details.causes?.map((c) => `${c.reason} ${c.field}`).sort()).toEqual([
+        'FieldValueNotSupported spec.mode',
+        'FieldValueRequired spec.url',
+        'FieldValueTypeInvalid spec.replicas',
+      ]);
+    });
+
+    it('merges x-kubernetes-list-type=map lists by key in server-side apply', () => {
+      const { api, repos } = setup();
+      api.create(repos, 'default', { metadata: { name: 'r' }, spec: { url: 'https://x' } });
+      const apply = (manager: string, type: string): JsonObject =>
+        api.patch(repos, 'default', 'r', 'apply', { apiVersion: 'example.com/v1', kind: 'Repo', metadata: { name: 'r' }, status: { conditions: [{ type, status: 'True' }] } }, { fieldManager: manager, subresource: 'status' });
+      apply('a', 'Ready');
+      const out = apply('b', 'Healthy');
+      expect((out['status'] as JsonObject)['conditions']).toEqual([
+        { type: 'Ready', status: 'True' },
+        { type: 'Healthy', status: 'True' },
+      ]);
+    });
+  });
 });

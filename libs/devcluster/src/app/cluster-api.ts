@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { applyDefaults, defaultMergeKeys, validate } from '../domain/defaults';
-import { alreadyExists, ApiError, badRequest, notFound, staleConflict } from '../domain/errors';
+import { alreadyExists, ApiError, badRequest, invalid, notFound, staleConflict } from '../domain/errors';
 import { applyJsonPatch, applyMergePatch } from '../domain/json-patch';
 import { clone, deepEqual, isObject, JsonObject } from '../domain/json';
-import { listTypesFor } from '../domain/list-types';
+import { ListTypeOf, listTypesFor } from '../domain/list-types';
+import { pruneAndValidate, schemaListTypes } from '../domain/crd-schema';
 import { k8sTime, serverSideApply, trackUpdate } from '../domain/managed-fields';
 import { ObjectStore, WatchEvent } from '../domain/object-store';
 import { apiVersionOf, groupResource, hasScale, ResourceRegistry, ResourceType, storageKey } from '../domain/resource-registry';
@@ -16,6 +17,8 @@ export interface WriteOptions {
   fieldManager?: string;
   force?: boolean;
   subresource?: string;
+  /** `Strict` rejects fields a custom resource's schema does not declare; otherwise they are pruned. */
+  fieldValidation?: string;
 }
 
 /** Options of list and watch. */
@@ -72,6 +75,24 @@ export class ClusterApi {
 
   private gone(rt: ResourceType, name: string): ApiError {
     return notFound(groupResource(rt), name, rt.group, rt.plural);
+  }
+
+  /** Merge keys of a resource: the built-in table, or the CRD schema's list extensions. */
+  private listTypes(rt: ResourceType): ListTypeOf {
+    return rt.builtIn ? listTypesFor(true, rt.kind) : schemaListTypes(rt.schema, rt.kind);
+  }
+
+  /** CRD structural schema: defaults, pruning (or 400 under Strict field validation), 422 on violations. */
+  private applySchema(rt: ResourceType, obj: JsonObject, opts: WriteOptions): void {
+    if (rt.builtIn || !rt.schema) return;
+    const { causes, unknown } = pruneAndValidate(obj, rt.schema);
+    const name = String(meta(obj)['name'] ?? '');
+    if (unknown.length && opts.fieldValidation === 'Strict') {
+      throw badRequest(
+        `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`,
+      );
+    }
+    if (causes.length) throw invalid(rt.kind, rt.group, name, causes);
   }
 
   /** Reads one object; 404 when absent. */
@@ -219,7 +240,7 @@ export class ClusterApi {
             'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
           );
         }
-        next = strategicMerge(current, body as JsonObject, [], listTypesFor(true, rt.kind)) as JsonObject;
+        next = strategicMerge(current, body as JsonObject, [], this.listTypes(rt)) as JsonObject;
         break;
     }
     if (!isObject(next)) throw badRequest('patch result is not an object');
@@ -255,7 +276,7 @@ export class ClusterApi {
       manager: opts.fieldManager,
       force: !!opts.force,
       apiVersion: apiVersionOf(rt),
-      types: listTypesFor(rt.builtIn, rt.kind),
+      types: this.listTypes(rt),
       now: this.now(),
     });
     return this.commit(rt, old, old ? this.scoped(rt, old, merged, opts.subresource) : merged, opts, null);
@@ -307,6 +328,7 @@ export class ClusterApi {
       delete m['deletionTimestamp'];
     }
     applyDefaults(rt, next);
+    this.applySchema(rt, next, opts);
     validate(rt, next);
     if (track) {
       trackUpdate(
@@ -314,7 +336,7 @@ export class ClusterApi {
         next,
         opts.fieldManager ?? 'unknown',
         apiVersionOf(rt),
-        listTypesFor(rt.builtIn, rt.kind),
+        this.listTypes(rt),
         now,
         opts.subresource,
       );

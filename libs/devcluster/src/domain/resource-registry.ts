@@ -26,6 +26,8 @@ export interface ResourceType {
   /** Built-ins get strategic merge patch and the merge-key table; custom resources do not. */
   builtIn: boolean;
   printerColumns: PrinterColumn[];
+  /** The CRD version's `openAPIV3Schema` (custom resources only): pruning, defaults, validation, list types. */
+  schema?: JsonObject;
 }
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -168,6 +170,7 @@ export class ResourceRegistry {
         categories: ((names['categories'] as string[] | undefined) ?? []).map(String),
         statusSubresource: isObject(sub) && isObject(sub['status']),
         builtIn: false,
+        schema: isObject(v['schema']) && isObject(v['schema']['openAPIV3Schema']) ? v['schema']['openAPIV3Schema'] : undefined,
         printerColumns: cols.map((c) => ({
           name: String(c['name']),
           type: String(c['type'] ?? 'string'),

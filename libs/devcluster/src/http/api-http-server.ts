@@ -169,6 +169,7 @@ export class ApiHttpServer {
       fieldManager: q.get('fieldManager') ?? undefined,
       force: q.get('force') === 'true',
       subresource,
+      fieldValidation: q.get('fieldValidation') ?? undefined,
     };
     const ctype = contentType(req);
 
