@@ -89,6 +89,8 @@ describe('kubectl against the dev cluster', () => {
     expect(rollout.stderr).toContain('exceeded its progress deadline');
     const pods = await fx.kubectl(['get', 'pods', '-n', ns]);
     expect(pods.stdout).toContain('ImagePullBackOff');
+    const events = await fx.kubectl(['get', 'events', '-n', ns, '--field-selector', 'type=Warning', '-o', 'jsonpath={.items[*].reason}']);
+    expect(events.stdout.split(' ')).toContain('Failed');
   });
 
   it('applies server-side and shows the field manager', async () => {
@@ -295,6 +297,33 @@ spec:
     expect(all.stdout.trim().split('\n').sort()).toEqual(
       expect.arrayContaining(['pod/db-0', 'pod/db-1', 'statefulset.apps/db', 'daemonset.apps/agent']),
     );
+  });
+
+  it('patches with every patch type, labels, and honours --dry-run=server', async () => {
+    await fx.kubectl(['apply', '-f', '-'], deployment('p', ns));
+    const strategic = await fx.kubectl(['patch', 'deploy', 'p', '-n', ns, '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"side","image":"envoy"}]}}}}']);
+    expect(strategic.stdout.trim()).toBe('deployment.apps/p patched');
+    const merge = await fx.kubectl(['patch', 'deploy', 'p', '-n', ns, '--type=merge', '-p', '{"metadata":{"annotations":{"a":"b"}}}']);
+    expect(merge.code).toBe(0);
+    const json = await fx.kubectl(['patch', 'deploy', 'p', '-n', ns, '--type=json', '-p', '[{"op":"replace","path":"/spec/replicas","value":3}]']);
+    expect(json.code).toBe(0);
+    expect((await fx.kubectl(['label', 'deploy', 'p', '-n', ns, 'stage=canary'])).stdout.trim()).toBe('deployment.apps/p labeled');
+    const got = JSON.parse((await fx.kubectl(['get', 'deploy', '-n', ns, '-l', 'stage=canary', '-o', 'json'])).stdout) as {
+      items: { metadata: { annotations: Record<string, string> }; spec: { replicas: number; template: { spec: { containers: { name: string }[] } } } }[];
+    };
+    expect(got.items).toHaveLength(1);
+    expect(got.items[0]?.spec.template.spec.containers.map((c) => c.name)).toEqual(['app', 'side']);
+    expect(got.items[0]?.spec.replicas).toBe(3);
+    expect(got.items[0]?.metadata.annotations['a']).toBe('b');
+    const dry = await fx.kubectl(['delete', 'deploy', 'p', '-n', ns, '--dry-run=server']);
+    expect(dry.stdout.trim()).toBe('deployment.apps "p" deleted (server dry run)');
+    expect((await fx.kubectl(['get', 'deploy', 'p', '-n', ns, '-o', 'name'])).stdout.trim()).toBe('deployment.apps/p');
+    const svc = `apiVersion: v1\nkind: Service\nmetadata: {name: lb, namespace: ${ns}}\nspec:\n  type: LoadBalancer\n  selector: {app: p}\n  ports: [{port: 80}]\n`;
+    await fx.kubectl(['apply', '-f', '-'], svc);
+    const lb = await fx.kubectl(['wait', '-n', ns, '--for=jsonpath={.status.loadBalancer.ingress[0].ip}', 'service/lb', '--timeout=10s']);
+    expect(lb.stdout.trim()).toBe('service/lb condition met');
+    const table = await fx.kubectl(['get', 'svc', 'lb', '-n', ns]);
+    expect(table.stdout).toMatch(/lb\s+LoadBalancer\s+10\.96\.\d+\.\d+\s+172\.18\.255\.\d+\s+80:3\d{4}\/TCP/);
   });
 
   it('runs Jobs to completion', async () => {

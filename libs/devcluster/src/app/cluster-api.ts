@@ -429,6 +429,8 @@ export class ClusterApi {
       if (isNamespace) setImmediate(() => this.drainNamespace(name));
       return this.asVersion(rt, stored);
     }
+    // Foreground: dependents go before the owner, so watchers never see orphans.
+    if (opts.propagationPolicy === 'Foreground') this.collectDependents(String(meta(old)['uid']));
     const gone = this.store.remove(key, nsKey, name) as JsonObject;
     this.afterRemoval(rt, gone, opts.propagationPolicy);
     return this.asVersion(rt, gone);
@@ -453,17 +455,28 @@ export class ClusterApi {
       const first = served[0];
       if (first) this.store.dropStorage(storageKey(first));
     }
-    if (propagation !== 'Orphan') this.collectDependents(String(meta(gone)['uid']));
+    this.collectDependents(String(meta(gone)['uid']), propagation === 'Orphan');
   }
 
-  /** The garbage collector: removes objects whose ownerReferences point at a deleted uid. */
-  private collectDependents(uid: string): void {
+  /**
+   * The garbage collector: deletes objects whose ownerReferences point at a deleted uid, or with `orphan`
+   * removes those references instead (what `propagationPolicy=Orphan` does).
+   */
+  private collectDependents(uid: string, orphan = false): void {
+    const seen = new Set<string>();
     for (const rt of this.registry.all()) {
+      if (seen.has(storageKey(rt))) continue;
+      seen.add(storageKey(rt));
       for (const o of this.store.list(storageKey(rt))) {
         const refs = meta(o)['ownerReferences'];
         if (!Array.isArray(refs) || !refs.some((r) => isObject(r) && r['uid'] === uid)) continue;
         try {
-          this.delete(rt, String(meta(o)['namespace'] ?? ''), String(meta(o)['name']));
+          if (orphan) {
+            const kept = refs.filter((r) => !(isObject(r) && r['uid'] === uid));
+            this.patch(rt, String(meta(o)['namespace'] ?? ''), String(meta(o)['name']), 'merge', {
+              metadata: { ownerReferences: kept.length ? kept : null },
+            }, { fieldManager: 'garbage-collector' });
+          } else this.delete(rt, String(meta(o)['namespace'] ?? ''), String(meta(o)['name']));
         } catch (e) {
           if (!(e instanceof ApiError && e.code === 404)) throw e;
         }

@@ -20,6 +20,7 @@ function defaultPodSpec(spec: unknown): void {
 }
 
 let nextClusterIp = 10;
+let nextNodePort = 0;
 
 const ROLLING = { type: 'RollingUpdate' };
 
@@ -96,6 +97,9 @@ export function applyDefaults(rt: ResourceType, obj: JsonObject): void {
           const n = nextClusterIp++;
           spec['clusterIP'] = `10.96.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
           spec['clusterIPs'] = [spec['clusterIP']];
+        }
+        if ((spec['type'] === 'NodePort' || spec['type'] === 'LoadBalancer') && Array.isArray(spec['ports'])) {
+          for (const p of spec['ports']) if (isObject(p) && p['nodePort'] === undefined) p['nodePort'] = 30000 + (nextNodePort++ % 2768);
         }
       }
       break;

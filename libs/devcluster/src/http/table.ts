@@ -121,10 +121,20 @@ function builtinColumns(kind: string): Column[] | undefined {
       return [
         col('Type', (o) => str(at(o, 'spec', 'type'))),
         col('Cluster-IP', (o) => str(at(o, 'spec', 'clusterIP'))),
-        col('External-IP', () => '<none>'),
+        col('External-IP', (o) => {
+          const ing = at(o, 'status', 'loadBalancer', 'ingress');
+          if (Array.isArray(ing) && ing.length) return ing.map((i) => str(getPath(i, ['ip']) ?? getPath(i, ['hostname']))).join(',');
+          return at(o, 'spec', 'type') === 'LoadBalancer' ? '<pending>' : '<none>';
+        }),
         col('Port(s)', (o) => {
           const ps = at(o, 'spec', 'ports');
-          return Array.isArray(ps) ? ps.map((p) => `${str(getPath(p, ['port']))}/${str(getPath(p, ['protocol']), 'TCP')}`).join(',') : '<none>';
+          if (!Array.isArray(ps)) return '<none>';
+          return ps
+            .map((p) => {
+              const node = getPath(p, ['nodePort']);
+              return `${str(getPath(p, ['port']))}${node ? `:${String(node)}` : ''}/${str(getPath(p, ['protocol']), 'TCP')}`;
+            })
+            .join(',');
         }),
         AGE,
         col('Selector', (o) => {

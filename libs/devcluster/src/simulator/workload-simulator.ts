@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ClusterApi } from '../app/cluster-api';
 import { ApiError } from '../domain/errors';
 import { clone, deepEqual, getPath, isObject, JsonObject } from '../domain/json';
@@ -37,6 +37,7 @@ export class WorkloadSimulator {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly stops: (() => void)[] = [];
   private podIp = 2;
+  private lbIp = 0;
 
   constructor(
     private readonly api: ClusterApi,
@@ -69,6 +70,10 @@ export class WorkloadSimulator {
       );
     }
     for (const [g, p] of kinds) for (const o of this.api.list(this.rt(g, p), undefined).items) this.schedule(this.rt(g, p), o);
+    for (const [g, p] of [['', 'services'], ['networking.k8s.io', 'ingresses']] as const) {
+      const rt = this.rt(g, p);
+      this.stops.push(this.api.watch(rt, undefined, {}, (e) => e.type !== 'DELETED' && this.schedule(rt, e.object)));
+    }
     const pods = this.rt('', 'pods');
     this.stops.push(
       this.api.watch(pods, undefined, { resourceVersion: String(this.api.store.resourceVersion) }, (e) => {
@@ -125,6 +130,9 @@ export class WorkloadSimulator {
         return this.daemonSet(rt, obj);
       case 'Job':
         return this.job(rt, obj);
+      case 'Service':
+      case 'Ingress':
+        return this.loadBalancer(rt, obj);
     }
   }
 
@@ -169,6 +177,37 @@ export class WorkloadSimulator {
     this.api.update(rt, String(meta(obj)['namespace']), String(meta(obj)['name']), { ...obj, status }, { fieldManager: MANAGER, subresource: 'status' });
   }
 
+  /** Records a core/v1 Event about an object, as the real controllers do for the transitions they make. */
+  private event(rt: ResourceType, obj: JsonObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string): void {
+    const now = k8sTime(new Date());
+    const ns = String(meta(obj)['namespace'] ?? 'default');
+    this.api.create(
+      this.rt('', 'events'),
+      ns,
+      {
+        metadata: { name: `${String(meta(obj)['name'])}.${randomBytes(8).toString('hex')}`, namespace: ns },
+        involvedObject: {
+          apiVersion: rt.group ? `${rt.group}/${rt.version}` : rt.version,
+          kind: rt.kind,
+          namespace: ns,
+          name: String(meta(obj)['name']),
+          uid: String(meta(obj)['uid']),
+          resourceVersion: String(meta(obj)['resourceVersion']),
+        },
+        reason,
+        message,
+        type,
+        source: { component },
+        reportingComponent: component,
+        reportingInstance: '',
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      },
+      { fieldManager: MANAGER },
+    );
+  }
+
   private condition(type: string, ok: boolean, reason: string, message: string, withUpdate = false): JsonObject {
     const now = k8sTime(new Date());
     const c: JsonObject = { type, status: ok ? 'True' : 'False', reason, message, lastTransitionTime: now };
@@ -210,7 +249,16 @@ export class WorkloadSimulator {
         },
         spec: { ...clone(template['spec'] as JsonObject), nodeName: NODE },
       };
-      keep.push(this.api.create(podRt, ns, pod, { fieldManager: MANAGER }));
+      const created = this.api.create(podRt, ns, pod, { fieldManager: MANAGER });
+      keep.push(created);
+      const podName = String(meta(created)['name']);
+      this.event(ownerRt, owner, 'Normal', 'SuccessfulCreate', `Created pod: ${podName}`, `${ownerRt.kind.toLowerCase()}-controller`);
+      for (const c of (getPath(created, ['spec', 'containers']) as JsonObject[] | undefined) ?? []) {
+        if (failing) {
+          this.event(podRt, created, 'Warning', 'Failed', `Failed to pull image "${String(c['image'])}": image not found`, 'kubelet');
+          this.event(podRt, created, 'Normal', 'BackOff', `Back-off pulling image "${String(c['image'])}"`, 'kubelet');
+        } else this.event(podRt, created, 'Normal', 'Started', `Started container ${String(c['name'])}`, 'kubelet');
+      }
     }
     let ready = 0;
     for (const p of keep) {
@@ -295,10 +343,16 @@ export class WorkloadSimulator {
         },
         { fieldManager: MANAGER },
       );
+      this.event(rt, d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${rsName} to ${replicas} from 0`, 'deployment-controller');
     } else if (getPath(current, ['spec', 'replicas']) !== replicas) {
+      const from = Number(getPath(current, ['spec', 'replicas']) ?? 0);
       current = this.api.patch(rsRt, ns, rsName, 'merge', { spec: { replicas } }, { fieldManager: MANAGER });
+      const dir = replicas > from ? 'up' : 'down';
+      this.event(rt, d, 'Normal', 'ScalingReplicaSet', `Scaled ${dir} replica set ${rsName} to ${replicas} from ${from}`, 'deployment-controller');
     }
     for (const old of owned.filter((r) => meta(r)['name'] !== rsName && getPath(r, ['spec', 'replicas']) !== 0)) {
+      const from = Number(getPath(old, ['spec', 'replicas']) ?? 0);
+      this.event(rt, d, 'Normal', 'ScalingReplicaSet', `Scaled down replica set ${String(meta(old)['name'])} to 0 from ${from}`, 'deployment-controller');
       this.api.patch(rsRt, ns, String(meta(old)['name']), 'merge', { spec: { replicas: 0 } }, { fieldManager: MANAGER });
       this.replicaSet(rsRt, this.api.get(rsRt, ns, String(meta(old)['name'])));
     }
@@ -383,6 +437,15 @@ export class WorkloadSimulator {
     });
   }
 
+  /** LoadBalancer Services and Ingresses get an address, so kstatus and `kubectl wait` see them as ready. */
+  private loadBalancer(rt: ResourceType, obj: JsonObject): void {
+    if (rt.kind === 'Service' && getPath(obj, ['spec', 'type']) !== 'LoadBalancer') return;
+    const current = getPath(obj, ['status', 'loadBalancer', 'ingress']);
+    if (Array.isArray(current) && current.length) return;
+    const ip = `172.18.255.${(this.lbIp++ % 250) + 1}`;
+    this.writeStatus(rt, obj, { loadBalancer: { ingress: [rt.kind === 'Service' ? { ip, ipMode: 'VIP' } : { ip }] } });
+  }
+
   private job(rt: ResourceType, job: JsonObject): void {
     const spec = job['spec'] as JsonObject;
     const template = spec['template'] as JsonObject;
@@ -405,6 +468,10 @@ export class WorkloadSimulator {
             this.condition('Complete', true, 'CompletionsReached', 'Reached expected number of succeeded pods'),
           ],
         };
+    if (!getPath(job, ['status', 'conditions'])) {
+      if (failing) this.event(rt, job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'job-controller');
+      else this.event(rt, job, 'Normal', 'Completed', 'Job completed', 'job-controller');
+    }
     this.writeStatus(rt, job, status);
   }
 }
