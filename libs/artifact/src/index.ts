@@ -1,0 +1,2 @@
+export * from './untar';
+export * from './fetch-artifact';
