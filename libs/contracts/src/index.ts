@@ -8,6 +8,7 @@ export * from './events/reconcile-requested.v1';
 export * from './events/reconcile-finished.v1';
 export * from './flux/meta';
 export * from './flux/parse';
+export * from './flux/conditions';
 export * from './flux/git-repository.v1';
 export * from './flux/kustomization.v1';
 export * from './flux/notification';
