@@ -1,0 +1,45 @@
+import type { Kustomization } from '@ferry/contracts';
+import type { ChangeSetEntry, KubeObject, ObjectIdentity } from '@ferry/kube';
+import type { SourceArtifact, SourceState } from '../domain/kustomization.decider';
+import type { KustomizationStatus } from '../domain/kustomization-status';
+
+/** Kustomization objects as the API server has them (read from an informer cache) and their status. */
+export interface KustomizationRepository {
+  get(namespace: string, name: string): Kustomization | undefined;
+  list(): Kustomization[];
+  /** Writes the status subresource; returns the object as stored. */
+  writeStatus(kustomization: Kustomization, status: KustomizationStatus): Promise<Kustomization>;
+}
+
+/** Reads a Kustomization's source object (GitRepository, OCIRepository, Bucket) and its artifact. */
+export interface SourceReader {
+  read(ref: { kind: string; namespace: string; name: string }): Promise<SourceState>;
+}
+
+/** A fetched, verified and unpacked artifact in a fresh directory. */
+export interface UnpackedArtifact {
+  root: string;
+  dispose(): void;
+}
+
+/** Downloads, verifies and unpacks artifacts. */
+export interface ArtifactWorkspace {
+  unpack(artifact: SourceArtifact): Promise<UnpackedArtifact>;
+}
+
+/** Builds the manifests of a Kustomization from an unpacked artifact: overlay, kustomize build, substitution. */
+export interface ManifestBuilder {
+  build(root: string, kustomization: Kustomization): Promise<KubeObject[]>;
+}
+
+/** The cluster the manifests go to (Ferry's ResourceManager in production). */
+export interface ClusterApplier {
+  applyAll(objects: KubeObject[], options: { recreateOnImmutable: boolean; policyOf: (object: KubeObject) => 'Override' | 'IfNotPresent' | 'Ignore' | 'Merge' }): Promise<ChangeSetEntry[]>;
+  deleteAll(identities: ObjectIdentity[], keep: (object: KubeObject) => boolean): Promise<ChangeSetEntry[]>;
+  waitForHealth(identities: ObjectIdentity[], options: { timeoutMs: number }): Promise<{ healthy: true } | { healthy: false; failures: string[] }>;
+}
+
+/** Kubernetes Events on the Kustomization (what `kubectl describe` and `kubectl events` show). */
+export interface EventRecorder {
+  record(kustomization: Kustomization, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+}

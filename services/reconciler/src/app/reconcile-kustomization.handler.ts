@@ -1,0 +1,286 @@
+import { randomUUID } from 'node:crypto';
+import {
+  KustomizeAnnotation,
+  RECONCILE_REQUESTED_AT_ANNOTATION,
+  Reason,
+  formatDuration,
+  newEvent,
+  parseDuration,
+  type AppliedV1,
+  type EventCause,
+  type FailedV1,
+  type Kustomization,
+  type ReconcileFinishedV1,
+  type ReconcileOutcome,
+} from '@ferry/contracts';
+import type { EventStore } from '@ferry/event-store';
+import { ApplyError, identityOf, inventoryOf, staleEntries, type ChangeSetEntry, type KubeObject } from '@ferry/kube';
+import { recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
+import { decideReconcile, reconcileRequested } from '../domain/kustomization.decider';
+import { failedStatus, progressingStatus, succeededStatus } from '../domain/kustomization-status';
+import { ReconcileFailure } from '../domain/reconcile-failure';
+import type { ArtifactWorkspace, ClusterApplier, EventRecorder, KustomizationRepository, ManifestBuilder, SourceReader } from './ports';
+import type { ReconcileResult } from './reconcile-queue';
+
+/** Dependencies of the reconcile use case. */
+export interface ReconcileKustomizationDeps {
+  kustomizations: KustomizationRepository;
+  sources: SourceReader;
+  workspace: ArtifactWorkspace;
+  builder: ManifestBuilder;
+  cluster: ClusterApplier;
+  recorder: EventRecorder;
+  events: EventStore;
+  metrics: FerryMetrics;
+  logger: Logger;
+  now?: () => Date;
+  /** How long to wait before retrying when a dependency or the source is not ready (Flux: 30s). */
+  dependencyRequeueMs?: number;
+}
+
+const KIND = 'Kustomization';
+
+/** Everything about one reconcile the `finally` needs to record. */
+interface Attempt {
+  revision: string | null;
+  outcome: ReconcileOutcome;
+  reason: string;
+  message: string;
+  changeSet: ChangeSetEntry[];
+}
+
+/**
+ * One reconcile of a Kustomization, as kustomize-controller does it: check suspend, source and dependencies;
+ * fetch and verify the artifact; build; server-side apply in stages; prune what left the source; wait for
+ * health; write status; and record the outcome — events in the store, Kubernetes Events, metrics, one log line.
+ */
+export class ReconcileKustomizationHandler {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ReconcileKustomizationDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Reconciles `namespace/name`; returns when to run again. */
+  async reconcile(namespace: string, name: string, cause?: EventCause): Promise<ReconcileResult> {
+    const kustomization = this.deps.kustomizations.get(namespace, name);
+    if (!kustomization) return {};
+    const started = performance.now();
+    const ref = { kind: KIND, namespace, name };
+    const log = this.deps.logger.child({
+      controller: 'kustomization',
+      controllerGroup: 'kustomize.toolkit.fluxcd.io',
+      controllerKind: KIND,
+      name,
+      namespace,
+      reconcileID: randomUUID(),
+    });
+    const interval = parseDuration(kustomization.spec.interval);
+    const retryInterval = kustomization.spec.retryInterval ? parseDuration(kustomization.spec.retryInterval) : interval;
+    const requestedAt = reconcileRequested(kustomization, RECONCILE_REQUESTED_AT_ANNOTATION);
+    this.deps.metrics.suspendStatus.set(ref, kustomization.spec.suspend ? 1 : 0);
+    const attempt: Attempt = { revision: null, outcome: 'failed', reason: Reason.ReconciliationFailed, message: '', changeSet: [] };
+    let requeueAfterMs: number | undefined = interval;
+    try {
+      const source = await this.deps.sources.read({
+        kind: kustomization.spec.sourceRef.kind,
+        namespace: kustomization.spec.sourceRef.namespace ?? namespace,
+        name: kustomization.spec.sourceRef.name,
+      });
+      const dependencies = new Map(
+        (kustomization.spec.dependsOn ?? []).map((dependency) => {
+          const key = `${dependency.namespace ?? namespace}/${dependency.name}`;
+          return [key, this.deps.kustomizations.get(dependency.namespace ?? namespace, dependency.name)] as const;
+        }),
+      );
+      const decision = decideReconcile(kustomization, source, dependencies);
+      if (decision.action === 'skip-suspended') {
+        Object.assign(attempt, { outcome: 'suspended', reason: Reason.Suspended, message: 'Reconciliation is suspended' });
+        requeueAfterMs = undefined;
+        return {};
+      }
+      if (decision.action === 'wait') {
+        Object.assign(attempt, { outcome: 'failed', reason: decision.reason, message: decision.message });
+        requeueAfterMs = this.deps.dependencyRequeueMs ?? 30_000;
+        await this.writeFailure(kustomization, decision.reason, decision.message, undefined, false, false, requestedAt);
+        return { requeueAfterMs };
+      }
+      attempt.revision = decision.artifact.revision;
+      const current = await this.deps.kustomizations.writeStatus(kustomization, progressingStatus(kustomization, decision.artifact.revision, this.now()));
+      const changeSet = await this.applyRevision(current, decision.artifact, log);
+      attempt.changeSet = changeSet.changes;
+      const status = succeededStatus(
+        current,
+        { revision: decision.artifact.revision, inventory: changeSet.inventory, healthChecked: changeSet.healthChecked, requestedAt },
+        this.now(),
+      );
+      await this.deps.kustomizations.writeStatus(current, status);
+      const changed = changeSet.changes.filter((c) => c.action !== 'unchanged');
+      Object.assign(attempt, {
+        outcome: changed.length > 0 || kustomization.status?.lastAppliedRevision !== decision.artifact.revision ? 'succeeded' : 'unchanged',
+        reason: Reason.ReconciliationSucceeded,
+        message: `Applied revision: ${decision.artifact.revision}`,
+      });
+      return { requeueAfterMs };
+    } catch (error) {
+      const failure = toFailure(error);
+      Object.assign(attempt, { outcome: 'failed', reason: failure.reason, message: failure.message });
+      requeueAfterMs = failure.retryable ? retryInterval : undefined;
+      await this.writeFailure(kustomization, failure.reason, failure.message, attempt.revision ?? undefined, !failure.retryable, failure.reason === Reason.HealthCheckFailed, requestedAt).catch(
+        (statusError: unknown) => log.error('failed to write status', { error: statusError }),
+      );
+      await this.appendFailed(kustomization, attempt.revision, failure, cause).catch((storeError: unknown) =>
+        log.error('failed to record Failed event', { error: storeError }),
+      );
+      return requeueAfterMs === undefined ? {} : { requeueAfterMs };
+    } finally {
+      const durationMs = performance.now() - started;
+      await this.finish(kustomization, attempt, durationMs, requeueAfterMs, cause, log);
+    }
+  }
+
+  private async applyRevision(
+    kustomization: Kustomization,
+    artifact: { revision: string; digest: string; url: string },
+    log: Logger,
+  ): Promise<{ changes: ChangeSetEntry[]; inventory: ReturnType<typeof inventoryOf>; healthChecked: boolean }> {
+    const unpacked = await this.deps.workspace.unpack(artifact);
+    try {
+      const objects = await this.deps.builder.build(unpacked.root, kustomization);
+      const spec = kustomization.spec;
+      const applied = await this.deps.cluster.applyAll(objects, { recreateOnImmutable: spec.force, policyOf: ssaPolicy }).catch((error: unknown) => {
+        throw new ReconcileFailure(Reason.ReconciliationFailed, 'apply', error instanceof ApplyError ? error.message : String(error instanceof Error ? error.message : error));
+      });
+      const inventory = inventoryOf(objects);
+      const changes = [...applied];
+      if (spec.prune) {
+        const stale = staleEntries(kustomization.status?.inventory?.entries ?? [], inventory);
+        const deleted = await this.deps.cluster.deleteAll(stale, (object) => object.metadata.annotations?.[KustomizeAnnotation.prune] === 'disabled').catch((error: unknown) => {
+          throw new ReconcileFailure(Reason.PruneFailed, 'prune', `prune failed: ${error instanceof Error ? error.message : String(error)}`);
+        });
+        changes.push(...deleted);
+      }
+      log.info('server-side apply completed', {
+        revision: artifact.revision,
+        output: Object.fromEntries(changes.map((change) => [change.id, change.action])),
+      });
+      const healthTargets = spec.wait
+        ? objects.map(identityOf)
+        : (spec.healthChecks ?? []).map((check) =>
+            identityOf({
+              apiVersion: check.apiVersion ?? 'v1',
+              kind: check.kind,
+              metadata: { name: check.name, namespace: check.namespace ?? kustomization.metadata.namespace },
+            } as KubeObject),
+          );
+      if (healthTargets.length > 0) {
+        const timeoutMs = parseDuration(spec.timeout ?? spec.interval);
+        const health = await this.deps.cluster.waitForHealth(healthTargets, { timeoutMs });
+        if (!health.healthy) {
+          throw new ReconcileFailure(Reason.HealthCheckFailed, 'health', `health check failed after ${formatDuration(timeoutMs)}: ${health.failures.join('; ')}`);
+        }
+      }
+      return { changes, inventory, healthChecked: healthTargets.length > 0 };
+    } finally {
+      unpacked.dispose();
+    }
+  }
+
+  private async writeFailure(
+    kustomization: Kustomization,
+    reason: string,
+    message: string,
+    revision: string | undefined,
+    stalled: boolean,
+    healthFailed: boolean,
+    requestedAt: string | undefined,
+  ): Promise<void> {
+    const latest = this.deps.kustomizations.get(kustomization.metadata.namespace ?? '', kustomization.metadata.name) ?? kustomization;
+    await this.deps.kustomizations.writeStatus(latest, failedStatus(latest, { reason, message, revision, stalled, healthFailed, requestedAt }, this.now()));
+  }
+
+  private async appendFailed(kustomization: Kustomization, revision: string | null, failure: ReconcileFailure, cause?: EventCause): Promise<void> {
+    const event = newEvent<FailedV1>(
+      {
+        type: 'Failed',
+        schemaVersion: 1,
+        object: objectRef(kustomization),
+        revision,
+        reason: failure.reason,
+        message: failure.message,
+        stage: failure.stage,
+        terminal: !failure.retryable,
+      },
+      cause,
+    );
+    await this.deps.events.append(streamOf(kustomization), [event], 'any');
+  }
+
+  // One place records the attempt: history event, Applied, Kubernetes Event, metrics and the log line.
+  private async finish(
+    kustomization: Kustomization,
+    attempt: Attempt,
+    durationMs: number,
+    requeueAfterMs: number | undefined,
+    cause: EventCause | undefined,
+    log: Logger,
+  ): Promise<void> {
+    const ref = objectRef(kustomization);
+    const labels = { kind: KIND, name: ref.name, namespace: ref.namespace };
+    this.deps.metrics.reconcileDuration.observe(labels, durationMs / 1000);
+    if (attempt.outcome !== 'suspended') recordCondition(this.deps.metrics, labels, 'Ready', attempt.outcome === 'failed' ? 'False' : 'True');
+    const events = [];
+    if (attempt.outcome === 'succeeded' && attempt.revision) {
+      events.push(
+        newEvent<AppliedV1>(
+          { type: 'Applied', schemaVersion: 1, object: { ...ref, kind: KIND }, revision: attempt.revision, changeSet: attempt.changeSet, durationMs },
+          cause,
+        ),
+      );
+    }
+    events.push(
+      newEvent<ReconcileFinishedV1>(
+        { type: 'ReconcileFinished', schemaVersion: 1, object: ref, revision: attempt.revision, outcome: attempt.outcome, reason: attempt.reason, message: attempt.message, durationMs },
+        cause,
+      ),
+    );
+    await this.deps.events.append(streamOf(kustomization), events, 'any').catch((error: unknown) => log.error('failed to record reconcile events', { error }));
+    if (attempt.outcome === 'succeeded') {
+      const changed = attempt.changeSet.filter((c) => c.action !== 'unchanged');
+      const summary = changed.map((c) => `${c.id} ${c.action}`).join('\n');
+      await this.deps.recorder.record(kustomization, 'Normal', Reason.ReconciliationSucceeded, summary || attempt.message).catch(() => undefined);
+      log.info(`Kustomization applied in ${formatDuration(durationMs)}`, {
+        revision: attempt.revision,
+        output: Object.fromEntries(attempt.changeSet.map((c) => [c.id, c.action])),
+      });
+    } else if (attempt.outcome === 'failed') {
+      await this.deps.recorder.record(kustomization, 'Warning', attempt.reason, attempt.message).catch(() => undefined);
+      log.error(attempt.message, { revision: attempt.revision, reason: attempt.reason });
+    }
+    const next = requeueAfterMs === undefined ? '' : `, next run in ${formatDuration(requeueAfterMs)}`;
+    log.info(`Reconciliation finished in ${formatDuration(durationMs)}${next}`, { revision: attempt.revision, outcome: attempt.outcome });
+  }
+}
+
+function objectRef(kustomization: Kustomization): { kind: string; namespace: string; name: string } {
+  return { kind: KIND, namespace: kustomization.metadata.namespace ?? 'default', name: kustomization.metadata.name };
+}
+
+/** The event-store stream of one Kustomization. */
+export function streamOf(kustomization: Kustomization): string {
+  return `${KIND}/${kustomization.metadata.namespace ?? 'default'}/${kustomization.metadata.name}`;
+}
+
+function ssaPolicy(object: KubeObject): 'Override' | 'IfNotPresent' | 'Ignore' | 'Merge' {
+  const value = object.metadata.annotations?.[KustomizeAnnotation.ssa];
+  return value === 'IfNotPresent' || value === 'Ignore' || value === 'Merge' ? value : 'Override';
+}
+
+function toFailure(error: unknown): ReconcileFailure {
+  if (error instanceof ReconcileFailure) return error;
+  const withStage = error as { stage?: string; name?: string; message?: string };
+  if (withStage?.name === 'ArtifactFetchError' || withStage?.name === 'UnsafeArchiveError') {
+    return new ReconcileFailure(Reason.ArtifactFailed, withStage.stage === 'verify' ? 'verify' : 'fetch', withStage.message ?? String(error));
+  }
+  return new ReconcileFailure(Reason.ReconciliationFailed, 'apply', error instanceof Error ? error.message : String(error));
+}
