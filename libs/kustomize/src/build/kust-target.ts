@@ -1,0 +1,466 @@
+import * as path from 'node:path';
+import type { FileSystem, LoadRestrictor } from '../file-system.port';
+import type { Json, JsonObject } from '../yaml/emit';
+import { parseYamlDocument, parseYamlStream } from '../yaml/parse';
+import { deepCopy, isObject, Resource } from '../resource/resource';
+import { legacyCompare, resIdString, sameId, type ResId } from '../resource/res-id';
+import { defaultTransformerConfig, mergeConfig, type TransformerConfig } from '../resource/builtin-config';
+import type { FieldSpec } from '../resource/field-spec';
+import { KustomizeError } from '../errors';
+import { Loader } from './loader';
+import { checkKustomization, KUSTOMIZATION_FILE_NAMES, listField, stringField, stringMapField, type Kustomization } from './kustomization';
+import { generate, type GeneratorArgs, type GeneratorOptions } from '../generators/configmap-secret.generator';
+import { contentHash } from '../generators/hash';
+import {
+  applyImages,
+  applyMapEntries,
+  applyNamespace,
+  applyPrefixSuffix,
+  applyReplicas,
+  type ImageOverride,
+  type ReplicaOverride,
+} from '../transformers/builtin.transformers';
+import { applyPatches, type PatchEntry } from '../transformers/patch.transformer';
+import { fixNameReferences } from '../transformers/name-reference.transformer';
+import { applyReplacements, type Replacement } from '../transformers/replacement.transformer';
+import { resolveVars, type VarDecl } from '../transformers/vars.transformer';
+import { configFromCrds } from './crd-config';
+
+/** How the build orders its output. */
+export type Reorder = 'legacy' | 'none';
+
+/** Options of a build. */
+export interface BuildOptions {
+  fs: FileSystem;
+  loadRestrictor?: LoadRestrictor;
+  /** Output order; `undefined` follows the kustomization's sortOptions, defaulting to legacy. */
+  reorder?: Reorder;
+}
+
+interface Accumulator {
+  resources: Resource[];
+  config: TransformerConfig;
+  vars: VarDecl[];
+}
+
+function str(v: Json | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Builds the kustomization in `dir` and returns its objects in output order. */
+export function buildResources(dir: string, opts: BuildOptions): JsonObject[] {
+  const restrictor = opts.loadRestrictor ?? 'LoadRestrictionsRootOnly';
+  const target = new KustTarget(opts.fs, restrictor, []);
+  const root = realDir(opts.fs, dir);
+  const { acc, kust } = target.accumulate(root, false);
+  finish(acc);
+  let order: Reorder = opts.reorder ?? 'legacy';
+  const so = kust['sortOptions'];
+  if (opts.reorder === undefined && isObject(so) && so['order'] === 'fifo') order = 'none';
+  if (opts.reorder === undefined && isObject(so) && so['order'] === 'legacy') order = 'legacy';
+  let out = acc.resources.filter((r) => !isLocalConfig(r));
+  if (order === 'legacy') out = stableSort(out, (a, b) => legacyCompare(a.id(), b.id()));
+  return out.map((r) => r.obj);
+}
+
+function isLocalConfig(r: Resource): boolean {
+  return 'config.kubernetes.io/local-config' in r.annotations();
+}
+
+function stableSort<T>(xs: T[], cmp: (a: T, b: T) => number): T[] {
+  return xs
+    .map((x, i) => [x, i] as const)
+    .sort((a, b) => cmp(a[0], b[0]) || a[1] - b[1])
+    .map((p) => p[0]);
+}
+
+function realDir(fs: FileSystem, dir: string): string {
+  try {
+    return fs.realpath(dir);
+  } catch {
+    throw new KustomizeError(`evalsymlink failure on '${dir}' : lstat ${dir}: no such file or directory`);
+  }
+}
+
+/** Steps kustomize runs once, at the top: hash suffixes, name references, vars. */
+function finish(acc: Accumulator): void {
+  for (const r of acc.resources) {
+    if (!r.needsHash) continue;
+    const h = contentHash(r.obj);
+    r.rememberId();
+    r.name = `${r.name}-${h}`;
+    r.needsHash = false;
+  }
+  fixNameReferences(acc.resources, acc.config.nameReference);
+  resolveVars(acc.resources, acc.vars, acc.config.varReference);
+}
+
+class KustTarget {
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly restrictor: LoadRestrictor,
+    private readonly visiting: string[],
+  ) {}
+
+  private loadKustomization(root: string): { kust: Kustomization; file: string } {
+    for (const name of KUSTOMIZATION_FILE_NAMES) {
+      const p = path.posix.join(root, name);
+      if (this.fs.stat(p) === 'file') {
+        const text = Buffer.from(this.fs.readFile(this.fs.realpath(p))).toString('utf8');
+        const raw = text.trim() === '' ? null : parseYamlDocument(text, p);
+        return { kust: checkKustomization(raw, name), file: p };
+      }
+    }
+    throw new KustomizeError(
+      `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${root}'`,
+    );
+  }
+
+  /** Loads and runs the kustomization at `root` into a fresh accumulator (or `into`, for components). */
+  accumulate(root: string, isComponent: boolean, into?: Accumulator): { acc: Accumulator; kust: Kustomization } {
+    if (this.visiting.includes(root)) {
+      throw new KustomizeError(`cycle detected: candidate root '${root}' contains visited root '${root}'`);
+    }
+    const { kust, file } = this.loadKustomization(root);
+    const kind = str(kust['kind']) ?? 'Kustomization';
+    if (isComponent && kind !== 'Component') {
+      throw new KustomizeError(`accumulating components: expected kind 'Component' for path '${root}' but got '${kind}'`);
+    }
+    if (!isComponent && kind === 'Component') {
+      throw new KustomizeError(`expected kind != 'Component' for path '${root}'`);
+    }
+    const loader = new Loader(this.fs, root, this.restrictor);
+    const sub = new KustTarget(this.fs, this.restrictor, [...this.visiting, root]);
+    const acc: Accumulator = into ?? { resources: [], config: defaultTransformerConfig(), vars: [] };
+    try {
+      sub.run(kust, loader, acc, root);
+    } catch (e) {
+      if (e instanceof KustomizeError && !e.message.includes(file) && this.visiting.length === 0) throw e;
+      throw e;
+    }
+    return { acc, kust };
+  }
+
+  private run(kust: Kustomization, loader: Loader, acc: Accumulator, root: string): void {
+    for (const entry of listField(kust, 'resources')) {
+      if (typeof entry !== 'string') throw new KustomizeError('invalid Kustomization: resources must be strings');
+      try {
+        this.accumulateResource(entry, loader, acc);
+      } catch (e) {
+        if (e instanceof KustomizeError && !e.message.startsWith('accumulating resources'))
+          throw new KustomizeError(`accumulating resources: accumulation err='accumulating resources from '${entry}': ${e.message}`);
+        throw e;
+      }
+    }
+    for (const c of listField(kust, 'configurations')) {
+      if (typeof c !== 'string') continue;
+      acc.config = mergeConfig(acc.config, parseConfig(loader, c));
+    }
+    for (const c of listField(kust, 'crds')) {
+      if (typeof c !== 'string') continue;
+      acc.config = mergeConfig(acc.config, configFromCrds(parseYamlStream(Buffer.from(loader.readFile(c)).toString('utf8'), c)));
+    }
+    for (const c of listField(kust, 'components')) {
+      if (typeof c !== 'string') continue;
+      const dir = this.resolveDir(loader, c);
+      this.accumulate(dir, true, acc);
+    }
+    this.runGenerators(kust, loader, acc);
+    this.runTransformers(kust, loader, acc);
+    for (const v of listField(kust, 'vars')) {
+      if (!isObject(v)) continue;
+      const name = str(v['name']) ?? '';
+      if (acc.vars.some((x) => x.name === name)) throw new KustomizeError(`var '${name}' already encountered`);
+      acc.vars.push(v as unknown as VarDecl);
+    }
+    void root;
+  }
+
+  private resolveDir(loader: Loader, rel: string): string {
+    const abs = loader.resolve(rel);
+    try {
+      return this.fs.realpath(abs);
+    } catch {
+      throw new KustomizeError(`evalsymlink failure on '${abs}' : lstat ${abs}: no such file or directory`);
+    }
+  }
+
+  private accumulateResource(entry: string, loader: Loader, acc: Accumulator): void {
+    const abs = loader.resolve(entry);
+    let real: string;
+    try {
+      real = this.fs.realpath(abs);
+    } catch {
+      throw new KustomizeError(
+        `evalsymlink failure on '${abs}' : lstat ${abs}: no such file or directory': must build at directory: not a valid directory: evalsymlink failure on '${abs}' : lstat ${abs}: no such file or directory`,
+      );
+    }
+    const kind = this.fs.stat(real);
+    if (kind === 'file') {
+      loader.checkInRoot(real, abs);
+      const text = Buffer.from(this.fs.readFile(real)).toString('utf8');
+      for (const r of resourcesFromText(text, abs)) appendResource(acc, r);
+      return;
+    }
+    try {
+      const { acc: sub } = this.accumulate(real, false);
+      for (const r of sub.resources) appendResource(acc, r);
+      acc.config = mergeConfig(acc.config, sub.config);
+      for (const v of sub.vars) {
+        if (acc.vars.some((x) => x.name === v.name)) throw new KustomizeError(`var '${v.name}' already encountered`);
+        acc.vars.push(v);
+      }
+    } catch (e) {
+      if (e instanceof KustomizeError && !e.message.startsWith('accumulating resources:')) {
+        if (e.message.startsWith('cycle detected') || e.message.startsWith('expected kind') || e.message.startsWith('unable to find'))
+          throw new KustomizeError(`'${abs}' must resolve to a file': ${e.message.startsWith('unable') ? `couldn't make target for path '${real}': ` : ''}${e.message}`);
+        throw e;
+      }
+      if (e instanceof KustomizeError)
+        throw new KustomizeError(`'${abs}' must resolve to a file': recursed accumulation of path '${real}': ${e.message}`);
+      throw e;
+    }
+  }
+
+  private runGenerators(kust: Kustomization, loader: Loader, acc: Accumulator): void {
+    const global = isObject(kust['generatorOptions']) ? (kust['generatorOptions'] as unknown as GeneratorOptions) : undefined;
+    const ns = stringField(kust, 'namespace');
+    const gens: [('ConfigMap' | 'Secret'), Json][] = [
+      ...listField(kust, 'configMapGenerator').map((g) => ['ConfigMap', g] as ['ConfigMap', Json]),
+      ...listField(kust, 'secretGenerator').map((g) => ['Secret', g] as ['Secret', Json]),
+    ];
+    for (const [kind, g] of gens) {
+      if (!isObject(g)) continue;
+      const args = g as unknown as GeneratorArgs;
+      const r = generate(kind, args, global, ns, loader, this.fs);
+      if (!args.namespace && ns) void 0;
+      mergeGenerated(acc, r, ns);
+    }
+  }
+
+  private runTransformers(kust: Kustomization, loader: Loader, acc: Accumulator): void {
+    const cfg = acc.config;
+    const psm = listField(kust, 'patchesStrategicMerge');
+    if (psm.length) {
+      const entries: PatchEntry[] = psm.map((p) => {
+        const s = String(p);
+        const isInline = s.includes('\n') || /^\s*(apiVersion|kind|metadata)\s*:/.test(s);
+        return isInline ? { patch: s, legacySmp: true } : { path: s, legacySmp: true };
+      });
+      acc.resources = applyPatches(acc.resources, entries, loader);
+    }
+    const patches = listField(kust, 'patches');
+    if (patches.length) acc.resources = applyPatches(acc.resources, patches as unknown as PatchEntry[], loader);
+    const ns = stringField(kust, 'namespace');
+    if (ns) applyNamespace(acc.resources, ns, cfg.namespace);
+    applyPrefixSuffix(acc.resources, stringField(kust, 'namePrefix') ?? '', '', cfg.namePrefix);
+    applyPrefixSuffix(acc.resources, '', stringField(kust, 'nameSuffix') ?? '', cfg.nameSuffix);
+    const commonLabels = stringMapField(kust, 'commonLabels');
+    applyMapEntries(acc.resources, commonLabels, cfg.commonLabels);
+    for (const l of listField(kust, 'labels')) {
+      if (!isObject(l)) continue;
+      const pairs = stringMapField(l, 'pairs');
+      let specs: FieldSpec[];
+      if (l['includeSelectors'] === true) specs = cfg.commonLabels;
+      else {
+        specs = [];
+        if (l['includeTemplates'] === true) specs = [...cfg.templateLabels];
+        specs = [...specs, { path: 'metadata/labels', create: true }];
+      }
+      if (Array.isArray(l['fields'])) specs = [...specs, ...(l['fields'] as unknown as FieldSpec[])];
+      applyMapEntries(acc.resources, pairs, specs);
+    }
+    applyMapEntries(acc.resources, stringMapField(kust, 'commonAnnotations'), cfg.commonAnnotations);
+    const pj = listField(kust, 'patchesJson6902');
+    if (pj.length) {
+      acc.resources = applyPatches(
+        acc.resources,
+        pj.map((p) => ({ ...(p as JsonObject), json6902: true }) as unknown as PatchEntry),
+        loader,
+      );
+    }
+    const replicas = listField(kust, 'replicas') as unknown as ReplicaOverride[];
+    if (replicas.length) applyReplicas(acc.resources, replicas, cfg.replicas);
+    const images = [...listField(kust, 'images'), ...listField(kust, 'imageTags')] as unknown as ImageOverride[];
+    applyImages(acc.resources, images, cfg.images);
+    const repl = listField(kust, 'replacements');
+    if (repl.length) {
+      const loaded: Replacement[] = [];
+      for (const r of repl) {
+        if (isObject(r) && typeof r['path'] === 'string') {
+          const docs = parseYamlStream(Buffer.from(loader.readFile(r['path'])).toString('utf8'), r['path']);
+          for (const d of docs) {
+            if (Array.isArray(d)) loaded.push(...(d as unknown as Replacement[]));
+            else loaded.push(d as unknown as Replacement);
+          }
+        } else loaded.push(r as unknown as Replacement);
+      }
+      applyReplacements(acc.resources, loaded);
+    }
+    for (const t of listField(kust, 'transformers')) {
+      if (typeof t !== 'string') continue;
+      this.runTransformerConfig(t, loader, acc);
+    }
+  }
+
+  private runTransformerConfig(entry: string, loader: Loader, acc: Accumulator): void {
+    let docs: Json[];
+    const abs = loader.resolve(entry);
+    const real = this.fs.stat(abs) === 'missing' ? abs : this.fs.realpath(abs);
+    if (this.fs.stat(real) === 'dir') {
+      const { acc: sub } = this.accumulate(real, false);
+      docs = sub.resources.map((r) => r.obj);
+    } else if (this.fs.stat(real) === 'file') {
+      docs = parseYamlStream(Buffer.from(loader.readFile(entry)).toString('utf8'), entry);
+    } else {
+      docs = parseYamlStream(entry, 'inline transformer');
+    }
+    for (const d of docs) {
+      if (!isObject(d)) continue;
+      runBuiltinPlugin(d, loader, acc);
+    }
+  }
+}
+
+function runBuiltinPlugin(cfg: JsonObject, loader: Loader, acc: Accumulator): void {
+  const kind = str(cfg['kind']);
+  const specs = Array.isArray(cfg['fieldSpecs']) ? (cfg['fieldSpecs'] as unknown as FieldSpec[]) : [];
+  switch (kind) {
+    case 'LabelTransformer':
+      applyMapEntries(acc.resources, stringMapField(cfg, 'labels'), specs);
+      return;
+    case 'AnnotationsTransformer':
+      applyMapEntries(acc.resources, stringMapField(cfg, 'annotations'), specs);
+      return;
+    case 'NamespaceTransformer': {
+      const meta = isObject(cfg['metadata']) ? cfg['metadata'] : {};
+      applyNamespace(acc.resources, str(meta['namespace']) ?? '', specs.length ? specs : acc.config.namespace);
+      return;
+    }
+    case 'PrefixSuffixTransformer':
+    case 'PrefixTransformer':
+    case 'SuffixTransformer':
+      applyPrefixSuffix(acc.resources, str(cfg['prefix']) ?? '', str(cfg['suffix']) ?? '', specs.length ? specs : acc.config.namePrefix);
+      return;
+    case 'ImageTagTransformer':
+      applyImages(acc.resources, [cfg['imageTag'] as unknown as ImageOverride], specs.length ? specs : acc.config.images);
+      return;
+    case 'ReplicaCountTransformer':
+      applyReplicas(acc.resources, [cfg['replica'] as unknown as ReplicaOverride], specs.length ? specs : acc.config.replicas);
+      return;
+    case 'PatchTransformer':
+    case 'PatchStrategicMergeTransformer':
+    case 'PatchJson6902Transformer': {
+      const entry: PatchEntry = {
+        ...(typeof cfg['path'] === 'string' ? { path: cfg['path'] } : {}),
+        ...(typeof cfg['patch'] === 'string' ? { patch: cfg['patch'] } : {}),
+        ...(typeof cfg['jsonOp'] === 'string' ? { patch: cfg['jsonOp'] } : {}),
+        ...(isObject(cfg['target']) ? { target: cfg['target'] as never } : {}),
+      };
+      acc.resources = applyPatches(acc.resources, [entry], loader);
+      return;
+    }
+    default:
+      throw new KustomizeError(`unable to load builtin ${kind ?? '<no kind>'}: plugins are not supported`);
+  }
+}
+
+function parseConfig(loader: Loader, file: string): Partial<TransformerConfig> {
+  const d = parseYamlDocument(Buffer.from(loader.readFile(file)).toString('utf8'), file);
+  if (!isObject(d)) return {};
+  const out: Partial<TransformerConfig> = {};
+  const specList = (k: string): FieldSpec[] => (Array.isArray(d[k]) ? (d[k] as unknown as FieldSpec[]) : []);
+  for (const k of ['namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'templateLabels', 'commonAnnotations', 'varReference', 'images', 'replicas'] as const) {
+    if (Array.isArray(d[k])) out[k] = specList(k);
+  }
+  if (Array.isArray(d['nameReference'])) {
+    out.nameReference = (d['nameReference'] as JsonObject[]).map((n) => ({
+      referral: { kind: str(n['kind']) ?? '', ...(str(n['group']) ? { group: str(n['group']) } : {}), ...(str(n['version']) ? { version: str(n['version']) } : {}) },
+      fieldSpecs: Array.isArray(n['fieldSpecs']) ? (n['fieldSpecs'] as unknown as FieldSpec[]) : [],
+    }));
+  }
+  return out;
+}
+
+/** Parses a resource file: multi-document YAML or JSON, with `kind: *List` flattened into its items. */
+export function resourcesFromText(text: string, source: string): Resource[] {
+  const out: Resource[] = [];
+  const push = (d: Json): void => {
+    if (!isObject(d)) throw new KustomizeError(`missing Resource metadata in ${source}`);
+    const kind = d['kind'];
+    if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(d['items'])) {
+      for (const item of d['items']) push(item);
+      return;
+    }
+    const meta = d['metadata'];
+    const name = isObject(meta) ? meta['name'] : undefined;
+    if (typeof name !== 'string' || name === '') {
+      throw new KustomizeError(`missing metadata.name in object ${describe(d)}': must build at directory: '${source}': file is not directory`);
+    }
+    out.push(new Resource(d));
+  };
+  for (const d of parseYamlStream(text, source)) push(d);
+  return out;
+}
+
+function describe(d: JsonObject): string {
+  const meta = isObject(d['metadata']) ? d['metadata'] : {};
+  const m = (v: Json | undefined): string =>
+    isObject(v) ? `map[${Object.keys(v).sort().map((k) => `${k}:${String(v[k])}`).join(' ')}]` : 'map[]';
+  return `{{${str(d['apiVersion']) ?? ''} ${str(d['kind']) ?? ''}} {{${str(meta['name']) ?? ''} ${str(meta['namespace']) ?? ''}} ${m(meta['labels'])} ${m(meta['annotations'])}}}`;
+}
+
+function appendResource(acc: Accumulator, r: Resource): void {
+  const id = r.id();
+  const dup = acc.resources.find((x) => sameId(x.id(), id));
+  if (dup) {
+    throw new KustomizeError(`may not add resource with an already registered id: ${resIdString(id)}`);
+  }
+  acc.resources.push(r);
+}
+
+function mergeGenerated(acc: Accumulator, r: Resource, kustNs: string | undefined): void {
+  const id: ResId = r.id();
+  const matches = acc.resources.filter((x) => {
+    const xi = x.id();
+    if (xi.kind !== id.kind || xi.name !== id.name && x.orgId().name !== id.name) return false;
+    if (!id.namespace) return true;
+    return xi.namespace === id.namespace || (!xi.namespace && id.namespace === kustNs);
+  });
+  if (r.behavior === 'create' || r.behavior === undefined) {
+    if (matches.length) throw new KustomizeError(`may not add resource with an already registered id: ${resIdString(id)}`);
+    acc.resources.push(r);
+    return;
+  }
+  const target = matches[0];
+  if (!target) {
+    throw new KustomizeError(
+      `merging from generator &{0xc000000000 <nil>}: id resid.ResId{Gvk:resid.Gvk{Group:"", Version:"v1", Kind:"${id.kind}", isClusterScoped:false}, Name:"${id.name}", Namespace:"${id.namespace}"} does not exist; cannot merge or replace`,
+    );
+  }
+  if (r.behavior === 'replace') {
+    const meta = target.metadata;
+    target.obj['data'] = deepCopy(r.obj['data'] ?? {});
+    if (r.obj['binaryData']) target.obj['binaryData'] = deepCopy(r.obj['binaryData']);
+    else delete target.obj['binaryData'];
+    mergeMeta(meta, r.metadata);
+  } else {
+    for (const f of ['data', 'binaryData'] as const) {
+      const add = r.obj[f];
+      if (!isObject(add) || Object.keys(add).length === 0) continue;
+      const cur = isObject(target.obj[f]) ? (target.obj[f] as JsonObject) : {};
+      target.obj[f] = { ...cur, ...add };
+    }
+    mergeMeta(target.metadata, r.metadata);
+  }
+  target.needsHash = target.needsHash || r.needsHash;
+  if (!r.needsHash) target.needsHash = false;
+}
+
+function mergeMeta(into: JsonObject, from: JsonObject): void {
+  for (const f of ['labels', 'annotations']) {
+    const add = from[f];
+    if (!isObject(add)) continue;
+    into[f] = { ...(isObject(into[f]) ? into[f] : {}), ...add };
+  }
+}

@@ -1,0 +1,91 @@
+import type { Json, JsonObject } from '../yaml/emit';
+import { deepCopy, isObject } from '../resource/resource';
+import { mergeKeyFor } from './merge-keys';
+
+/** Marker returned when a patch deletes the whole target (`$patch: delete` at the top). */
+export const DELETED = Symbol('deleted');
+
+const DIRECTIVE = '$patch';
+
+function stripDirectives(v: Json): Json {
+  if (Array.isArray(v)) return v.map(stripDirectives);
+  if (!isObject(v)) return v;
+  const out: JsonObject = {};
+  for (const k in v) {
+    if (k === DIRECTIVE || k.startsWith('$setElementOrder/') || k === '$retainKeys' || k.startsWith('$deleteFromPrimitiveList/'))
+      continue;
+    const c = v[k] as Json;
+    if (c === null) continue;
+    out[k] = stripDirectives(c);
+  }
+  return out;
+}
+
+/**
+ * Applies a strategic-merge patch to `base` (mutated and returned). Maps merge, `null` removes a field,
+ * `$patch: delete|replace` act on maps and list elements, lists merge by the kind's merge key or are
+ * replaced when there is none (custom kinds: a JSON merge patch, as kustomize without schema).
+ */
+export function strategicMerge(kind: string, base: JsonObject, patch: JsonObject): JsonObject | typeof DELETED {
+  const d = patch[DIRECTIVE];
+  if (d === 'delete') return DELETED;
+  if (d === 'replace') return stripDirectives(patch) as JsonObject;
+  return mergeMap(kind, base, patch, []);
+}
+
+function mergeMap(kind: string, base: JsonObject, patch: JsonObject, path: string[]): JsonObject {
+  for (const key in patch) {
+    if (key === DIRECTIVE || key.startsWith('$')) continue;
+    const pv = patch[key] as Json;
+    if (pv === null) {
+      delete base[key];
+      continue;
+    }
+    const bv = base[key];
+    if (isObject(pv)) {
+      const dir = pv[DIRECTIVE];
+      if (dir === 'delete') {
+        delete base[key];
+        continue;
+      }
+      if (dir === 'replace' || !isObject(bv)) {
+        base[key] = stripDirectives(pv);
+        continue;
+      }
+      base[key] = mergeMap(kind, bv, pv, [...path, key]);
+    } else if (Array.isArray(pv)) {
+      base[key] = mergeList(kind, Array.isArray(bv) ? bv : undefined, pv, [...path, key]);
+    } else {
+      base[key] = pv;
+    }
+  }
+  return base;
+}
+
+function mergeList(kind: string, base: Json[] | undefined, patch: Json[], path: string[]): Json[] {
+  if (patch.some((p) => isObject(p) && p[DIRECTIVE] === 'replace')) {
+    return patch.filter((p) => !(isObject(p) && p[DIRECTIVE] === 'replace')).map(stripDirectives);
+  }
+  const key = mergeKeyFor(kind, path);
+  if (!key || !base) {
+    return patch.filter((p) => !(isObject(p) && p[DIRECTIVE] === 'delete')).map(stripDirectives);
+  }
+  const out = base.slice();
+  for (const item of patch) {
+    if (!isObject(item) || !(key in item)) {
+      out.push(stripDirectives(item));
+      continue;
+    }
+    const idx = out.findIndex((b) => isObject(b) && b[key] === item[key]);
+    if (item[DIRECTIVE] === 'delete') {
+      if (idx >= 0) out.splice(idx, 1);
+      continue;
+    }
+    if (idx >= 0) {
+      out[idx] = mergeMap(kind, deepCopy(out[idx] as Json) as JsonObject, item, path);
+    } else {
+      out.push(stripDirectives(item));
+    }
+  }
+  return out;
+}
