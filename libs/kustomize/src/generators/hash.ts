@@ -39,9 +39,9 @@ function encodeHash(text: string): string {
 export function contentHash(obj: JsonObject): string {
   const kind = obj['kind'];
   const meta = isObject(obj['metadata']) ? obj['metadata'] : {};
-  const name = typeof meta['name'] === 'string' ? meta['name'] : '';
+  // kustomize v5 hashes generated objects with an empty name (the RNode it encodes has none yet).
   if (kind === 'ConfigMap' || kind === 'Secret') {
-    const m: JsonObject = { kind, name, data: isObject(obj['data']) ? obj['data'] : {} };
+    const m: JsonObject = { kind, name: '', data: isObject(obj['data']) ? obj['data'] : {} };
     if (kind === 'Secret') m['type'] = typeof obj['type'] === 'string' ? obj['type'] : '';
     if (kind === 'ConfigMap' && isObject(obj['binaryData']) && Object.keys(obj['binaryData']).length > 0)
       m['binaryData'] = obj['binaryData'];
