@@ -70,22 +70,22 @@ function mergeList(kind: string, base: Json[] | undefined, patch: Json[], path: 
   if (!key || !base) {
     return patch.filter((p) => !(isObject(p) && p[DIRECTIVE] === 'delete')).map(stripDirectives);
   }
-  const out = base.slice();
+  // kustomize's merge puts the patch's elements first, in patch order, then the untouched base elements.
+  const out: Json[] = [];
+  const used = new Set<number>();
   for (const item of patch) {
     if (!isObject(item) || !(key in item)) {
       out.push(stripDirectives(item));
       continue;
     }
-    const idx = out.findIndex((b) => isObject(b) && b[key] === item[key]);
-    if (item[DIRECTIVE] === 'delete') {
-      if (idx >= 0) out.splice(idx, 1);
-      continue;
-    }
-    if (idx >= 0) {
-      out[idx] = mergeMap(kind, deepCopy(out[idx] as Json) as JsonObject, item, path);
-    } else {
-      out.push(stripDirectives(item));
-    }
+    const idx = base.findIndex((b, i) => !used.has(i) && isObject(b) && b[key] === item[key]);
+    if (idx >= 0) used.add(idx);
+    if (item[DIRECTIVE] === 'delete') continue;
+    if (idx >= 0) out.push(mergeMap(kind, deepCopy(base[idx] as Json) as JsonObject, item, path));
+    else out.push(stripDirectives(item));
   }
+  base.forEach((b, i) => {
+    if (!used.has(i)) out.push(b);
+  });
   return out;
 }

@@ -113,12 +113,9 @@ function nameReferences(): NameBackReference[] {
       { group: 'networking.k8s.io', kind: 'Ingress', path },
       { group: 'extensions', kind: 'Ingress', path },
     ]);
-  const webhookService: FieldSpec[] = [
-    { kind: 'MutatingWebhookConfiguration', path: 'webhooks/clientConfig/service/name' },
-    { kind: 'ValidatingWebhookConfiguration', path: 'webhooks/clientConfig/service/name' },
-    { group: 'apiregistration.k8s.io', kind: 'APIService', path: 'spec/service/name' },
-    { kind: 'CustomResourceDefinition', path: 'spec/conversion/webhook/clientConfig/service/name' },
-  ];
+  // kustomize follows Service renames into APIService only; webhook configurations and CRD conversion
+  // webhooks keep the name they were written with.
+  const webhookService: FieldSpec[] = [{ group: 'apiregistration.k8s.io', kind: 'APIService', path: 'spec/service/name' }];
   const hpa = (kind: string): NameBackReference => ({
     referral: { kind },
     fieldSpecs: [{ kind: 'HorizontalPodAutoscaler', path: 'spec/scaleTargetRef/name' }],
@@ -197,7 +194,6 @@ function nameReferences(): NameBackReference[] {
       ],
     },
     { referral: { kind: 'PriorityClass' }, fieldSpecs: podPaths(['priorityClassName']) },
-    { referral: { kind: 'IngressClass' }, fieldSpecs: ingress(['spec/ingressClassName']) },
     hpa('Deployment'),
     hpa('ReplicaSet'),
     hpa('StatefulSet'),
@@ -245,8 +241,6 @@ export function defaultTransformerConfig(): TransformerConfig {
     namespace: [
       { path: 'metadata/namespace', create: true },
       { group: 'apiregistration.k8s.io', kind: 'APIService', path: 'spec/service/namespace' },
-      { kind: 'MutatingWebhookConfiguration', path: 'webhooks/clientConfig/service/namespace' },
-      { kind: 'ValidatingWebhookConfiguration', path: 'webhooks/clientConfig/service/namespace' },
       { kind: 'CustomResourceDefinition', path: 'spec/conversion/webhook/clientConfig/service/namespace' },
     ],
     commonLabels: selectorSpecs(),

@@ -64,6 +64,15 @@ export function resIdString(id: ResId): string {
   return `${gvkString(id)}|${id.namespace || '[noNs]'}|${id.name || '[noName]'}`;
 }
 
+/** The id string kustomize sorts by: `group_version_kind|namespace|name`, with `~` placeholders that sort last. */
+function sortString(id: ResId): string {
+  return `${sortGvk(id)}|${id.namespace || '~X'}|${id.name || '~N'}`;
+}
+
+function sortGvk(g: Gvk): string {
+  return `${g.group || '~G'}_${g.version || '~V'}_${g.kind || '~K'}`;
+}
+
 /** Namespace used for equality: empty and "default" are the same, cluster-scoped kinds have none. */
 export function effectiveNamespace(id: ResId): string {
   if (isClusterScoped(id.kind)) return '_non_namespaceable_';
@@ -120,10 +129,10 @@ export function legacyCompare(a: ResId, b: ResId): number {
   const ia = TYPE_ORDER.get(a.kind) ?? 0;
   const ib = TYPE_ORDER.get(b.kind) ?? 0;
   if (ia !== ib) return ia - ib;
-  const ga = gvkString(a);
-  const gb = gvkString(b);
+  const ga = sortGvk(a);
+  const gb = sortGvk(b);
   if (ga !== gb) return ga < gb ? -1 : 1;
-  const sa = resIdString(a);
-  const sb = resIdString(b);
+  const sa = sortString(a);
+  const sb = sortString(b);
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }

@@ -1,9 +1,28 @@
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, type Tags } from 'yaml';
 import type { Json } from './emit';
+
+// go-yaml (which kustomize uses) still reads YAML 1.1 octals (0755) and binary literals (0b101) as ints.
+const goYamlInts = (tags: Tags): Tags => [
+  {
+    identify: (v: unknown) => typeof v === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    test: /^[-+]?0[0-7]+$/,
+    resolve: (s: string) => parseInt(s, 8),
+  },
+  {
+    identify: (v: unknown) => typeof v === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    test: /^[-+]?0b[01]+$/,
+    resolve: (s: string) => (s.startsWith('-') ? -1 : 1) * parseInt(s.replace(/^[-+]?0b/, ''), 2),
+  },
+  ...tags,
+];
 
 /** Parses a (multi-document) YAML or JSON stream into plain values; empty documents are dropped. */
 export function parseYamlStream(text: string, source: string): Json[] {
-  const docs = parseAllDocuments(text, { version: '1.2', uniqueKeys: true, merge: true });
+  const docs = parseAllDocuments(text, { version: '1.2', uniqueKeys: true, merge: true, customTags: goYamlInts });
   if (!Array.isArray(docs)) {
     // parseAllDocuments returns an EmptyStream for blank input
     return [];
