@@ -60,7 +60,17 @@ export function buildResources(dir: string, opts: BuildOptions): JsonObject[] {
   if (opts.reorder === undefined && isObject(so) && so['order'] === 'legacy') order = 'legacy';
   let out = acc.resources.filter((r) => !isLocalConfig(r));
   if (order === 'legacy') out = stableSort(out, (a, b) => legacyCompare(a.id(), b.id()));
-  return out.map((r) => r.obj);
+  return out.map((r) => dropEmptyAnnotations(r.obj));
+}
+
+// kustomize rewrites annotations while building (removing its internal ones), and an empty result disappears.
+function dropEmptyAnnotations(obj: JsonObject): JsonObject {
+  const meta = obj['metadata'];
+  if (isObject(meta) && 'annotations' in meta) {
+    const a = meta['annotations'];
+    if (a === null || (isObject(a) && Object.keys(a).length === 0)) delete meta['annotations'];
+  }
+  return obj;
 }
 
 function isLocalConfig(r: Resource): boolean {

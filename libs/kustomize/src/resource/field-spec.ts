@@ -73,6 +73,22 @@ function walk(node: Json, segs: readonly string[], i: number, create: boolean, f
   walk(next, segs, i + 1, create, fn);
 }
 
+/** Like visitPath, but calls `fn` for a missing last field whose parent exists (without creating parents). */
+export function visitLeaf(root: Json, segments: readonly string[], fn: FieldVisitor): void {
+  const parent = segments.slice(0, -1);
+  const last = segments[segments.length - 1] as string;
+  const visit = (node: Json): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (isObject(node)) fn(node, last, node[last]);
+  };
+  if (parent.length === 0) visit(root);
+  else walk(root, parent, 0, false, (holder, key, value) => {
+    void holder;
+    void key;
+    if (value !== undefined) visit(value);
+  });
+}
+
 /** Applies `fn` at every field spec that matches the resource. */
 export function visitSpecs(r: Resource, specs: readonly FieldSpec[], fn: FieldVisitor): void {
   for (const fs of specs) {

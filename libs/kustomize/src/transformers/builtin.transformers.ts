@@ -1,6 +1,6 @@
 import type { Json, JsonObject } from '../yaml/emit';
 import { isObject, type Resource } from '../resource/resource';
-import { visitSpecs, type FieldSpec } from '../resource/field-spec';
+import { specMatches, splitPath, visitLeaf, visitSpecs, type FieldSpec } from '../resource/field-spec';
 import { gvkString, isClusterScoped, resIdString } from '../resource/res-id';
 import { KustomizeError } from '../errors';
 
@@ -27,9 +27,12 @@ export function applyNamespace(resources: Resource[], ns: string, specs: readonl
         }
         continue;
       }
-      visitSpecs(r, [fs], (holder, key, value) => {
-        if (value !== undefined) holder[key] = ns;
-      });
+      // kustomize sets these fields even when absent, as long as the enclosing object exists.
+      if (specMatches(fs, r)) {
+        visitLeaf(r.obj, splitPath(fs.path), (holder, key) => {
+          holder[key] = ns;
+        });
+      }
     }
     if (r.kind === 'RoleBinding' || r.kind === 'ClusterRoleBinding') {
       const subjects = r.obj['subjects'];

@@ -24,7 +24,16 @@ export function splitFieldPath(p: string): string[] {
     } else cur += c;
   }
   out.push(cur);
-  return out.filter((s) => s !== '').map((s) => (s.startsWith('[') && !s.includes('=') ? s.slice(1, -1) : s));
+  const segs: string[] = [];
+  for (const s of out) {
+    // "ports[0]" and "containers[name=app]" address a list element right after the field
+    const m = s.match(/^([^[]+)(\[.*\])$/);
+    if (m) segs.push(m[1] as string, m[2] as string);
+    else segs.push(s);
+  }
+  return segs
+    .filter((s) => s !== '')
+    .map((s) => (s.startsWith('[') && !s.includes('=') ? s.slice(1, -1) : s));
 }
 
 /** A place a value lives: its parent container and key/index. */

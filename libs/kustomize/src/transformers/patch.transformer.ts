@@ -63,14 +63,15 @@ export function applyPatches(resources: Resource[], entries: readonly PatchEntry
       const deleted = new Set<Resource>();
       for (const r of targets) {
         const p = deepCopy(d) as JsonObject;
-        if (e.target) {
+        {
+          // The patch addresses the object by any of its names; it must not undo renames.
           const meta = isObject(p['metadata']) ? p['metadata'] : undefined;
           if (meta) {
             if (!e.options?.allowNameChange || meta['name'] === undefined) meta['name'] = r.name;
             if (r.namespace) meta['namespace'] = r.namespace;
             else delete meta['namespace'];
           }
-          if (!e.options?.allowKindChange) {
+          if (e.target && !e.options?.allowKindChange) {
             p['kind'] = r.kind;
             p['apiVersion'] = r.apiVersion;
           }

@@ -9,7 +9,7 @@ import { getAtPath } from './field-path';
 export interface VarDecl {
   name: string;
   objref: { kind?: string; name?: string; apiVersion?: string; namespace?: string };
-  fieldref?: { fieldpath?: string };
+  fieldref?: { fieldpath?: string; fieldPath?: string };
 }
 
 /** vars: substitutes `$(NAME)` in the var-reference fields with values read from the referenced objects. */
@@ -31,7 +31,7 @@ export function resolveVars(resources: readonly Resource[], vars: readonly VarDe
     });
     if (matches.length === 0) throw new KustomizeError(`var '${v.name}' cannot be mapped to a field in the set of known resources`);
     if (matches.length > 1) throw new KustomizeError(`found ${matches.length} resId matches for var ${v.name} (unable to disambiguate): ${matches.map((r) => resIdString(r.id())).join(', ')}`);
-    const fp = v.fieldref?.fieldpath ?? 'metadata.name';
+    const fp = v.fieldref?.fieldpath ?? v.fieldref?.fieldPath ?? 'metadata.name';
     const val = getAtPath((matches[0] as Resource).obj, fp);
     if (val === undefined) throw new KustomizeError(`field specified in var '${v.name}' not found in corresponding resource`);
     values.set(v.name, val);
