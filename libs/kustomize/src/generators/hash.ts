@@ -38,7 +38,6 @@ function encodeHash(text: string): string {
 /** The hash kustomize appends to a generated ConfigMap/Secret name, computed from kind, name and data. */
 export function contentHash(obj: JsonObject): string {
   const kind = obj['kind'];
-  const meta = isObject(obj['metadata']) ? obj['metadata'] : {};
   // kustomize v5 hashes generated objects with an empty name (the RNode it encodes has none yet).
   if (kind === 'ConfigMap' || kind === 'Secret') {
     const m: JsonObject = { kind, name: '', data: isObject(obj['data']) ? obj['data'] : {} };
