@@ -52,7 +52,7 @@ export function buildResources(dir: string, opts: BuildOptions): JsonObject[] {
   const restrictor = opts.loadRestrictor ?? 'LoadRestrictionsRootOnly';
   const target = new KustTarget(opts.fs, restrictor, []);
   const root = realDir(opts.fs, dir);
-  const { acc, kust } = target.accumulate(root, false);
+  const { acc, kust } = target.accumulate(root, undefined);
   finish(acc);
   let order: Reorder = opts.reorder ?? 'legacy';
   const so = kust['sortOptions'];
@@ -127,7 +127,7 @@ class KustTarget {
   }
 
   /** Loads and runs the kustomization at `root` into a fresh accumulator (or `into`, for components). */
-  accumulate(root: string, isComponent: boolean, into?: Accumulator): { acc: Accumulator; kust: Kustomization } {
+  accumulate(root: string, isComponent: boolean | undefined, into?: Accumulator): { acc: Accumulator; kust: Kustomization } {
     if (this.visiting.includes(root)) {
       throw new KustomizeError(`cycle detected: candidate root '${root}' contains visited root '${root}'`);
     }
@@ -136,7 +136,7 @@ class KustTarget {
     if (isComponent && kind !== 'Component') {
       throw new KustomizeError(`accumulating components: expected kind 'Component' for path '${root}' but got '${kind}'`);
     }
-    if (!isComponent && kind === 'Component') {
+    if (isComponent === false && kind === 'Component') {
       throw new KustomizeError(`expected kind != 'Component' for path '${root}'`);
     }
     const loader = new Loader(this.fs, root, this.restrictor);

@@ -117,10 +117,9 @@ export function generate(
   const r = new Resource(obj);
   r.generated = true;
   r.needsHash = !opts.disableNameSuffixHash;
-  const b = args.behavior ?? 'create';
-  if (b !== 'create' && b !== 'merge' && b !== 'replace')
-    throw new KustomizeError(`unknown generator behavior '${b}'`);
-  r.behavior = b as GeneratorBehavior;
+  // kustomize reads any other behavior string as "unspecified", which creates.
+  const b = args.behavior;
+  r.behavior = b === 'merge' || b === 'replace' ? (b as GeneratorBehavior) : 'create';
   return r;
 }
 

@@ -57,8 +57,7 @@ function add(doc: Json, path: string, value: Json, opName: string, replace: bool
       else parent.splice(i, 0, value);
     }
   } else if (isObject(parent)) {
-    if (replace && !(last in parent))
-      throw new KustomizeError(`error in ${opName} for path: '${path}': Unable to replace nonexistent key: ${last}: missing value`);
+    // kustomize's JSON patch library lets "replace" create a missing object key.
     parent[last] = value;
   } else throw new KustomizeError(`error in ${opName} for path: '${path}': parent is not a container`);
   return doc;

@@ -1,4 +1,4 @@
-import { parseAllDocuments, type Tags } from 'yaml';
+import { isScalar, parseAllDocuments, visit, type Document, type Tags } from 'yaml';
 import type { Json } from './emit';
 
 // go-yaml (which kustomize uses) still reads YAML 1.1 octals (0755) and binary literals (0b101) as ints.
@@ -28,6 +28,8 @@ export function parseYamlStream(text: string, source: string): Json[] {
     return [];
   }
   const out: Json[] = [];
+  const last = docs[docs.length - 1];
+  if (last && !text.endsWith('\n')) clipFinalBlockScalar(last, text.length);
   for (const doc of docs) {
     const err = doc.errors[0];
     if (err) throw new Error(`failed to parse ${source}: ${err.message}`);
@@ -36,6 +38,18 @@ export function parseYamlStream(text: string, source: string): Json[] {
     out.push(v);
   }
   return out;
+}
+
+// go-yaml keeps no final line break for a block scalar that ends the file without one; the yaml package adds it.
+function clipFinalBlockScalar(doc: Document, end: number): void {
+  visit(doc, {
+    Scalar(_key, node) {
+      if (!isScalar(node) || !node.range || node.range[1] < end) return;
+      if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && typeof node.value === 'string') {
+        if (node.value.endsWith('\n') && !node.value.endsWith('\n\n')) node.value = node.value.slice(0, -1);
+      }
+    },
+  });
 }
 
 /** Parses exactly one YAML document (a kustomization file, a patch); null when the text is empty. */
