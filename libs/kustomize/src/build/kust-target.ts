@@ -24,7 +24,7 @@ import { applyPatches, type PatchEntry } from '../transformers/patch.transformer
 import { fixNameReferences } from '../transformers/name-reference.transformer';
 import { applyReplacements, type Replacement } from '../transformers/replacement.transformer';
 import { resolveVars, type VarDecl } from '../transformers/vars.transformer';
-import { configFromCrds } from './crd-config';
+import { configFromCrds, mergeKeysFromOpenApi, type MergeKeyTable } from './crd-config';
 
 /** How the build orders its output. */
 export type Reorder = 'legacy' | 'none';
@@ -39,6 +39,8 @@ export interface BuildOptions {
 
 interface Accumulator {
   resources: Resource[];
+  /** List merge keys from a kustomization's `openapi:` schema (custom kinds). */
+  mergeKeys?: MergeKeyTable;
   config: TransformerConfig;
   vars: VarDecl[];
 }
@@ -170,6 +172,11 @@ class KustTarget {
       if (typeof c !== 'string') continue;
       acc.config = mergeConfig(acc.config, configFromCrds(parseYamlStream(Buffer.from(loader.readFile(c)).toString('utf8'), c)));
     }
+    const openapi = kust['openapi'];
+    if (isObject(openapi) && typeof openapi['path'] === 'string') {
+      const text = Buffer.from(loader.readFile(openapi['path'])).toString('utf8');
+      acc.mergeKeys = mergeKeysFromOpenApi(parseYamlDocument(text, openapi['path']));
+    }
     for (const c of listField(kust, 'components')) {
       if (typeof c !== 'string') continue;
       const dir = this.resolveDir(loader, c);
@@ -257,10 +264,10 @@ class KustTarget {
         const isInline = s.includes('\n') || /^\s*(apiVersion|kind|metadata)\s*:/.test(s);
         return isInline ? { patch: s, legacySmp: true } : { path: s, legacySmp: true };
       });
-      acc.resources = applyPatches(acc.resources, entries, loader);
+      acc.resources = applyPatches(acc.resources, entries, loader, acc.mergeKeys);
     }
     const patches = listField(kust, 'patches');
-    if (patches.length) acc.resources = applyPatches(acc.resources, patches as unknown as PatchEntry[], loader);
+    if (patches.length) acc.resources = applyPatches(acc.resources, patches as unknown as PatchEntry[], loader, acc.mergeKeys);
     const ns = stringField(kust, 'namespace');
     if (ns) applyNamespace(acc.resources, ns, cfg.namespace);
     applyPrefixSuffix(acc.resources, stringField(kust, 'namePrefix') ?? '', '', cfg.namePrefix);
@@ -395,11 +402,13 @@ function parseConfig(loader: Loader, file: string): Partial<TransformerConfig> {
 /** Parses a resource file: multi-document YAML or JSON, with `kind: *List` flattened into its items. */
 export function resourcesFromText(text: string, source: string): Resource[] {
   const out: Resource[] = [];
+  // kustomize appends the items of List documents after the file's plain documents.
+  const fromLists: Json[] = [];
   const push = (d: Json): void => {
     if (!isObject(d)) throw new KustomizeError(`missing Resource metadata in ${source}`);
     const kind = d['kind'];
     if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(d['items'])) {
-      for (const item of d['items']) push(item);
+      fromLists.push(...d['items']);
       return;
     }
     const meta = d['metadata'];
@@ -410,6 +419,7 @@ export function resourcesFromText(text: string, source: string): Resource[] {
     out.push(new Resource(d));
   };
   for (const d of parseYamlStream(text, source)) push(d);
+  while (fromLists.length) push(fromLists.shift() as Json);
   return out;
 }
 

@@ -1,6 +1,7 @@
 import type { Json, JsonObject } from '../yaml/emit';
 import { deepCopy, isObject } from '../resource/resource';
 import { mergeKeyFor } from './merge-keys';
+import type { MergeKeyTable } from '../build/crd-config';
 
 /** Marker returned when a patch deletes the whole target (`$patch: delete` at the top). */
 export const DELETED = Symbol('deleted');
@@ -26,14 +27,23 @@ function stripDirectives(v: Json): Json {
  * `$patch: delete|replace` act on maps and list elements, lists merge by the kind's merge key or are
  * replaced when there is none (custom kinds: a JSON merge patch, as kustomize without schema).
  */
-export function strategicMerge(kind: string, base: JsonObject, patch: JsonObject): JsonObject | typeof DELETED {
+export function strategicMerge(
+  kind: string,
+  base: JsonObject,
+  patch: JsonObject,
+  custom?: MergeKeyTable,
+): JsonObject | typeof DELETED {
+  const table = custom?.get(kind);
+  const keyFor = (path: string[]): string | undefined => (table ? table.get(path.join('/')) : mergeKeyFor(kind, path));
   const d = patch[DIRECTIVE];
   if (d === 'delete') return DELETED;
   if (d === 'replace') return stripDirectives(patch) as JsonObject;
-  return mergeMap(kind, base, patch, []);
+  return mergeMap(keyFor, base, patch, []);
 }
 
-function mergeMap(kind: string, base: JsonObject, patch: JsonObject, path: string[]): JsonObject {
+type KeyFor = (path: string[]) => string | undefined;
+
+function mergeMap(kind: KeyFor, base: JsonObject, patch: JsonObject, path: string[]): JsonObject {
   for (const key in patch) {
     if (key === DIRECTIVE || key.startsWith('$')) continue;
     const pv = patch[key] as Json;
@@ -62,11 +72,11 @@ function mergeMap(kind: string, base: JsonObject, patch: JsonObject, path: strin
   return base;
 }
 
-function mergeList(kind: string, base: Json[] | undefined, patch: Json[], path: string[]): Json[] {
+function mergeList(kind: KeyFor, base: Json[] | undefined, patch: Json[], path: string[]): Json[] {
   if (patch.some((p) => isObject(p) && p[DIRECTIVE] === 'replace')) {
     return patch.filter((p) => !(isObject(p) && p[DIRECTIVE] === 'replace')).map(stripDirectives);
   }
-  const key = mergeKeyFor(kind, path);
+  const key = kind(path);
   if (!key || !base) {
     return patch.filter((p) => !(isObject(p) && p[DIRECTIVE] === 'delete')).map(stripDirectives);
   }

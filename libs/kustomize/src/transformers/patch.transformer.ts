@@ -6,6 +6,7 @@ import { DELETED, strategicMerge } from '../merge/strategic-merge';
 import { applyJsonPatch, type JsonPatchOp } from '../merge/json-patch';
 import { KustomizeError } from '../errors';
 import type { Loader } from '../build/loader';
+import type { MergeKeyTable } from '../build/crd-config';
 import { selectResources, type Selector } from './select';
 
 /** One entry of `patches`, `patchesStrategicMerge` or `patchesJson6902`. */
@@ -33,7 +34,12 @@ function idOf(obj: JsonObject): ResId {
 }
 
 /** Applies patches in order; returns the new resource list (a `$patch: delete` removes objects). */
-export function applyPatches(resources: Resource[], entries: readonly PatchEntry[], loader: Loader): Resource[] {
+export function applyPatches(
+  resources: Resource[],
+  entries: readonly PatchEntry[],
+  loader: Loader,
+  custom?: MergeKeyTable,
+): Resource[] {
   let list = resources;
   for (const e of entries) {
     const text = e.patch ?? (e.path !== undefined ? Buffer.from(loader.readFile(e.path)).toString('utf8') : undefined);
@@ -76,7 +82,7 @@ export function applyPatches(resources: Resource[], entries: readonly PatchEntry
             p['apiVersion'] = r.apiVersion;
           }
         }
-        const merged = strategicMerge(r.kind, r.obj, p);
+        const merged = strategicMerge(r.kind, r.obj, p, custom);
         if (merged === DELETED) deleted.add(r);
         else r.obj = merged;
       }
