@@ -5,7 +5,8 @@ import { parseYamlDocument, parseYamlStream } from '../yaml/parse';
 import { deepCopy, isObject, Resource } from '../resource/resource';
 import { legacyCompare, resIdString, sameId, type ResId } from '../resource/res-id';
 import { defaultTransformerConfig, mergeConfig, type TransformerConfig } from '../resource/builtin-config';
-import type { FieldSpec } from '../resource/field-spec';
+import { visitSpecs, type FieldSpec } from '../resource/field-spec';
+import { selectResources, type Selector } from '../transformers/select';
 import { KustomizeError } from '../errors';
 import { Loader } from './loader';
 import { checkKustomization, KUSTOMIZATION_FILE_NAMES, listField, stringField, stringMapField, type Kustomization } from './kustomization';
@@ -377,8 +378,36 @@ function runBuiltinPlugin(cfg: JsonObject, loader: Loader, acc: Accumulator): vo
       acc.resources = applyPatches(acc.resources, [entry], loader);
       return;
     }
+    case 'ValueAddTransformer':
+      applyValueAdd(acc.resources, cfg, path.posix.basename(loader.root));
+      return;
     default:
       throw new KustomizeError(`unable to load builtin ${kind ?? '<no kind>'}: plugins are not supported`);
+  }
+}
+
+/**
+ * ValueAddTransformer: writes `value` (default: the kustomization directory's name) into fields, either
+ * replacing them or, with `filePathPosition` n >= 1, inserting it as the n-th element of a slash path.
+ */
+function applyValueAdd(resources: Resource[], cfg: JsonObject, dirName: string): void {
+  const value = str(cfg['value']) ?? dirName;
+  const targets = Array.isArray(cfg['targets']) ? cfg['targets'] : [];
+  for (const t of targets) {
+    if (!isObject(t) || typeof t['fieldPath'] !== 'string') continue;
+    const selected = isObject(t['selector']) ? selectResources(resources, t['selector'] as Selector) : resources;
+    const pos = typeof t['filePathPosition'] === 'number' ? t['filePathPosition'] : 0;
+    for (const r of selected) {
+      visitSpecs(r, [{ path: t['fieldPath'], create: true }], (holder, key, cur) => {
+        if (pos <= 0 || typeof cur !== 'string') {
+          holder[key] = value;
+          return;
+        }
+        const parts = cur.split('/');
+        parts.splice(Math.min(pos - 1, parts.length), 0, value);
+        holder[key] = parts.join('/');
+      });
+    }
   }
 }
 
