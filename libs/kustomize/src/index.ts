@@ -6,4 +6,4 @@ export { emitYaml, emitYamlStream } from './yaml/emit';
 export { parseYamlStream } from './yaml/parse';
 export { buildResources, type BuildOptions, type Reorder } from './build/kust-target';
 export { buildKustomization } from './build/build';
-export { substitute, type SubstituteOptions } from './substitute/substitute';
+export { expand, substitute, type SubstituteOptions } from './substitute/substitute';

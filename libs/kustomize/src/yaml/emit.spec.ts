@@ -41,3 +41,31 @@ describe('emitYaml (go-yaml v3 style, as kustomize prints)', () => {
     expect(['ab', 'a-b', 'a10', 'a9', 'A', 'x01', 'x1'].sort(compareKeys)).toEqual(['A', 'a-b', 'a9', 'a10', 'ab', 'x1', 'x01']);
   });
 });
+
+describe('emitYaml round-trip property', () => {
+  // Random JSON values (strings drawn from awkward characters) must read back unchanged.
+  it('parse(emit(v)) equals v for random values', () => {
+    let x = 7;
+    const rnd = (n: number): number => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return x % n;
+    };
+    const alphabet = ['a', 'Z', ' ', ':', '#', '-', "'", '"', '\n', '\t', '1', '.', 'é', '{', '*', '~', 'yes', 'null', '0x1', '\\'];
+    const str = (): string => Array.from({ length: rnd(12) }, () => alphabet[rnd(alphabet.length)]).join('');
+    const value = (depth: number): unknown => {
+      const r = rnd(depth > 2 ? 4 : 7);
+      if (r === 0) return str();
+      if (r === 1) return rnd(100000) - 500;
+      if (r === 2) return rnd(2) === 0;
+      if (r === 3) return null;
+      if (r === 4) return Array.from({ length: rnd(4) }, () => value(depth + 1));
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < rnd(5); i++) o[str() || 'k'] = value(depth + 1);
+      return o;
+    };
+    for (let i = 0; i < 300; i++) {
+      const v = { root: value(0) };
+      expect(parseYamlStream(emitYaml(v as never), 'prop')).toEqual([v]);
+    }
+  });
+});
