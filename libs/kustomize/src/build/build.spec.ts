@@ -137,7 +137,7 @@ patches:
       '/k/r.yaml': `${cm('a')}---\n${cm('b')}---\n${cm('ab')}`,
       '/k/kustomization.yaml': 'resources:\n- r.yaml\npatches:\n- target:\n    kind: ConfigMap\n    name: "a|b"\n  patch: |-\n    - op: add\n      path: /data/n\n      value: "2"\n',
     });
-    const out = buildResources('/k', { fs });
+    const out = buildResources('/k', { fs, reorder: 'none' });
     expect(out.map((o) => (o['data'] as Record<string, string>)['n'])).toEqual(['2', '2', undefined]);
   });
 });
