@@ -53,8 +53,8 @@ function str(v: Json | undefined): string | undefined {
 /** Builds the kustomization in `dir` and returns its objects in output order. */
 export function buildResources(dir: string, opts: BuildOptions): JsonObject[] {
   const restrictor = opts.loadRestrictor ?? 'LoadRestrictionsRootOnly';
-  const target = new KustTarget(opts.fs, restrictor, []);
   const root = realDir(opts.fs, dir);
+  const target = new KustTarget(opts.fs, restrictor, [], root);
   const { acc, kust } = target.accumulate(root, undefined);
   finish(acc);
   let order: Reorder = opts.reorder ?? 'legacy';
@@ -62,6 +62,7 @@ export function buildResources(dir: string, opts: BuildOptions): JsonObject[] {
   if (opts.reorder === undefined && isObject(so) && so['order'] === 'fifo') order = 'none';
   if (opts.reorder === undefined && isObject(so) && so['order'] === 'legacy') order = 'legacy';
   let out = acc.resources.filter((r) => !isLocalConfig(r));
+  applyBuildMetadata(out, listField(kust, 'buildMetadata'));
   if (order === 'legacy') out = stableSort(out, (a, b) => legacyCompare(a.id(), b.id()));
   return out.map((r) => dropEmptyAnnotations(r.obj));
 }
@@ -74,6 +75,40 @@ function dropEmptyAnnotations(obj: JsonObject): JsonObject {
     if (a === null || (isObject(a) && Object.keys(a).length === 0)) delete meta['annotations'];
   }
   return obj;
+}
+
+/** Which builtin transformers a kustomization configures, in the order kustomize runs them. */
+function recordTransformations(kust: Kustomization, resources: readonly Resource[], kustFile: string): void {
+  const kinds: string[] = [];
+  if (listField(kust, 'patchesStrategicMerge').length) kinds.push('PatchStrategicMergeTransformer');
+  for (const _ of listField(kust, 'patches')) kinds.push('PatchTransformer');
+  if (stringField(kust, 'namespace')) kinds.push('NamespaceTransformer');
+  if (stringField(kust, 'namePrefix')) kinds.push('PrefixTransformer');
+  if (stringField(kust, 'nameSuffix')) kinds.push('SuffixTransformer');
+  const labels = listField(kust, 'labels');
+  if (labels.length || kust['commonLabels'] !== undefined) {
+    for (const _ of labels) kinds.push('LabelTransformer');
+    kinds.push('LabelTransformer');
+  }
+  if (kust['commonAnnotations'] !== undefined) kinds.push('AnnotationsTransformer');
+  for (const _ of listField(kust, 'patchesJson6902')) kinds.push('PatchJson6902Transformer');
+  for (const _ of listField(kust, 'replicas')) kinds.push('ReplicaCountTransformer');
+  for (const _ of listField(kust, 'images')) kinds.push('ImageTagTransformer');
+  if (listField(kust, 'replacements').length) kinds.push('ReplacementTransformer');
+  if (kinds.length === 0) return;
+  const entries = kinds.map((k) => `- configuredIn: ${kustFile}\n  configuredBy:\n    apiVersion: builtin\n    kind: ${k}\n`);
+  for (const r of resources) r.transformations.push(...entries);
+}
+
+function applyBuildMetadata(resources: readonly Resource[], options: readonly Json[]): void {
+  for (const r of resources) {
+    const add: Record<string, string> = {};
+    if (options.includes('originAnnotations') && r.origin) add['config.kubernetes.io/origin'] = r.origin;
+    if (options.includes('transformerAnnotations') && r.transformations.length)
+      add['alpha.config.kubernetes.io/transformations'] = r.transformations.join('');
+    if (Object.keys(add).length) r.metadata['annotations'] = { ...r.annotations(), ...add };
+    if (options.includes('managedByLabel')) r.metadata['labels'] = { ...r.labels(), 'app.kubernetes.io/managed-by': 'kustomize-v5.5.0' };
+  }
 }
 
 function isLocalConfig(r: Resource): boolean {
@@ -113,6 +148,8 @@ class KustTarget {
     private readonly fs: FileSystem,
     private readonly restrictor: LoadRestrictor,
     private readonly visiting: string[],
+    /** Directory of the kustomization being built; origins are reported relative to it. */
+    private readonly topRoot: string,
   ) {}
 
   private loadKustomization(root: string): { kust: Kustomization; file: string } {
@@ -143,10 +180,10 @@ class KustTarget {
       throw new KustomizeError(`expected kind != 'Component' for path '${root}'`);
     }
     const loader = new Loader(this.fs, root, this.restrictor);
-    const sub = new KustTarget(this.fs, this.restrictor, [...this.visiting, root]);
+    const sub = new KustTarget(this.fs, this.restrictor, [...this.visiting, root], this.topRoot);
     const acc: Accumulator = into ?? { resources: [], config: defaultTransformerConfig(), vars: [] };
     try {
-      sub.run(kust, loader, acc, root);
+      sub.run(kust, loader, acc, path.posix.relative(this.topRoot, file));
     } catch (e) {
       if (e instanceof KustomizeError && !e.message.includes(file) && this.visiting.length === 0) throw e;
       throw e;
@@ -154,7 +191,7 @@ class KustTarget {
     return { acc, kust };
   }
 
-  private run(kust: Kustomization, loader: Loader, acc: Accumulator, root: string): void {
+  private run(kust: Kustomization, loader: Loader, acc: Accumulator, kustFile: string): void {
     for (const entry of listField(kust, 'resources')) {
       if (typeof entry !== 'string') throw new KustomizeError('invalid Kustomization: resources must be strings');
       try {
@@ -183,7 +220,8 @@ class KustTarget {
       const dir = this.resolveDir(loader, c);
       this.accumulate(dir, true, acc);
     }
-    this.runGenerators(kust, loader, acc);
+    this.runGenerators(kust, loader, acc, kustFile);
+    recordTransformations(kust, acc.resources, kustFile);
     this.runTransformers(kust, loader, acc);
     for (const v of listField(kust, 'vars')) {
       if (!isObject(v)) continue;
@@ -191,7 +229,6 @@ class KustTarget {
       if (acc.vars.some((x) => x.name === name)) throw new KustomizeError(`var '${name}' already encountered`);
       acc.vars.push(v as unknown as VarDecl);
     }
-    void root;
   }
 
   private resolveDir(loader: Loader, rel: string): string {
@@ -217,7 +254,11 @@ class KustTarget {
     if (kind === 'file') {
       loader.checkInRoot(real, abs);
       const text = Buffer.from(this.fs.readFile(real)).toString('utf8');
-      for (const r of resourcesFromText(text, abs)) appendResource(acc, r);
+      const origin = `path: ${path.posix.relative(this.topRoot, abs)}\n`;
+      for (const r of resourcesFromText(text, abs)) {
+        r.origin = origin;
+        appendResource(acc, r);
+      }
       return;
     }
     try {
@@ -240,7 +281,7 @@ class KustTarget {
     }
   }
 
-  private runGenerators(kust: Kustomization, loader: Loader, acc: Accumulator): void {
+  private runGenerators(kust: Kustomization, loader: Loader, acc: Accumulator, kustFile: string): void {
     const global = isObject(kust['generatorOptions']) ? (kust['generatorOptions'] as unknown as GeneratorOptions) : undefined;
     const ns = stringField(kust, 'namespace');
     const gens: [('ConfigMap' | 'Secret'), Json][] = [
@@ -251,6 +292,7 @@ class KustTarget {
       if (!isObject(g)) continue;
       const args = g as unknown as GeneratorArgs;
       const r = generate(kind, args, global, ns, loader, this.fs);
+      r.origin = `configuredIn: ${kustFile}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${kind}Generator\n`;
       if (!args.namespace && ns) void 0;
       mergeGenerated(acc, r, ns);
     }

@@ -22,6 +22,10 @@ export class Resource {
   behavior: GeneratorBehavior | undefined;
   /** Names of vars/replacement sources this object is referenced by (unused by output). */
   generated = false;
+  /** `config.kubernetes.io/origin` text (buildMetadata: originAnnotations). */
+  origin: string | undefined;
+  /** `alpha.config.kubernetes.io/transformations` entries (buildMetadata: transformerAnnotations). */
+  transformations: string[] = [];
 
   constructor(public obj: JsonObject) {}
 
@@ -34,6 +38,8 @@ export class Resource {
     r.needsHash = this.needsHash;
     r.behavior = this.behavior;
     r.generated = this.generated;
+    r.origin = this.origin;
+    r.transformations = this.transformations.slice();
     return r;
   }
 
