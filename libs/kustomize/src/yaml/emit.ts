@@ -145,6 +145,11 @@ class Writer {
   }
 
   private writePlain(s: string, indent: number, breaks: boolean): void {
+    // go-yaml only breaks at a space once past column 80; short values cannot reach it.
+    if (!breaks || this.column + s.length <= BEST_WIDTH + 1) {
+      this.line += s;
+      return;
+    }
     const cps = Array.from(s);
     let col = this.column;
     let spaces = false;
@@ -172,6 +177,10 @@ class Writer {
   }
 
   private writeSingle(s: string, indent: number, breaks: boolean): void {
+    if (!breaks || this.column + 2 * s.length + 2 <= BEST_WIDTH + 1) {
+      this.line += "'" + s.replace(/'/g, "''") + "'";
+      return;
+    }
     const cps = Array.from(s);
     this.line += "'";
     let col = this.column;
@@ -367,68 +376,62 @@ interface Analysis {
 /** go-yaml's scalar analysis: which styles can represent `s` faithfully. */
 function analyze(s: string): Analysis {
   if (s.length === 0) return { multiline: false, blockPlain: true, single: true, block: false };
-  let blockIndicators = false;
+  let blockIndicators = s.startsWith('---') || s.startsWith('...');
   let lineBreaks = false;
   let special = false;
-  let leadingSpace = false;
-  let leadingBreak = false;
-  let trailingSpace = false;
-  let trailingBreak = false;
   let breakSpace = false;
   let spaceBreak = false;
   let prevSpace = false;
   let prevBreak = false;
-  if (s.startsWith('---') || s.startsWith('...')) blockIndicators = true;
-  const cps = Array.from(s);
   let precededByWs = true;
-  for (let i = 0; i < cps.length; i++) {
-    const c = cps[i] as string;
-    const cp = c.codePointAt(0) as number;
-    const next = cps[i + 1];
-    const followedByWs =
-      next === undefined || next === ' ' || next === '\t' || isBreak(next.codePointAt(0) as number);
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    let cp = s.charCodeAt(i);
+    let w = 1;
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n) {
+      cp = s.codePointAt(i) as number;
+      w = 2;
+    }
+    const nx = i + w < n ? s.charCodeAt(i + w) : -1;
+    const followedByWs = nx === -1 || nx === 0x20 || nx === 0x09 || isBreak(nx);
     if (i === 0) {
-      switch (c) {
-        case '#':
-        case ',':
-        case '[':
-        case ']':
-        case '{':
-        case '}':
-        case '&':
-        case '*':
-        case '!':
-        case '|':
-        case '>':
-        case "'":
-        case '"':
-        case '%':
-        case '@':
-        case '`':
+      switch (cp) {
+        case 0x23: // #
+        case 0x2c: // ,
+        case 0x5b: // [
+        case 0x5d: // ]
+        case 0x7b: // {
+        case 0x7d: // }
+        case 0x26: // &
+        case 0x2a: // *
+        case 0x21: // !
+        case 0x7c: // |
+        case 0x3e: // >
+        case 0x27: // '
+        case 0x22: // "
+        case 0x25: // %
+        case 0x40: // @
+        case 0x60: // `
           blockIndicators = true;
           break;
-        case '?':
-        case ':':
-        case '-':
+        case 0x3f: // ?
+        case 0x3a: // :
+        case 0x2d: // -
           if (followedByWs) blockIndicators = true;
           break;
       }
-    } else if (c === ':' && followedByWs) {
+    } else if (cp === 0x3a && followedByWs) {
       blockIndicators = true;
-    } else if (c === '#' && precededByWs) {
+    } else if (cp === 0x23 && precededByWs) {
       blockIndicators = true;
     }
     if (!isPrintable(cp)) special = true;
-    if (c === ' ') {
-      if (i === 0) leadingSpace = true;
-      if (i === cps.length - 1) trailingSpace = true;
+    if (cp === 0x20) {
       if (prevBreak) breakSpace = true;
       prevSpace = true;
       prevBreak = false;
     } else if (isBreak(cp)) {
       lineBreaks = true;
-      if (i === 0) leadingBreak = true;
-      if (i === cps.length - 1) trailingBreak = true;
       if (prevSpace) spaceBreak = true;
       prevSpace = false;
       prevBreak = true;
@@ -436,8 +439,15 @@ function analyze(s: string): Analysis {
       prevSpace = false;
       prevBreak = false;
     }
-    precededByWs = c === ' ' || c === '\t' || isBreak(cp);
+    precededByWs = cp === 0x20 || cp === 0x09 || isBreak(cp);
+    i += w - 1;
   }
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(n - 1);
+  const leadingSpace = first === 0x20;
+  const leadingBreak = isBreak(first);
+  const trailingSpace = last === 0x20;
+  const trailingBreak = isBreak(last);
   let blockPlain = true;
   let single = true;
   let block = true;
@@ -520,13 +530,14 @@ function isDigitCp(cp: number): boolean {
   return cp >= 48 && cp <= 57;
 }
 
-function keyLess(as: string, bs: string): boolean {
-  const ar = Array.from(as, (c) => c.codePointAt(0) as number);
-  const br = Array.from(bs, (c) => c.codePointAt(0) as number);
+function keyLess(ar: string, br: string): boolean {
+  // Compares UTF-16 code units; keys outside the BMP are rare enough not to matter here.
   let digits = false;
-  for (let i = 0; i < ar.length && i < br.length; i++) {
-    const ai0 = ar[i] as number;
-    const bi0 = br[i] as number;
+  const an0 = ar.length;
+  const bn0 = br.length;
+  for (let i = 0; i < an0 && i < bn0; i++) {
+    const ai0 = ar.charCodeAt(i);
+    const bi0 = br.charCodeAt(i);
     if (ai0 === bi0) {
       digits = isDigitCp(ai0);
       continue;
@@ -538,8 +549,8 @@ function keyLess(as: string, bs: string): boolean {
     let an = 0;
     let bn = 0;
     if (ai0 === 48 || bi0 === 48) {
-      for (let j = i - 1; j >= 0 && isDigitCp(ar[j] as number); j--) {
-        if (ar[j] !== 48) {
+      for (let j = i - 1; j >= 0 && isDigitCp(ar.charCodeAt(j)); j--) {
+        if (ar.charCodeAt(j) !== 48) {
           an = 1;
           bn = 1;
           break;
@@ -547,14 +558,14 @@ function keyLess(as: string, bs: string): boolean {
       }
     }
     let ai = i;
-    for (; ai < ar.length && isDigitCp(ar[ai] as number); ai++) an = an * 10 + ((ar[ai] as number) - 48);
+    for (; ai < an0 && isDigitCp(ar.charCodeAt(ai)); ai++) an = an * 10 + (ar.charCodeAt(ai) - 48);
     let bi = i;
-    for (; bi < br.length && isDigitCp(br[bi] as number); bi++) bn = bn * 10 + ((br[bi] as number) - 48);
+    for (; bi < bn0 && isDigitCp(br.charCodeAt(bi)); bi++) bn = bn * 10 + (br.charCodeAt(bi) - 48);
     if (an !== bn) return an < bn;
     if (ai !== bi) return ai < bi;
     return ai0 < bi0;
   }
-  return ar.length < br.length;
+  return an0 < bn0;
 }
 
 function sortKeys(keys: string[]): string[] {
