@@ -68,7 +68,17 @@ describe('errors name the field and the resource', () => {
 
   it('names the replicas entry that matches nothing', () => {
     const fs = new MemoryFs({ '/k/kustomization.yaml': 'replicas:\n- name: ghost\n  count: 2\n' });
-    expect(() => buildKustomization('/k', { fs })).toThrow(/resource with name ghost/);
+    expect(() => buildKustomization('/k', { fs })).toThrow(/kustomization '\/k\/kustomization.yaml': field replicas: resource with name ghost/);
+  });
+});
+
+describe('errors name the offending resource', () => {
+  it('reports the resource a JSON patch failed on', () => {
+    const fs = new MemoryFs({
+      '/k/r.yaml': cm('cfg'),
+      '/k/kustomization.yaml': 'resources:\n- r.yaml\npatches:\n- target:\n    kind: ConfigMap\n  patch: |-\n    - op: remove\n      path: /data/nope\n',
+    });
+    expect(() => buildKustomization('/k', { fs })).toThrow(/field patches: error in remove for path: '\/data\/nope'.*ConfigMap.*cfg/);
   });
 });
 

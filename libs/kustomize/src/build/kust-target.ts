@@ -152,6 +152,9 @@ class KustTarget {
     private readonly topRoot: string,
   ) {}
 
+  /** The kustomization field being applied, for error messages. */
+  private field = '';
+
   private loadKustomization(root: string): { kust: Kustomization; file: string } {
     for (const name of KUSTOMIZATION_FILE_NAMES) {
       const p = path.posix.join(root, name);
@@ -220,9 +223,18 @@ class KustTarget {
       const dir = this.resolveDir(loader, c);
       this.accumulate(dir, true, acc);
     }
-    this.runGenerators(kust, loader, acc, kustFile);
-    recordTransformations(kust, acc.resources, kustFile);
-    this.runTransformers(kust, loader, acc);
+    try {
+      this.field = 'configMapGenerator/secretGenerator';
+      this.runGenerators(kust, loader, acc, kustFile);
+      recordTransformations(kust, acc.resources, kustFile);
+      this.runTransformers(kust, loader, acc);
+    } catch (e) {
+      // Name the kustomization file and field, as kustomize's errors do; nested builds add their own.
+      if (e instanceof KustomizeError && !e.message.startsWith('kustomization ')) {
+        throw new KustomizeError(`kustomization '${path.posix.join(this.topRoot, kustFile)}': field ${this.field}: ${e.message}`);
+      }
+      throw e;
+    }
     for (const v of listField(kust, 'vars')) {
       if (!isObject(v)) continue;
       const name = str(v['name']) ?? '';
@@ -300,6 +312,7 @@ class KustTarget {
 
   private runTransformers(kust: Kustomization, loader: Loader, acc: Accumulator): void {
     const cfg = acc.config;
+    this.field = 'patchesStrategicMerge';
     const psm = listField(kust, 'patchesStrategicMerge');
     if (psm.length) {
       const entries: PatchEntry[] = psm.map((p) => {
@@ -309,12 +322,16 @@ class KustTarget {
       });
       acc.resources = applyPatches(acc.resources, entries, loader, acc.mergeKeys);
     }
+    this.field = 'patches';
     const patches = listField(kust, 'patches');
     if (patches.length) acc.resources = applyPatches(acc.resources, patches as unknown as PatchEntry[], loader, acc.mergeKeys);
+    this.field = 'namespace';
     const ns = stringField(kust, 'namespace');
     if (ns) applyNamespace(acc.resources, ns, cfg.namespace);
+    this.field = 'namePrefix/nameSuffix';
     applyPrefixSuffix(acc.resources, stringField(kust, 'namePrefix') ?? '', '', cfg.namePrefix);
     applyPrefixSuffix(acc.resources, '', stringField(kust, 'nameSuffix') ?? '', cfg.nameSuffix);
+    this.field = 'commonLabels/labels';
     const commonLabels = stringMapField(kust, 'commonLabels');
     applyMapEntries(acc.resources, commonLabels, cfg.commonLabels);
     for (const l of listField(kust, 'labels')) {
@@ -330,7 +347,9 @@ class KustTarget {
       if (Array.isArray(l['fields'])) specs = [...specs, ...(l['fields'] as unknown as FieldSpec[])];
       applyMapEntries(acc.resources, pairs, specs);
     }
+    this.field = 'commonAnnotations';
     applyMapEntries(acc.resources, stringMapField(kust, 'commonAnnotations'), cfg.commonAnnotations);
+    this.field = 'patchesJson6902';
     const pj = listField(kust, 'patchesJson6902');
     if (pj.length) {
       acc.resources = applyPatches(
@@ -339,10 +358,13 @@ class KustTarget {
         loader,
       );
     }
+    this.field = 'replicas';
     const replicas = listField(kust, 'replicas') as unknown as ReplicaOverride[];
     if (replicas.length) applyReplicas(acc.resources, replicas, cfg.replicas);
+    this.field = 'images';
     const images = [...listField(kust, 'images'), ...listField(kust, 'imageTags')] as unknown as ImageOverride[];
     applyImages(acc.resources, images, cfg.images);
+    this.field = 'replacements';
     const repl = listField(kust, 'replacements');
     if (repl.length) {
       const loaded: Replacement[] = [];
@@ -359,6 +381,7 @@ class KustTarget {
     }
     for (const t of listField(kust, 'transformers')) {
       if (typeof t !== 'string') continue;
+      this.field = `transformers (${t})`;
       this.runTransformerConfig(t, loader, acc);
     }
   }

@@ -49,7 +49,14 @@ export function applyPatches(
     if (isJson) {
       const ops = (docs[0] ?? []) as unknown as JsonPatchOp[];
       if (!e.target) throw new KustomizeError('must specify a target for JSON patch');
-      for (const r of selectResources(list, e.target)) r.obj = applyJsonPatch(r.obj, ops);
+      for (const r of selectResources(list, e.target)) {
+        try {
+          r.obj = applyJsonPatch(r.obj, ops);
+        } catch (err) {
+          if (err instanceof KustomizeError) throw new KustomizeError(`${err.message} (resource ${resIdString(r.id())})`);
+          throw err;
+        }
+      }
       continue;
     }
     for (const d of docs) {
