@@ -303,9 +303,8 @@ class KustTarget {
     for (const [kind, g] of gens) {
       if (!isObject(g)) continue;
       const args = g as unknown as GeneratorArgs;
-      const r = generate(kind, args, global, ns, loader, this.fs);
+      const r = generate(kind, args, global, loader);
       r.origin = `configuredIn: ${kustFile}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${kind}Generator\n`;
-      if (!args.namespace && ns) void 0;
       mergeGenerated(acc, r, ns);
     }
   }

@@ -1,4 +1,3 @@
-import type { FileSystem } from '../file-system.port';
 import type { Json, JsonObject } from '../yaml/emit';
 import { Resource, type GeneratorBehavior } from '../resource/resource';
 import { KustomizeError } from '../errors';
@@ -63,11 +62,8 @@ export function generate(
   kind: 'ConfigMap' | 'Secret',
   args: GeneratorArgs,
   global: GeneratorOptions | undefined,
-  kustNamespace: string | undefined,
   loader: Loader,
-  fs: FileSystem,
 ): Resource {
-  void fs;
   const pairs: [string, Uint8Array | string][] = [];
   for (const env of [...(args.env ? [args.env] : []), ...(args.envs ?? [])]) {
     const text = Buffer.from(loader.readFile(env)).toString('utf8');
@@ -105,7 +101,6 @@ export function generate(
   const meta: JsonObject = { name: args.name ?? '' };
   const ns = args.namespace ?? '';
   if (ns) meta['namespace'] = ns;
-  else if (kustNamespace) void kustNamespace;
   if (opts.labels && Object.keys(opts.labels).length) meta['labels'] = { ...opts.labels } as JsonObject;
   if (opts.annotations && Object.keys(opts.annotations).length)
     meta['annotations'] = { ...opts.annotations } as JsonObject;
