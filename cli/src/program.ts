@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { versionCommand } from './commands/version.command';
+import { buildCommand } from './commands/build.command';
 import { ferryVersion } from './version';
 
 /** Builds the `ferry` command tree; kept separate from main.ts so tests can run commands in-process. */
@@ -9,5 +10,6 @@ export function buildProgram(): Command {
     .version(`v${ferryVersion()}`, '-v, --version')
     .showHelpAfterError();
   program.addCommand(versionCommand());
+  program.addCommand(buildCommand());
   return program;
 }
