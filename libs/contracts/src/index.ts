@@ -12,3 +12,4 @@ export * from './flux/conditions';
 export * from './flux/git-repository.v1';
 export * from './flux/kustomization.v1';
 export * from './flux/notification';
+export * from './flux/crds';

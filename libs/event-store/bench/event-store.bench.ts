@@ -48,8 +48,8 @@ async function publishToConsumeLatency(store: TypeOrmEventStore, dataSource: Awa
     pollMs: 1000,
   });
   // The throughput events are not part of this measurement: start the relay after them.
-  const [{ last }] = (await dataSource.query('SELECT MAX(position) AS last FROM events')) as Array<{ last: string | number }>;
-  await writeCheckpoint(dataSource, dataSource.manager, `outbox:bench-${suffix}`, Number(last));
+  const [row] = (await dataSource.query('SELECT MAX(position) AS last FROM events')) as Array<{ last: string | number }>;
+  await writeCheckpoint(dataSource, dataSource.manager, `outbox:bench-${suffix}`, Number(row?.last ?? 0));
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   let resolveDone: () => void = () => undefined;
