@@ -3,9 +3,9 @@
 // ≥ 5,000 appends/s batched on PostgreSQL; p99 publish→consume < 20 ms on loopback.
 import { connect } from 'nats';
 import { ferryEvents, newEvent, type ReconcileRequestedV1 } from '@ferry/contracts';
-import { EventConsumer, JetStreamPublisher, ensureDurableConsumer, ensureEventStream } from '@ferry/messaging';
+import { OutboxRelay, TypeOrmEventStore, openEventStoreDatabase, parseDatabaseUrl, writeCheckpoint } from '@ferry/event-store';
 import { TEST_NATS_URL, testDatabase, uniqueSuffix } from '@ferry/testing';
-import { OutboxRelay, TypeOrmEventStore, openEventStoreDatabase, parseDatabaseUrl, writeCheckpoint } from '../src';
+import { EventConsumer, JetStreamPublisher, ensureDurableConsumer, ensureEventStream } from '../src';
 
 const requested = (i: number): ReconcileRequestedV1 =>
   newEvent<ReconcileRequestedV1>({
