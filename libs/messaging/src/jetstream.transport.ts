@@ -1,6 +1,7 @@
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import type { NatsConnection } from 'nats';
+import { gte, valid } from 'semver';
 import { subjectFor, type EventCatalog, type RawEnvelope } from '@ferry/contracts';
 import { EventConsumer, type DeadLetter, type DeliveryContext } from './event-consumer';
 import { ensureDurableConsumer, ensureEventStream, type EventStreamConfig } from './event-stream';
@@ -26,6 +27,7 @@ export interface JetStreamTransportOptions {
  */
 export class JetStreamTransport extends Server implements CustomTransportStrategy {
   private consumer: EventConsumer | undefined;
+  private takesWholeStream = false;
 
   constructor(private readonly options: JetStreamTransportOptions) {
     super();
@@ -47,9 +49,12 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
         if (version === undefined) throw new Error(`@EventPattern('${type}') names no known event type`);
         return subjectFor(type, version, stream.subjectPrefix);
       });
+      // Several filter subjects need NATS ≥ 2.10; older servers get the whole stream and the others are acked unread.
+      const serverVersion = valid(connection.info?.version ?? '');
+      this.takesWholeStream = filterSubjects.length > 1 && !(serverVersion && gte(serverVersion, '2.10.0'));
       await ensureDurableConsumer(jsm, stream.stream, {
         durable: this.options.durable,
-        filterSubjects,
+        filterSubjects: this.takesWholeStream ? [] : filterSubjects,
         ackWaitMs: this.options.ackWaitMs ?? 30_000,
         maxDeliver,
       });
@@ -88,6 +93,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
 
   private async dispatch(event: RawEnvelope, context: DeliveryContext): Promise<void> {
     const handler = this.getHandlerByPattern(event.type);
+    if (!handler && this.takesWholeStream) return;
     if (!handler) throw new Error(`no @EventPattern('${event.type}') handler`);
     await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
   }
