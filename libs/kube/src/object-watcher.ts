@@ -28,10 +28,22 @@ export class ObjectWatcher<T extends KubeObject> {
     private readonly options: { namespace?: string; labelSelector?: string; retryMs?: number } = {},
   ) {}
 
-  /** Lists and starts watching; resolves after the initial list was delivered. */
+  /**
+   * Lists and starts watching; resolves after the initial list was delivered. An API server that cannot be
+   * reached is reported through `onError` and retried, as a controller waits for its cluster.
+   */
   async start(): Promise<void> {
-    const resourceVersion = await this.relist();
-    this.running = this.loop(resourceVersion);
+    let resourceVersion: string | undefined;
+    while (resourceVersion === undefined) {
+      try {
+        resourceVersion = await this.relist();
+      } catch (error) {
+        if (this.abort.signal.aborted) return;
+        this.handlers.onError?.(error);
+        await this.pause();
+      }
+    }
+    if (!this.abort.signal.aborted) this.running = this.loop(resourceVersion);
   }
 
   /** Stops watching. */
@@ -110,8 +122,15 @@ export class ObjectWatcher<T extends KubeObject> {
           continue;
         }
         this.handlers.onError?.(error);
-        await new Promise((resolve) => setTimeout(resolve, this.options.retryMs ?? 1000));
+        await this.pause();
       }
     }
+  }
+
+  private pause(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.options.retryMs ?? 1000);
+      this.abort.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
   }
 }
