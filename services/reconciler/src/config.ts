@@ -1,14 +1,49 @@
-import { parsePlatformConfig, type PlatformConfig } from '@ferry/platform';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError, parsePlatformConfig, type PlatformConfig } from '@ferry/platform';
 
 /** Configuration of the reconciler service, parsed once at start. */
 export interface ReconcilerConfig {
   platform: PlatformConfig;
+  /** kubeconfig text; undefined means in-cluster or the default kubeconfig. */
+  kubeconfig: string | undefined;
+  workers: number;
+  fieldManager: string;
+  artifact: { maxBytes: number; maxEntries: number; timeoutMs: number };
 }
 
-/** The reconciler service's well-known HTTP port (health, readiness, metrics). */
+/** The reconciler's well-known HTTP port (health, readiness, metrics). */
 export const RECONCILER_DEFAULT_PORT = 9791;
+
+const envSchema = z.object({
+  KUBECONFIG: z.string().optional(),
+  RECONCILER_WORKERS: z.coerce.number().int().min(1).max(64).default(4),
+  ARTIFACT_MAX_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
+  ARTIFACT_MAX_FILES: z.coerce.number().int().positive().default(100_000),
+  ARTIFACT_FETCH_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+});
 
 /** Parses the environment; throws a ConfigError naming each bad variable. */
 export function loadReconcilerConfig(env: NodeJS.ProcessEnv = process.env): ReconcilerConfig {
-  return { platform: parsePlatformConfig('reconciler', RECONCILER_DEFAULT_PORT, env) };
+  const platform = parsePlatformConfig('reconciler', RECONCILER_DEFAULT_PORT, env);
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(`reconciler: invalid configuration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const e = result.data;
+  let kubeconfig: string | undefined;
+  if (e.KUBECONFIG) {
+    try {
+      kubeconfig = readFileSync(e.KUBECONFIG.split(':')[0] ?? e.KUBECONFIG, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`reconciler: KUBECONFIG: cannot read ${e.KUBECONFIG}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return {
+    platform,
+    kubeconfig,
+    workers: e.RECONCILER_WORKERS,
+    fieldManager: 'ferry-reconciler',
+    artifact: { maxBytes: e.ARTIFACT_MAX_BYTES, maxEntries: e.ARTIFACT_MAX_FILES, timeoutMs: e.ARTIFACT_FETCH_TIMEOUT_MS },
+  };
 }

@@ -1,0 +1,132 @@
+import {
+  ConditionType,
+  RECONCILE_REQUESTED_AT_ANNOTATION,
+  isConditionTrue,
+  type Condition,
+  causedBy,
+  kustomizationSchema,
+  type ArtifactReadyV1,
+  type EventCause,
+  type ReconcileRequestedV1,
+} from '@ferry/contracts';
+import { parseInventoryId, type KubeObject } from '@ferry/kube';
+import type { Logger } from '@ferry/observability';
+import type { ClusterApplier, KustomizationRepository } from './ports';
+import { ReconcileQueue } from './reconcile-queue';
+import type { ReconcileKustomizationHandler } from './reconcile-kustomization.handler';
+
+const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
+
+/**
+ * Decides when Kustomizations reconcile: when they appear or their spec changes (generation), when the
+ * requestedAt annotation changes, when their source publishes ArtifactReady, on ReconcileRequested, and
+ * on their interval (the queue's requeue). Deleting a Kustomization prunes its inventory unless its
+ * deletionPolicy says otherwise.
+ */
+export class KustomizationScheduler {
+  private readonly queue: ReconcileQueue;
+  private readonly causes = new Map<string, EventCause>();
+  private repository: KustomizationRepository | undefined;
+
+  constructor(
+    private readonly handler: ReconcileKustomizationHandler,
+    private readonly cluster: ClusterApplier,
+    private readonly logger: Logger,
+    workers: number,
+  ) {
+    this.queue = new ReconcileQueue(
+      workers,
+      (key) => {
+        const [namespace = '', name = ''] = key.split('/');
+        const cause = this.causes.get(key);
+        this.causes.delete(key);
+        return this.handler.reconcile(namespace, name, cause);
+      },
+      (key, error) => this.logger.error('reconcile failed unexpectedly', { key, error }),
+    );
+  }
+
+  /** Connects the repository whose watch feeds this scheduler. */
+  attach(repository: KustomizationRepository): void {
+    this.repository = repository;
+  }
+
+  /** A Kustomization appeared or changed. */
+  onUpsert(object: KubeObject, previous: KubeObject | undefined): void {
+    const key = keyOf(object.metadata.namespace ?? '', object.metadata.name);
+    const requested = (o: KubeObject | undefined) => o?.metadata.annotations?.[RECONCILE_REQUESTED_AT_ANNOTATION];
+    if (!previous || previous.metadata.generation !== object.metadata.generation || requested(previous) !== requested(object)) {
+      this.queue.enqueue(key);
+    }
+    // Dependents waiting on this one go as soon as it is ready at a new revision, not at their next retry.
+    const readyRevision = (o: KubeObject | undefined) => {
+      const status = (o as { status?: { lastAppliedRevision?: string; conditions?: Condition[] } } | undefined)?.status;
+      return isConditionTrue(status?.conditions, ConditionType.Ready) ? status?.lastAppliedRevision : undefined;
+    };
+    const revision = readyRevision(object);
+    if (revision && revision !== readyRevision(previous)) this.requestDependents(object.metadata.namespace ?? '', object.metadata.name);
+  }
+
+  private requestDependents(namespace: string, name: string): void {
+    for (const dependent of this.repository?.list() ?? []) {
+      const dependentNamespace = dependent.metadata.namespace ?? '';
+      if ((dependent.spec.dependsOn ?? []).some((d) => d.name === name && (d.namespace ?? dependentNamespace) === namespace)) {
+        this.queue.enqueue(keyOf(dependentNamespace, dependent.metadata.name));
+      }
+    }
+  }
+
+  /** A Kustomization was deleted: garbage-collect what it applied, as Flux's finalizer does. */
+  onDelete(object: KubeObject): void {
+    const key = keyOf(object.metadata.namespace ?? '', object.metadata.name);
+    this.queue.forget(key);
+    const parsed = kustomizationSchema.safeParse(object);
+    if (!parsed.success) return;
+    const { spec, status } = parsed.data;
+    const policy = spec.deletionPolicy ?? 'MirrorPrune';
+    const prune = policy === 'Delete' || policy === 'WaitForTermination' || (policy === 'MirrorPrune' && spec.prune);
+    const entries = status?.inventory?.entries ?? [];
+    if (!prune || spec.suspend || entries.length === 0) return;
+    void this.cluster
+      .deleteAll(entries.map((entry) => parseInventoryId(entry.id, entry.v)), (o) => o.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune'] === 'disabled')
+      .then(
+        (deleted) => this.logger.info('garbage collected the inventory of a deleted Kustomization', { name: object.metadata.name, namespace: object.metadata.namespace, output: Object.fromEntries(deleted.map((d) => [d.id, d.action])) }),
+        (error: unknown) => this.logger.error('garbage collection failed', { name: object.metadata.name, namespace: object.metadata.namespace, error }),
+      );
+  }
+
+  /** A source has a new artifact: reconcile every Kustomization that reads it, right away. */
+  onArtifactReady(event: ArtifactReadyV1): number {
+    const matching = (this.repository?.list() ?? []).filter((kustomization) => {
+      const ref = kustomization.spec.sourceRef;
+      return (
+        ref.kind === event.source.kind &&
+        ref.name === event.source.name &&
+        (ref.namespace ?? kustomization.metadata.namespace) === event.source.namespace
+      );
+    });
+    for (const kustomization of matching) this.request(kustomization.metadata.namespace ?? '', kustomization.metadata.name, causedBy(event));
+    return matching.length;
+  }
+
+  /** Someone asked for a reconcile now. */
+  onReconcileRequested(event: ReconcileRequestedV1): void {
+    if (event.object.kind === 'Kustomization') this.request(event.object.namespace, event.object.name, causedBy(event));
+  }
+
+  /** Waits until no reconcile runs or waits to run now. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** Stops scheduling and waits for reconciles in flight. */
+  stop(): Promise<void> {
+    return this.queue.stop();
+  }
+
+  private request(namespace: string, name: string, cause: EventCause): void {
+    const key = keyOf(namespace, name);
+    this.causes.set(key, cause);
+    this.queue.enqueue(key);
+  }
+}

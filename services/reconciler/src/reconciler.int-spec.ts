@@ -1,0 +1,260 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { connect, type NatsConnection } from 'nats';
+import {
+  ferryEvents,
+  fluxCustomResourceDefinitions,
+  newEvent,
+  type AppliedV1,
+  type ArtifactReadyV1,
+  type FailedV1,
+  type RawEnvelope,
+} from '@ferry/contracts';
+import { DevCluster } from '@ferry/devcluster';
+import { KubeClient, ResourceManager, type KubeObject } from '@ferry/kube';
+import { JetStreamPublisher } from '@ferry/messaging';
+import { runService, type RunningService } from '@ferry/platform';
+import { TEST_NATS_URL, deleteTestStream, tempDir, uniqueSuffix } from '@ferry/testing';
+import { ArtifactServer, type PublishedArtifact } from '../test/artifact-server';
+import { loadReconcilerConfig } from './config';
+import { ReconcilerModule } from './reconciler.module';
+
+jest.setTimeout(90_000);
+
+const manifest = (replicas: number, extra = '') => `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: web-credentials
+  namespace: shop
+stringData:
+  password: s3cret
+${extra}`;
+
+const configMapDoc = `---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: shop
+data:
+  color: blue
+`;
+
+describe('reconciler end to end: dev cluster, NATS, artifact over HTTP', () => {
+  const dir = tempDir();
+  const suffix = uniqueSuffix();
+  const stream = `TEST_${suffix}`;
+  const subjectPrefix = `test${suffix}.ferry.events`;
+  let cluster: DevCluster;
+  let client: KubeClient;
+  let artifacts: ArtifactServer;
+  let service: RunningService;
+  let nats: NatsConnection;
+  const seen: RawEnvelope[] = [];
+
+  const kubectl = async (...args: string[]) =>
+    (
+      await promisify(execFile)('kubectl', ['--kubeconfig', join(dir.path, 'kubeconfig'), '--cache-dir', join(dir.path, 'cache'), ...args], {
+        env: { PATH: process.env['PATH'] ?? '', HOME: dir.path },
+      })
+    ).stdout;
+
+  const until = async <T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (done(value) || Date.now() > deadline) return value;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
+  /** Sets the GitRepository's artifact as the source service would, then announces it on NATS. */
+  async function publishRevision(artifact: PublishedArtifact, announce = true): Promise<void> {
+    await client.mergePatch(
+      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace: 'flux-system', name: 'repo' },
+      {
+        status: {
+          artifact: { path: 'x', url: artifact.url, revision: artifact.revision, digest: artifact.digest, lastUpdateTime: new Date().toISOString(), size: artifact.size },
+          conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded', message: `stored artifact for revision '${artifact.revision}'`, lastTransitionTime: new Date().toISOString() }],
+        },
+      },
+      { subresource: 'status' },
+    );
+    if (!announce) return;
+    const event = newEvent<ArtifactReadyV1>({
+      type: 'ArtifactReady',
+      schemaVersion: 1,
+      source: { kind: 'GitRepository', namespace: 'flux-system', name: 'repo' },
+      revision: artifact.revision,
+      digest: artifact.digest,
+      url: artifact.url,
+      size: artifact.size,
+    });
+    await new JetStreamPublisher(nats.jetstream(), subjectPrefix).publish(event);
+  }
+
+  const kustomization = (name: string, spec: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name, namespace: 'flux-system' },
+    spec: { interval: '10m', prune: true, sourceRef: { kind: 'GitRepository', name: 'repo' }, ...spec },
+  });
+
+  const ready = async (name: string) =>
+    (await client.get<KubeObject & { status?: { conditions?: Array<{ type: string; status: string; reason: string; message: string }>; lastAppliedRevision?: string } }>({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      namespace: 'flux-system',
+      name,
+    }))?.status;
+
+  beforeAll(async () => {
+    cluster = await DevCluster.start({ simulator: { readyDelayMs: 100 } });
+    cluster.writeKubeconfig(join(dir.path, 'kubeconfig'));
+    client = KubeClient.fromKubeconfig(cluster.kubeconfig());
+    const setup = new ResourceManager(client, 'test-setup');
+    await setup.applyAll([...(fluxCustomResourceDefinitions() as unknown as KubeObject[]), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } }]);
+    await setup.apply({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'repo', namespace: 'flux-system' }, spec: { url: 'http://git.example/repo', interval: '1m' } });
+    artifacts = new ArtifactServer();
+    await artifacts.start();
+    nats = await connect({ servers: TEST_NATS_URL });
+    const config = loadReconcilerConfig({
+      KUBECONFIG: join(dir.path, 'kubeconfig'),
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      NATS_URL: TEST_NATS_URL,
+      DATABASE_URL: `sqlite:${dir.path}/reconciler.db`,
+      FERRY_EVENT_STREAM: stream,
+      FERRY_EVENT_SUBJECT_PREFIX: subjectPrefix,
+      FERRY_EVENT_STORAGE: 'memory',
+    });
+    service = await runService(ReconcilerModule.forRoot(config), config.platform);
+    const subscription = nats.subscribe(`${subjectPrefix}.>`);
+    void (async () => {
+      for await (const message of subscription) seen.push(ferryEvents.decode(JSON.parse(new TextDecoder().decode(message.data))));
+    })();
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await nats?.close();
+    await artifacts?.stop();
+    await cluster?.stop();
+    await deleteTestStream(stream);
+    dir.remove();
+  });
+
+  it('applies a commit, follows changes, prunes removed objects, and publishes Applied', async () => {
+    const first = artifacts.publish({ 'apps/manifest.yaml': manifest(1, configMapDoc) });
+    await publishRevision(first, false);
+    await client.create(kustomization('apps', { path: './apps', wait: true, timeout: '30s' }));
+    const status = await until(() => ready('apps'), (s) => s?.lastAppliedRevision === first.revision);
+    expect(status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${first.revision}` });
+    expect((await kubectl('get', 'namespace', 'shop', '-o', 'name')).trim()).toBe('namespace/shop');
+    expect((await kubectl('get', 'deploy,svc,secret,configmap', '-n', 'shop', '-o', 'name')).split('\n').filter(Boolean).sort()).toEqual(
+      expect.arrayContaining(['configmap/settings', 'deployment.apps/web', 'secret/web-credentials', 'service/web']),
+    );
+
+    const second = artifacts.publish({ 'apps/manifest.yaml': manifest(2) });
+    await publishRevision(second);
+    await until(() => ready('apps'), (s) => s?.lastAppliedRevision === second.revision);
+    expect(await kubectl('get', 'deployment', 'web', '-n', 'shop', '-o', 'jsonpath={.spec.replicas}')).toBe('2');
+    expect((await kubectl('get', 'configmaps', '-n', 'shop', '-o', 'name')).split('\n')).not.toContain('configmap/settings');
+
+    const applied = await until(
+      async () => seen.filter((e): e is AppliedV1 => e.type === 'Applied' && (e as AppliedV1).revision === second.revision),
+      (list) => list.length > 0,
+    );
+    expect(applied[0]?.changeSet).toEqual(
+      expect.arrayContaining([
+        { id: 'Deployment/shop/web', action: 'configured' },
+        { id: 'Service/shop/web', action: 'unchanged' },
+        { id: 'ConfigMap/shop/settings', action: 'deleted' },
+      ]),
+    );
+    const history = seen.filter((e) => e.type === 'ReconcileFinished');
+    expect(history.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses broken YAML with the file and line, leaving the applied objects alone', async () => {
+    const broken = artifacts.publish({ 'apps/manifest.yaml': `${manifest(3)}---\nkind: [unclosed\n` });
+    await publishRevision(broken);
+    const status = await until(() => ready('apps'), (s) => s?.conditions?.some((c) => c.type === 'Ready' && c.reason === 'BuildFailed') ?? false);
+    const message = status?.conditions?.find((c) => c.type === 'Ready')?.message ?? '';
+    expect(message).toMatch(/manifest\.yaml/);
+    expect(message).toMatch(/line \d+/);
+    expect(await kubectl('get', 'deployment', 'web', '-n', 'shop', '-o', 'jsonpath={.spec.replicas}')).toBe('2');
+    const failed = await until(async () => seen.filter((e): e is FailedV1 => e.type === 'Failed' && (e as FailedV1).revision === broken.revision), (l) => l.length > 0);
+    expect(failed[0]).toMatchObject({ reason: 'BuildFailed', stage: 'build', object: { kind: 'Kustomization', name: 'apps' } });
+  });
+
+  it('refuses a tampered artifact whose digest does not match', async () => {
+    const tampered = artifacts.publish({ 'apps/manifest.yaml': manifest(4) }, { tamper: true });
+    await publishRevision(tampered);
+    const status = await until(() => ready('apps'), (s) => s?.conditions?.some((c) => c.reason === 'ArtifactFailed') ?? false);
+    expect(status?.conditions?.find((c) => c.type === 'Ready')?.message).toMatch(/computed digest sha256:[0-9a-f]{64} does not match/);
+    expect(await kubectl('get', 'deployment', 'web', '-n', 'shop', '-o', 'jsonpath={.spec.replicas}')).toBe('2');
+  });
+
+  it('fails with HealthCheckFailed when a Deployment never becomes ready within the timeout', async () => {
+    const good = artifacts.publish({
+      'apps/manifest.yaml': manifest(2),
+      'broken/deploy.yaml': `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: stuck\n  namespace: flux-system\nspec:\n  selector:\n    matchLabels: {app: stuck}\n  template:\n    metadata:\n      labels: {app: stuck}\n    spec:\n      containers:\n        - name: app\n          image: registry.example/fail:1\n`,
+    });
+    await publishRevision(good, false);
+    await client.create(kustomization('stuck', { path: './broken', wait: true, timeout: '2s' }));
+    const status = await until(() => ready('stuck'), (s) => s?.conditions?.some((c) => c.type === 'Ready' && c.status === 'False') ?? false);
+    expect(status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ reason: 'HealthCheckFailed' });
+    expect(status?.conditions?.find((c) => c.type === 'Ready')?.message).toMatch(/Deployment\/flux-system\/stuck/);
+  });
+
+  it('holds a Kustomization until its dependency is ready at the same revision', async () => {
+    const revision = artifacts.publish({
+      'apps/manifest.yaml': manifest(2),
+      'infra/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: infra\n',
+      'late/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: late\n  namespace: infra\ndata: {a: b}\n',
+    });
+    await publishRevision(revision);
+    await client.create(kustomization('late', { path: './late', dependsOn: [{ name: 'infra' }], retryInterval: '1s' }));
+    const waiting = await until(() => ready('late'), (s) => s?.conditions?.some((c) => c.reason === 'DependencyNotReady') ?? false);
+    expect(waiting?.conditions?.find((c) => c.type === 'Ready')?.message).toBe("dependency 'flux-system/infra' not found");
+    await client.create(kustomization('infra', { path: './infra' }));
+    const done = await until(() => ready('late'), (s) => s?.lastAppliedRevision === revision.revision, 60_000);
+    expect(done?.lastAppliedRevision).toBe(revision.revision);
+    expect((await ready('infra'))?.lastAppliedRevision).toBe(revision.revision);
+    expect((await kubectl('get', 'configmap', 'late', '-n', 'infra', '-o', 'name')).trim()).toBe('configmap/late');
+  });
+});
