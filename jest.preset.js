@@ -14,6 +14,8 @@ const esmOnlyPackages = ['@kubernetes/client-node', 'openid-client', 'oauth4weba
 
 module.exports = {
   testEnvironment: 'node',
+  // Integration suites start processes and servers; on a loaded 2-core machine that takes more than Jest's 5 s.
+  testTimeout: 30_000,
   transform: {
     '^.+\\.(t|j|mj)s$': [
       '@swc/jest',

@@ -71,7 +71,10 @@ export class KubeClient {
   private readonly resources = new Map<string, ResourceInfo>();
   private readonly server: string;
 
-  constructor(private readonly config: KubeConfig) {
+  constructor(
+    private readonly config: KubeConfig,
+    private readonly impersonatedUser?: string,
+  ) {
     const cluster = config.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
     this.server = cluster.server.replace(/\/$/, '');
@@ -83,6 +86,14 @@ export class KubeClient {
     if (text) config.loadFromString(text);
     else config.loadFromDefault();
     return new KubeClient(config);
+  }
+
+  /**
+   * The same server and credentials, acting as `user` (Kubernetes impersonation): what the server allows is
+   * then what `user` may do, e.g. `system:serviceaccount:<namespace>:<name>`.
+   */
+  impersonating(user: string): KubeClient {
+    return new KubeClient(this.config, user);
   }
 
   /** The API server's address. */
@@ -268,6 +279,7 @@ export class KubeClient {
       method,
       headers: {
         Accept: 'application/json',
+        ...(this.impersonatedUser ? { 'Impersonate-User': this.impersonatedUser } : {}),
         ...(payload !== undefined
           ? { 'Content-Type': options.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) }
           : {}),

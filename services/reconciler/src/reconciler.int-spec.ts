@@ -257,4 +257,28 @@ describe('reconciler end to end: dev cluster, NATS, artifact over HTTP', () => {
     expect((await ready('infra'))?.lastAppliedRevision).toBe(revision.revision);
     expect((await kubectl('get', 'configmap', 'late', '-n', 'infra', '-o', 'name')).trim()).toBe('configmap/late');
   });
+  it('applies to the remote cluster named by spec.kubeConfig, after reporting its missing Secret', async () => {
+    const remote = await DevCluster.start({ simulator: false });
+    try {
+      const settings = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'remote-settings' };
+      const revision = artifacts.publish({ 'remote/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: remote-settings\n  namespace: default\ndata: {a: b}\n' });
+      await publishRevision(revision, false);
+      await client.create(kustomization('remote', { path: './remote', kubeConfig: { secretRef: { name: 'remote-kubeconfig' } }, retryInterval: '1s' }));
+      const missing = await until(() => ready('remote'), (s) => s?.conditions?.some((c) => c.type === 'Ready' && c.status === 'False') ?? false);
+      expect(missing?.conditions?.find((c) => c.type === 'Ready')?.message).toBe("kubeConfig: Secret 'flux-system/remote-kubeconfig' not found");
+
+      await client.create({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'remote-kubeconfig', namespace: 'flux-system' },
+        data: { value: Buffer.from(remote.kubeconfig()).toString('base64') },
+      });
+      const done = await until(() => ready('remote'), (s) => s?.lastAppliedRevision === revision.revision);
+      expect(done?.lastAppliedRevision).toBe(revision.revision);
+      expect(await KubeClient.fromKubeconfig(remote.kubeconfig()).get(settings)).toMatchObject({ data: { a: 'b' } });
+      expect(await client.get(settings)).toBeUndefined();
+    } finally {
+      await remote.stop();
+    }
+  });
 });

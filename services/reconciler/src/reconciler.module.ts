@@ -7,6 +7,7 @@ import { KustomizationScheduler } from './app/kustomization-scheduler';
 import { ReconcileKustomizationHandler } from './app/reconcile-kustomization.handler';
 import type { ReconcilerConfig } from './config';
 import { HttpArtifactWorkspace } from './infra/http-artifact.workspace';
+import { KubeClusterResolver } from './infra/kube-cluster.resolver';
 import { KubeEventRecorder } from './infra/kube-event.recorder';
 import { KubeKustomizationRepository } from './infra/kube-kustomization.repository';
 import { KubeSourceReader } from './infra/kube-source.reader';
@@ -51,7 +52,7 @@ export class ReconcilerModule {
           // The repository's watch feeds the scheduler and the handler reads the repository: built together.
           provide: WIRING,
           useFactory: (client: KubeClient, events: EventStore, metrics: FerryMetrics, logger: Logger) => {
-            const cluster = new ResourceManager(client, config.fieldManager);
+            const clusters = new KubeClusterResolver(client, new ResourceManager(client, config.fieldManager), config.fieldManager);
             const repositoryRef: { current?: KubeKustomizationRepository } = {};
             const handler = new ReconcileKustomizationHandler({
               kustomizations: {
@@ -62,13 +63,13 @@ export class ReconcilerModule {
               sources: new KubeSourceReader(client),
               workspace: new HttpArtifactWorkspace(config.artifact),
               builder: new KustomizeManifestBuilder(client),
-              cluster,
+              clusters,
               recorder: new KubeEventRecorder(client, 'ferry-reconciler'),
               events,
               metrics,
               logger,
             });
-            const scheduler = new KustomizationScheduler(handler, cluster, logger, config.workers);
+            const scheduler = new KustomizationScheduler(handler, clusters, logger, config.workers);
             const repository = new KubeKustomizationRepository(
               client,
               {

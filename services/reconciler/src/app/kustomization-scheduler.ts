@@ -1,5 +1,6 @@
 import {
   ConditionType,
+  KustomizeAnnotation,
   RECONCILE_REQUESTED_AT_ANNOTATION,
   isConditionTrue,
   type Condition,
@@ -11,7 +12,7 @@ import {
 } from '@ferry/contracts';
 import { parseInventoryId, type KubeObject } from '@ferry/kube';
 import type { Logger } from '@ferry/observability';
-import type { ClusterApplier, KustomizationRepository } from './ports';
+import type { ClusterResolver, KustomizationRepository } from './ports';
 import { ReconcileQueue } from './reconcile-queue';
 import type { ReconcileKustomizationHandler } from './reconcile-kustomization.handler';
 
@@ -30,7 +31,7 @@ export class KustomizationScheduler {
 
   constructor(
     private readonly handler: ReconcileKustomizationHandler,
-    private readonly cluster: ClusterApplier,
+    private readonly clusters: ClusterResolver,
     private readonly logger: Logger,
     workers: number,
   ) {
@@ -87,8 +88,14 @@ export class KustomizationScheduler {
     const prune = policy === 'Delete' || policy === 'WaitForTermination' || (policy === 'MirrorPrune' && spec.prune);
     const entries = status?.inventory?.entries ?? [];
     if (!prune || spec.suspend || entries.length === 0) return;
-    void this.cluster
-      .deleteAll(entries.map((entry) => parseInventoryId(entry.id, entry.v)), (o) => o.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune'] === 'disabled')
+    void this.clusters
+      .clusterFor(parsed.data)
+      .then((cluster) =>
+        cluster.deleteAll(
+          entries.map((entry) => parseInventoryId(entry.id, entry.v)),
+          (o) => o.metadata.annotations?.[KustomizeAnnotation.prune] === 'disabled',
+        ),
+      )
       .then(
         (deleted) => this.logger.info('garbage collected the inventory of a deleted Kustomization', { name: object.metadata.name, namespace: object.metadata.namespace, output: Object.fromEntries(deleted.map((d) => [d.id, d.action])) }),
         (error: unknown) => this.logger.error('garbage collection failed', { name: object.metadata.name, namespace: object.metadata.namespace, error }),

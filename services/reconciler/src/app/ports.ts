@@ -39,6 +39,11 @@ export interface ClusterApplier {
   waitForHealth(identities: ObjectIdentity[], options: { timeoutMs: number }): Promise<{ healthy: true } | { healthy: false; failures: string[] }>;
 }
 
+/** Picks the cluster and identity a Kustomization applies with (kubeConfig secret, serviceAccountName). */
+export interface ClusterResolver {
+  clusterFor(kustomization: Kustomization): Promise<ClusterApplier>;
+}
+
 /** Kubernetes Events on the Kustomization (what `kubectl describe` and `kubectl events` show). */
 export interface EventRecorder {
   record(kustomization: Kustomization, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;

@@ -19,7 +19,7 @@ import { recordCondition, type FerryMetrics, type Logger } from '@ferry/observab
 import { decideReconcile, reconcileRequested } from '../domain/kustomization.decider';
 import { failedStatus, progressingStatus, succeededStatus } from '../domain/kustomization-status';
 import { ReconcileFailure } from '../domain/reconcile-failure';
-import type { ArtifactWorkspace, ClusterApplier, EventRecorder, KustomizationRepository, ManifestBuilder, SourceReader } from './ports';
+import type { ArtifactWorkspace, ClusterResolver, EventRecorder, KustomizationRepository, ManifestBuilder, SourceReader } from './ports';
 import type { ReconcileResult } from './reconcile-queue';
 
 /** Dependencies of the reconcile use case. */
@@ -28,7 +28,7 @@ export interface ReconcileKustomizationDeps {
   sources: SourceReader;
   workspace: ArtifactWorkspace;
   builder: ManifestBuilder;
-  cluster: ClusterApplier;
+  clusters: ClusterResolver;
   recorder: EventRecorder;
   events: EventStore;
   metrics: FerryMetrics;
@@ -144,18 +144,19 @@ export class ReconcileKustomizationHandler {
     artifact: { revision: string; digest: string; url: string },
     log: Logger,
   ): Promise<{ changes: ChangeSetEntry[]; inventory: ReturnType<typeof inventoryOf>; healthChecked: boolean }> {
+    const cluster = await this.deps.clusters.clusterFor(kustomization);
     const unpacked = await this.deps.workspace.unpack(artifact);
     try {
       const objects = await this.deps.builder.build(unpacked.root, kustomization);
       const spec = kustomization.spec;
-      const applied = await this.deps.cluster.applyAll(objects, { recreateOnImmutable: spec.force, policyOf: ssaPolicy }).catch((error: unknown) => {
+      const applied = await cluster.applyAll(objects, { recreateOnImmutable: spec.force, policyOf: ssaPolicy }).catch((error: unknown) => {
         throw new ReconcileFailure(Reason.ReconciliationFailed, 'apply', error instanceof ApplyError ? error.message : String(error instanceof Error ? error.message : error));
       });
       const inventory = inventoryOf(objects);
       const changes = [...applied];
       if (spec.prune) {
         const stale = staleEntries(kustomization.status?.inventory?.entries ?? [], inventory);
-        const deleted = await this.deps.cluster.deleteAll(stale, (object) => object.metadata.annotations?.[KustomizeAnnotation.prune] === 'disabled').catch((error: unknown) => {
+        const deleted = await cluster.deleteAll(stale, (object) => object.metadata.annotations?.[KustomizeAnnotation.prune] === 'disabled').catch((error: unknown) => {
           throw new ReconcileFailure(Reason.PruneFailed, 'prune', `prune failed: ${error instanceof Error ? error.message : String(error)}`);
         });
         changes.push(...deleted);
@@ -175,7 +176,7 @@ export class ReconcileKustomizationHandler {
           );
       if (healthTargets.length > 0) {
         const timeoutMs = parseDuration(spec.timeout ?? spec.interval);
-        const health = await this.deps.cluster.waitForHealth(healthTargets, { timeoutMs });
+        const health = await cluster.waitForHealth(healthTargets, { timeoutMs });
         if (!health.healthy) {
           throw new ReconcileFailure(Reason.HealthCheckFailed, 'health', `health check failed after ${formatDuration(timeoutMs)}: ${health.failures.join('; ')}`);
         }
