@@ -69,6 +69,7 @@ interface RequestOptions {
  */
 export class KubeClient {
   private readonly resources = new Map<string, ResourceInfo>();
+  private agent: http.Agent | undefined;
   private readonly server: string;
 
   constructor(
@@ -286,7 +287,16 @@ export class KubeClient {
       },
     };
     await this.config.applyToHTTPSOptions(init);
+    init.agent = this.keepAlive(init.agent);
     return { url, init, payload };
+  }
+
+  // client-node builds a fresh agent (one connection) per request; reusing connections is most of a small request's cost.
+  private keepAlive(agent: https.RequestOptions['agent']): https.RequestOptions['agent'] {
+    if (!agent || (agent.constructor !== http.Agent && agent.constructor !== https.Agent)) return agent;
+    const options = { ...(agent as http.Agent & { options: https.AgentOptions }).options, keepAlive: true };
+    this.agent ??= agent instanceof https.Agent ? new https.Agent(options) : new http.Agent(options);
+    return this.agent;
   }
 
   private async send(method: string, path: string, options: RequestOptions): Promise<{ response: http.IncomingMessage; body: Buffer }> {

@@ -64,10 +64,15 @@ export class ResourceManager {
       if (policy === 'Ignore') return { id, action: 'unchanged' };
       if (policy === 'IfNotPresent' && existing) return { id, action: 'unchanged' };
       const force = policy !== 'Merge';
+      // Nothing to compare a new object with: the dry run would only repeat the apply's validation.
+      if (!existing) {
+        await this.applyOrRecreate(object, existing, { force, dryRun: false }, options);
+        return { id, action: 'created' };
+      }
       const dryRun = await this.applyOrRecreate(object, existing, { force, dryRun: true }, options);
-      if (existing && isDeepStrictEqual(comparable(dryRun), comparable(existing))) return { id, action: 'unchanged' };
+      if (isDeepStrictEqual(comparable(dryRun), comparable(existing))) return { id, action: 'unchanged' };
       await this.applyOrRecreate(object, existing, { force, dryRun: false }, options);
-      return { id, action: existing ? 'configured' : 'created' };
+      return { id, action: 'configured' };
     } catch (error) {
       throw new ApplyError(id, error as Error);
     }
@@ -78,7 +83,8 @@ export class ResourceManager {
     const changes: ChangeSetEntry[] = [];
     const stages = applyStages(objects);
     for (const [index, stage] of stages.entries()) {
-      for (const object of stage) changes.push(await this.apply(object, options));
+      // Objects of one stage do not depend on each other: apply them a few at a time, report them in order.
+      changes.push(...(await mapConcurrently(stage, STAGE_CONCURRENCY, (object) => this.apply(object, options))));
       if (index === 0 && stages.length > 1) {
         const definitions = stage.filter((o) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace');
         const result = await this.waitForHealth(definitions.map(identityOf), { timeoutMs: options.stageTimeoutMs ?? 60_000 });
@@ -160,4 +166,20 @@ export class ResourceManager {
     const deadline = Date.now() + timeoutMs;
     while ((await this.client.get(object)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+// Requests in flight per stage: enough to hide round trips, few enough not to flood the API server.
+const STAGE_CONCURRENCY = 8;
+
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

@@ -15,26 +15,32 @@ import { KustomizeManifestBuilder } from './infra/kustomize-manifest.builder';
 import { KUBE_CLIENT, KUSTOMIZATION_SCHEDULER } from './tokens';
 import { ReconcileTriggersConsumer } from './transport/artifact-ready.consumer';
 
-const REPOSITORY = Symbol('KubeKustomizationRepository');
 const WIRING = Symbol('ReconcilerWiring');
+
+/** The reconciler's parts that have a lifecycle. */
+interface ReconcilerWiring {
+  repository: KubeKustomizationRepository;
+  scheduler: KustomizationScheduler;
+  workspace: HttpArtifactWorkspace;
+}
 
 /** Starts the Kustomization informer once the app is up, stops it and drains the queue on shutdown. */
 @Injectable()
 class ReconcilerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
-    @Inject(REPOSITORY) private readonly repository: KubeKustomizationRepository,
-    @Inject(KUSTOMIZATION_SCHEDULER) private readonly scheduler: KustomizationScheduler,
+    @Inject(WIRING) private readonly wiring: ReconcilerWiring,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   // Not awaited: the service stays up (health, metrics, events) while it waits for the API server.
   onApplicationBootstrap(): void {
-    void this.repository.start().then(() => this.logger.info('watching Kustomizations'));
+    void this.wiring.repository.start().then(() => this.logger.info('watching Kustomizations'));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.repository.stop();
-    await this.scheduler.stop();
+    await this.wiring.repository.stop();
+    await this.wiring.scheduler.stop();
+    this.wiring.workspace.clear();
   }
 }
 
@@ -54,6 +60,7 @@ export class ReconcilerModule {
           useFactory: (client: KubeClient, events: EventStore, metrics: FerryMetrics, logger: Logger) => {
             const clusters = new KubeClusterResolver(client, new ResourceManager(client, config.fieldManager), config.fieldManager);
             const repositoryRef: { current?: KubeKustomizationRepository } = {};
+            const workspace = new HttpArtifactWorkspace(config.artifact);
             const handler = new ReconcileKustomizationHandler({
               kustomizations: {
                 get: (namespace, name) => repositoryRef.current?.get(namespace, name),
@@ -61,7 +68,7 @@ export class ReconcilerModule {
                 writeStatus: (kustomization, status) => (repositoryRef.current as KubeKustomizationRepository).writeStatus(kustomization, status),
               },
               sources: new KubeSourceReader(client),
-              workspace: new HttpArtifactWorkspace(config.artifact),
+              workspace,
               builder: new KustomizeManifestBuilder(client),
               clusters,
               recorder: new KubeEventRecorder(client, 'ferry-reconciler'),
@@ -81,12 +88,11 @@ export class ReconcilerModule {
             );
             repositoryRef.current = repository;
             scheduler.attach(repository);
-            return { scheduler, repository };
+            return { scheduler, repository, workspace } satisfies ReconcilerWiring;
           },
           inject: [KUBE_CLIENT, EVENT_STORE, METRICS, LOGGER],
         },
-        { provide: REPOSITORY, useFactory: (built: { repository: KubeKustomizationRepository }) => built.repository, inject: [WIRING] },
-        { provide: KUSTOMIZATION_SCHEDULER, useFactory: (built: { scheduler: KustomizationScheduler }) => built.scheduler, inject: [WIRING] },
+        { provide: KUSTOMIZATION_SCHEDULER, useFactory: (wiring: ReconcilerWiring) => wiring.scheduler, inject: [WIRING] },
         ReconcilerLifecycle,
       ],
       exports: [KUSTOMIZATION_SCHEDULER],

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { Reason, type Kustomization } from '@ferry/contracts';
 import type { KubeClient, KubeObject } from '@ferry/kube';
@@ -14,6 +14,7 @@ import {
 import type { ManifestBuilder } from '../app/ports';
 import { KUSTOMIZATION_FILE_NAMES, generatedKustomization, overlaySpec, type KustomizationFile } from '../domain/kustomization-file';
 import { ReconcileFailure } from '../domain/reconcile-failure';
+import { OverlayFileSystem } from './overlay-file-system';
 
 const buildFailure = (message: string, retryable = false) => new ReconcileFailure(Reason.BuildFailed, 'build', message, retryable);
 
@@ -33,10 +34,11 @@ export class KustomizeManifestBuilder implements ManifestBuilder {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
       throw buildFailure(`kustomization path not found: ${path} does not exist in the artifact`);
     }
-    this.writeKustomization(dir, kustomization);
+    const overlay = this.kustomizationFile(dir, kustomization);
+    const files = new NodeFileSystem(realRoot);
     let objects: JsonObject[];
     try {
-      objects = buildResources(dir, { fs: new NodeFileSystem(realRoot), reorder: 'none' });
+      objects = buildResources(dir, { fs: overlay ? new OverlayFileSystem(files, new Map([overlay])) : files, reorder: 'none' });
     } catch (error) {
       if (error instanceof KustomizeError) throw buildFailure(stripRoot(error.message, realRoot));
       throw error;
@@ -53,7 +55,8 @@ export class KustomizeManifestBuilder implements ManifestBuilder {
     return objects as unknown as KubeObject[];
   }
 
-  private writeKustomization(dir: string, kustomization: Kustomization): void {
+  /** The kustomization file to build with, as [path, content], when it differs from the artifact's. */
+  private kustomizationFile(dir: string, kustomization: Kustomization): [string, string] | undefined {
     const existing = KUSTOMIZATION_FILE_NAMES.find((name) => existsSync(join(dir, name)));
     let file: KustomizationFile;
     if (existing) {
@@ -67,9 +70,8 @@ export class KustomizeManifestBuilder implements ManifestBuilder {
       file = generatedKustomization(manifests, kustomizationDirs);
     }
     const overlaid = overlaySpec(file, kustomization.spec);
-    if (!existing || JSON.stringify(overlaid) !== JSON.stringify(file)) {
-      writeFileSync(join(dir, existing ?? 'kustomization.yaml'), emitYaml(overlaid as JsonObject));
-    }
+    if (existing && JSON.stringify(overlaid) === JSON.stringify(file)) return undefined;
+    return [join(dir, existing ?? 'kustomization.yaml'), emitYaml(overlaid as JsonObject)];
   }
 
   // Flux's postBuild.substituteFrom: ConfigMap data and Secret data (base64) as variables; later sources win.
