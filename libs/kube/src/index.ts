@@ -5,3 +5,4 @@ export * from './health';
 export * from './kube-client';
 export * from './object-watcher';
 export * from './resource-manager';
+export * from './lease-lock';

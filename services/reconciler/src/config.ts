@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ConfigError, parsePlatformConfig, type PlatformConfig } from '@ferry/platform';
 
@@ -10,6 +12,8 @@ export interface ReconcilerConfig {
   workers: number;
   fieldManager: string;
   artifact: { maxBytes: number; maxEntries: number; timeoutMs: number };
+  /** Per-Kustomization Leases between replicas: who this replica is, how long a silent holder keeps one. */
+  lease: { identity: string; durationSeconds: number };
 }
 
 /** The reconciler's well-known HTTP port (health, readiness, metrics). */
@@ -21,6 +25,8 @@ const envSchema = z.object({
   ARTIFACT_MAX_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
   ARTIFACT_MAX_FILES: z.coerce.number().int().positive().default(100_000),
   ARTIFACT_FETCH_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  RECONCILER_LEASE_SECONDS: z.coerce.number().int().min(5).default(35),
+  POD_NAME: z.string().optional(),
 });
 
 /** Parses the environment; throws a ConfigError naming each bad variable. */
@@ -45,5 +51,7 @@ export function loadReconcilerConfig(env: NodeJS.ProcessEnv = process.env): Reco
     workers: e.RECONCILER_WORKERS,
     fieldManager: 'ferry-reconciler',
     artifact: { maxBytes: e.ARTIFACT_MAX_BYTES, maxEntries: e.ARTIFACT_MAX_FILES, timeoutMs: e.ARTIFACT_FETCH_TIMEOUT_MS },
+    // Unique even for two replicas in one process or pod name reused after a restart.
+    lease: { identity: `${e.POD_NAME ?? hostname()}-${randomBytes(4).toString('hex')}`, durationSeconds: e.RECONCILER_LEASE_SECONDS },
   };
 }

@@ -9,6 +9,7 @@ import {
   type AppliedV1,
   type ArtifactReadyV1,
   type FailedV1,
+  type ReconcileFinishedV1,
   type RawEnvelope,
 } from '@ferry/contracts';
 import { DevCluster } from '@ferry/devcluster';
@@ -126,6 +127,21 @@ describe('reconciler end to end: dev cluster, NATS, artifact over HTTP', () => {
     await new JetStreamPublisher(nats.jetstream(), subjectPrefix).publish(event);
   }
 
+  /** A reconciler replica: its own database, the shared stream (and so the shared durable consumer). */
+  async function startReplica(database: string): Promise<RunningService> {
+    const config = loadReconcilerConfig({
+      KUBECONFIG: join(dir.path, 'kubeconfig'),
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      NATS_URL: TEST_NATS_URL,
+      DATABASE_URL: `sqlite:${dir.path}/${database}`,
+      FERRY_EVENT_STREAM: stream,
+      FERRY_EVENT_SUBJECT_PREFIX: subjectPrefix,
+      FERRY_EVENT_STORAGE: 'memory',
+    });
+    return runService(ReconcilerModule.forRoot(config), config.platform);
+  }
+
   const kustomization = (name: string, spec: Record<string, unknown>): KubeObject => ({
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
@@ -151,17 +167,7 @@ describe('reconciler end to end: dev cluster, NATS, artifact over HTTP', () => {
     artifacts = new ArtifactServer();
     await artifacts.start();
     nats = await connect({ servers: TEST_NATS_URL });
-    const config = loadReconcilerConfig({
-      KUBECONFIG: join(dir.path, 'kubeconfig'),
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: '0',
-      NATS_URL: TEST_NATS_URL,
-      DATABASE_URL: `sqlite:${dir.path}/reconciler.db`,
-      FERRY_EVENT_STREAM: stream,
-      FERRY_EVENT_SUBJECT_PREFIX: subjectPrefix,
-      FERRY_EVENT_STORAGE: 'memory',
-    });
-    service = await runService(ReconcilerModule.forRoot(config), config.platform);
+    service = await startReplica('reconciler.db');
     const subscription = nats.subscribe(`${subjectPrefix}.>`);
     void (async () => {
       for await (const message of subscription) seen.push(ferryEvents.decode(JSON.parse(new TextDecoder().decode(message.data))));
@@ -279,6 +285,33 @@ describe('reconciler end to end: dev cluster, NATS, artifact over HTTP', () => {
       expect(await client.get(settings)).toBeUndefined();
     } finally {
       await remote.stop();
+    }
+  });
+  it('shares work with a second replica, never reconciling one Kustomization twice at the same time', async () => {
+    const second = await startReplica('reconciler-2.db');
+    try {
+      const files: Record<string, string> = {};
+      const names = Array.from({ length: 8 }, (_, i) => `shared-${i}`);
+      for (const name of names) files[`${name}/cm.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: flux-system\ndata: {a: b}\n`;
+      const revision = artifacts.publish(files);
+      await publishRevision(revision, false);
+      await Promise.all(names.map((name) => client.create(kustomization(name, { path: `./${name}` }))));
+      for (const name of names) await until(() => ready(name), (s) => s?.lastAppliedRevision === revision.revision);
+
+      const runs = seen.filter((e): e is ReconcileFinishedV1 => e.type === 'ReconcileFinished' && names.includes((e as ReconcileFinishedV1).object.name));
+      for (const name of names) {
+        const spans = runs
+          .filter((run) => run.object.name === name)
+          .map((run) => ({ end: Date.parse(run.occurredAt), start: Date.parse(run.occurredAt) - run.durationMs }))
+          .sort((a, b) => a.start - b.start);
+        expect(spans.length).toBeGreaterThanOrEqual(1);
+        for (let i = 1; i < spans.length; i++) expect(spans[i]?.start).toBeGreaterThanOrEqual(spans[i - 1]?.end ?? 0);
+      }
+      const lease = await client.get<KubeObject & { spec?: { holderIdentity?: string } }>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'flux-system', name: 'kustomization-shared-0' });
+      expect(lease?.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Kustomization', name: 'shared-0' })]);
+      expect(lease?.spec?.holderIdentity).toBeUndefined();
+    } finally {
+      await second.close();
     }
   });
 });

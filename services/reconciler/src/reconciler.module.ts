@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@ferry/event-store';
-import { KubeClient, ResourceManager } from '@ferry/kube';
+import { KubeClient, LeaseLock, ResourceManager } from '@ferry/kube';
 import type { FerryMetrics, Logger } from '@ferry/observability';
 import { LOGGER, METRICS, PlatformModule } from '@ferry/platform';
 import { KustomizationScheduler } from './app/kustomization-scheduler';
@@ -8,6 +8,7 @@ import { ReconcileKustomizationHandler } from './app/reconcile-kustomization.han
 import type { ReconcilerConfig } from './config';
 import { HttpArtifactWorkspace } from './infra/http-artifact.workspace';
 import { KubeClusterResolver } from './infra/kube-cluster.resolver';
+import { KubeLeaseReconcileLock } from './infra/kube-lease.lock';
 import { KubeEventRecorder } from './infra/kube-event.recorder';
 import { KubeKustomizationRepository } from './infra/kube-kustomization.repository';
 import { KubeSourceReader } from './infra/kube-source.reader';
@@ -71,6 +72,7 @@ export class ReconcilerModule {
               workspace,
               builder: new KustomizeManifestBuilder(client),
               clusters,
+              lock: new KubeLeaseReconcileLock(new LeaseLock(client, config.lease.identity, { durationSeconds: config.lease.durationSeconds })),
               recorder: new KubeEventRecorder(client, 'ferry-reconciler'),
               events,
               metrics,

@@ -48,3 +48,11 @@ export interface ClusterResolver {
 export interface EventRecorder {
   record(kustomization: Kustomization, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
 }
+
+/**
+ * Keeps replicas from reconciling one Kustomization at the same time (a Lease per object): `acquire` gives a
+ * release function, or undefined while another replica holds it.
+ */
+export interface ReconcileLock {
+  acquire(kustomization: Kustomization): Promise<(() => Promise<void>) | undefined>;
+}

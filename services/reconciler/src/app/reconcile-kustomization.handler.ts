@@ -19,7 +19,7 @@ import { recordCondition, type FerryMetrics, type Logger } from '@ferry/observab
 import { decideReconcile, reconcileRequested } from '../domain/kustomization.decider';
 import { failedStatus, progressingStatus, succeededStatus } from '../domain/kustomization-status';
 import { ReconcileFailure } from '../domain/reconcile-failure';
-import type { ArtifactWorkspace, ClusterResolver, EventRecorder, KustomizationRepository, ManifestBuilder, SourceReader } from './ports';
+import type { ArtifactWorkspace, ClusterResolver, EventRecorder, KustomizationRepository, ManifestBuilder, ReconcileLock, SourceReader } from './ports';
 import type { ReconcileResult } from './reconcile-queue';
 
 /** Dependencies of the reconcile use case. */
@@ -29,6 +29,7 @@ export interface ReconcileKustomizationDeps {
   workspace: ArtifactWorkspace;
   builder: ManifestBuilder;
   clusters: ClusterResolver;
+  lock: ReconcileLock;
   recorder: EventRecorder;
   events: EventStore;
   metrics: FerryMetrics;
@@ -61,10 +62,23 @@ export class ReconcileKustomizationHandler {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Reconciles `namespace/name`; returns when to run again. */
+  /** Reconciles `namespace/name` unless another replica is at it; returns when to run again. */
   async reconcile(namespace: string, name: string, cause?: EventCause): Promise<ReconcileResult> {
     const kustomization = this.deps.kustomizations.get(namespace, name);
     if (!kustomization) return {};
+    const release = await this.deps.lock.acquire(kustomization);
+    // Held elsewhere: that replica reconciles it now; this one keeps its schedule.
+    if (!release) return { requeueAfterMs: parseDuration(kustomization.spec.interval) };
+    try {
+      return await this.reconcileHeld(kustomization, cause);
+    } finally {
+      await release().catch((error: unknown) => this.deps.logger.error('failed to release the reconcile lease', { name, namespace, error }));
+    }
+  }
+
+  private async reconcileHeld(kustomization: Kustomization, cause?: EventCause): Promise<ReconcileResult> {
+    const namespace = kustomization.metadata.namespace ?? 'default';
+    const name = kustomization.metadata.name;
     const started = performance.now();
     const ref = { kind: KIND, namespace, name };
     const log = this.deps.logger.child({
