@@ -94,8 +94,15 @@ export class ResourceManager {
     return changes;
   }
 
-  /** Deletes objects in garbage-collection order, skipping those `keep` protects; returns what was deleted. */
-  async deleteAll(identities: ObjectIdentity[], keep: (object: KubeObject) => boolean = () => false): Promise<ChangeSetEntry[]> {
+  /**
+   * Deletes objects in garbage-collection order, skipping those `keep` protects; returns what was deleted.
+   * With `waitForTermination`, returns only once they are gone (finalizers done), or fails after the timeout.
+   */
+  async deleteAll(
+    identities: ObjectIdentity[],
+    keep: (object: KubeObject) => boolean = () => false,
+    options: { waitForTermination?: { timeoutMs: number } } = {},
+  ): Promise<ChangeSetEntry[]> {
     const live: KubeObject[] = [];
     for (const identity of identities) {
       const object = await this.client.get({ apiVersion: apiVersionOf(identity), kind: identity.kind, namespace: identity.namespace || undefined, name: identity.name }).catch((error: unknown) => {
@@ -106,8 +113,17 @@ export class ResourceManager {
       if (object && !keep(object)) live.push(object);
     }
     const deleted: ChangeSetEntry[] = [];
-    for (const object of sortForPrune(live)) {
+    const sorted = sortForPrune(live);
+    for (const object of sorted) {
       if (await this.client.delete(object)) deleted.push({ id: displayId(identityOf(object)), action: 'deleted' });
+    }
+    const wait = options.waitForTermination;
+    if (wait) {
+      const deadline = Date.now() + wait.timeoutMs;
+      for (const object of sorted) {
+        await this.waitUntilGone(object, Math.max(0, deadline - Date.now()));
+        if (await this.client.get(object)) throw new Error(`${displayId(identityOf(object))} still terminating after ${wait.timeoutMs / 1000}s`);
+      }
     }
     return deleted;
   }

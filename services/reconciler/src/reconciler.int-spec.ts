@@ -314,4 +314,17 @@ describe('reconciler end to end: dev cluster, NATS, artifact over HTTP', () => {
       await second.close();
     }
   });
+  it('garbage-collects what a deleted Kustomization applied through its finalizer, unless its deletionPolicy orphans it', async () => {
+    const locator = (name: string) => ({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: 'flux-system', name });
+    const configMap = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'flux-system', name });
+    expect((await client.get(locator('shared-0')))?.metadata.finalizers).toEqual(['finalizers.fluxcd.io']);
+    await client.mergePatch(locator('shared-1'), { spec: { deletionPolicy: 'Orphan' } });
+    await until(() => ready('shared-1'), (s) => (s as { observedGeneration?: number } | undefined)?.observedGeneration === 2);
+
+    await client.delete(locator('shared-0'));
+    await client.delete(locator('shared-1'));
+    await until(async () => [await client.get(locator('shared-0')), await client.get(locator('shared-1'))], (both) => both.every((k) => k === undefined));
+    expect(await client.get(configMap('shared-0'))).toBeUndefined();
+    expect(await client.get(configMap('shared-1'))).toMatchObject({ data: { a: 'b' } });
+  });
 });

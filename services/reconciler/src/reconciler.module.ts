@@ -66,6 +66,7 @@ export class ReconcilerModule {
               kustomizations: {
                 get: (namespace, name) => repositoryRef.current?.get(namespace, name),
                 list: () => repositoryRef.current?.list() ?? [],
+                setFinalizers: (kustomization, finalizers) => (repositoryRef.current as KubeKustomizationRepository).setFinalizers(kustomization, finalizers),
                 writeStatus: (kustomization, status) => (repositoryRef.current as KubeKustomizationRepository).writeStatus(kustomization, status),
               },
               sources: new KubeSourceReader(client),
@@ -78,7 +79,7 @@ export class ReconcilerModule {
               metrics,
               logger,
             });
-            const scheduler = new KustomizationScheduler(handler, clusters, logger, config.workers);
+            const scheduler = new KustomizationScheduler(handler, logger, config.workers);
             const repository = new KubeKustomizationRepository(
               client,
               {

@@ -1,18 +1,16 @@
 import {
   ConditionType,
-  KustomizeAnnotation,
   RECONCILE_REQUESTED_AT_ANNOTATION,
   isConditionTrue,
   type Condition,
   causedBy,
-  kustomizationSchema,
   type ArtifactReadyV1,
   type EventCause,
   type ReconcileRequestedV1,
 } from '@ferry/contracts';
-import { parseInventoryId, type KubeObject } from '@ferry/kube';
+import type { KubeObject } from '@ferry/kube';
 import type { Logger } from '@ferry/observability';
-import type { ClusterResolver, KustomizationRepository } from './ports';
+import type { KustomizationRepository } from './ports';
 import { ReconcileQueue } from './reconcile-queue';
 import type { ReconcileKustomizationHandler } from './reconcile-kustomization.handler';
 
@@ -21,8 +19,7 @@ const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
 /**
  * Decides when Kustomizations reconcile: when they appear or their spec changes (generation), when the
  * requestedAt annotation changes, when their source publishes ArtifactReady, on ReconcileRequested, and
- * on their interval (the queue's requeue). Deleting a Kustomization prunes its inventory unless its
- * deletionPolicy says otherwise.
+ * on their interval (the queue's requeue), and when they are marked for deletion (their finalizer runs).
  */
 export class KustomizationScheduler {
   private readonly queue: ReconcileQueue;
@@ -31,7 +28,6 @@ export class KustomizationScheduler {
 
   constructor(
     private readonly handler: ReconcileKustomizationHandler,
-    private readonly clusters: ClusterResolver,
     private readonly logger: Logger,
     workers: number,
   ) {
@@ -56,7 +52,13 @@ export class KustomizationScheduler {
   onUpsert(object: KubeObject, previous: KubeObject | undefined): void {
     const key = keyOf(object.metadata.namespace ?? '', object.metadata.name);
     const requested = (o: KubeObject | undefined) => o?.metadata.annotations?.[RECONCILE_REQUESTED_AT_ANNOTATION];
-    if (!previous || previous.metadata.generation !== object.metadata.generation || requested(previous) !== requested(object)) {
+    const deleting = (o: KubeObject | undefined) => Boolean(o?.metadata.deletionTimestamp);
+    if (
+      !previous ||
+      previous.metadata.generation !== object.metadata.generation ||
+      requested(previous) !== requested(object) ||
+      deleting(previous) !== deleting(object)
+    ) {
       this.queue.enqueue(key);
     }
     // Dependents waiting on this one go as soon as it is ready at a new revision, not at their next retry.
@@ -77,29 +79,9 @@ export class KustomizationScheduler {
     }
   }
 
-  /** A Kustomization was deleted: garbage-collect what it applied, as Flux's finalizer does. */
+  /** A Kustomization is gone (its finalizer, if any, already ran): stop scheduling it. */
   onDelete(object: KubeObject): void {
-    const key = keyOf(object.metadata.namespace ?? '', object.metadata.name);
-    this.queue.forget(key);
-    const parsed = kustomizationSchema.safeParse(object);
-    if (!parsed.success) return;
-    const { spec, status } = parsed.data;
-    const policy = spec.deletionPolicy ?? 'MirrorPrune';
-    const prune = policy === 'Delete' || policy === 'WaitForTermination' || (policy === 'MirrorPrune' && spec.prune);
-    const entries = status?.inventory?.entries ?? [];
-    if (!prune || spec.suspend || entries.length === 0) return;
-    void this.clusters
-      .clusterFor(parsed.data)
-      .then((cluster) =>
-        cluster.deleteAll(
-          entries.map((entry) => parseInventoryId(entry.id, entry.v)),
-          (o) => o.metadata.annotations?.[KustomizeAnnotation.prune] === 'disabled',
-        ),
-      )
-      .then(
-        (deleted) => this.logger.info('garbage collected the inventory of a deleted Kustomization', { name: object.metadata.name, namespace: object.metadata.namespace, output: Object.fromEntries(deleted.map((d) => [d.id, d.action])) }),
-        (error: unknown) => this.logger.error('garbage collection failed', { name: object.metadata.name, namespace: object.metadata.namespace, error }),
-      );
+    this.queue.forget(keyOf(object.metadata.namespace ?? '', object.metadata.name));
   }
 
   /** A source has a new artifact: reconcile every Kustomization that reads it, right away. */

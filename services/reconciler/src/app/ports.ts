@@ -7,6 +7,8 @@ import type { KustomizationStatus } from '../domain/kustomization-status';
 export interface KustomizationRepository {
   get(namespace: string, name: string): Kustomization | undefined;
   list(): Kustomization[];
+  /** Sets `metadata.finalizers` (guarded by the object's resourceVersion); returns the object as stored. */
+  setFinalizers(kustomization: Kustomization, finalizers: string[]): Promise<Kustomization>;
   /** Writes the status subresource; returns the object as stored. */
   writeStatus(kustomization: Kustomization, status: KustomizationStatus): Promise<Kustomization>;
 }
@@ -35,7 +37,7 @@ export interface ManifestBuilder {
 /** The cluster the manifests go to (Ferry's ResourceManager in production). */
 export interface ClusterApplier {
   applyAll(objects: KubeObject[], options: { recreateOnImmutable: boolean; policyOf: (object: KubeObject) => 'Override' | 'IfNotPresent' | 'Ignore' | 'Merge' }): Promise<ChangeSetEntry[]>;
-  deleteAll(identities: ObjectIdentity[], keep: (object: KubeObject) => boolean): Promise<ChangeSetEntry[]>;
+  deleteAll(identities: ObjectIdentity[], keep: (object: KubeObject) => boolean, options?: { waitForTermination?: { timeoutMs: number } }): Promise<ChangeSetEntry[]>;
   waitForHealth(identities: ObjectIdentity[], options: { timeoutMs: number }): Promise<{ healthy: true } | { healthy: false; failures: string[] }>;
 }
 

@@ -14,9 +14,9 @@ import {
   type ReconcileOutcome,
 } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
-import { ApplyError, identityOf, inventoryOf, staleEntries, type ChangeSetEntry, type KubeObject } from '@ferry/kube';
+import { ApplyError, identityOf, inventoryOf, parseInventoryId, staleEntries, type ChangeSetEntry, type KubeObject } from '@ferry/kube';
 import { recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
-import { decideReconcile, reconcileRequested } from '../domain/kustomization.decider';
+import { KUSTOMIZATION_FINALIZER, decideReconcile, deletionGarbageCollection, isPruneDisabled, reconcileRequested } from '../domain/kustomization.decider';
 import { failedStatus, progressingStatus, succeededStatus } from '../domain/kustomization-status';
 import { ReconcileFailure } from '../domain/reconcile-failure';
 import type { ArtifactWorkspace, ClusterResolver, EventRecorder, KustomizationRepository, ManifestBuilder, ReconcileLock, SourceReader } from './ports';
@@ -70,9 +70,45 @@ export class ReconcileKustomizationHandler {
     // Held elsewhere: that replica reconciles it now; this one keeps its schedule.
     if (!release) return { requeueAfterMs: parseDuration(kustomization.spec.interval) };
     try {
-      return await this.reconcileHeld(kustomization, cause);
+      if (kustomization.metadata.deletionTimestamp) return await this.finalize(kustomization);
+      const finalizers = kustomization.metadata.finalizers ?? [];
+      // The finalizer goes on before anything is applied, so nothing applied can outlive the Kustomization unseen.
+      const current = finalizers.includes(KUSTOMIZATION_FINALIZER)
+        ? kustomization
+        : await this.deps.kustomizations.setFinalizers(kustomization, [...finalizers, KUSTOMIZATION_FINALIZER]);
+      return await this.reconcileHeld(current, cause);
     } finally {
       await release().catch((error: unknown) => this.deps.logger.error('failed to release the reconcile lease', { name, namespace, error }));
+    }
+  }
+
+  /** The Kustomization is being deleted: garbage-collect its inventory per deletionPolicy, then let it go. */
+  private async finalize(kustomization: Kustomization): Promise<ReconcileResult> {
+    const finalizers = kustomization.metadata.finalizers ?? [];
+    if (!finalizers.includes(KUSTOMIZATION_FINALIZER)) return {};
+    const namespace = kustomization.metadata.namespace ?? 'default';
+    const log = this.deps.logger.child({ controller: 'kustomization', controllerKind: KIND, name: kustomization.metadata.name, namespace });
+    const collection = deletionGarbageCollection(kustomization);
+    const entries = kustomization.status?.inventory?.entries ?? [];
+    try {
+      if (collection !== 'none' && entries.length > 0) {
+        const cluster = await this.deps.clusters.clusterFor(kustomization);
+        const timeoutMs = parseDuration(kustomization.spec.timeout ?? kustomization.spec.interval);
+        const deleted = await cluster.deleteAll(
+          entries.map((entry) => parseInventoryId(entry.id, entry.v)),
+          isPruneDisabled,
+          collection === 'delete-and-wait' ? { waitForTermination: { timeoutMs } } : {},
+        );
+        log.info('garbage collection completed', { output: Object.fromEntries(deleted.map((d) => [d.id, d.action])) });
+      }
+      await this.deps.kustomizations.setFinalizers(kustomization, finalizers.filter((f) => f !== KUSTOMIZATION_FINALIZER));
+      return {};
+    } catch (error) {
+      const message = `garbage collection failed: ${error instanceof Error ? error.message : String(error)}`;
+      log.error(message, { reason: Reason.PruneFailed });
+      await this.deps.recorder.record(kustomization, 'Warning', Reason.PruneFailed, message).catch(() => undefined);
+      const retry = kustomization.spec.retryInterval ?? kustomization.spec.interval;
+      return { requeueAfterMs: parseDuration(retry) };
     }
   }
 
@@ -170,7 +206,7 @@ export class ReconcileKustomizationHandler {
       const changes = [...applied];
       if (spec.prune) {
         const stale = staleEntries(kustomization.status?.inventory?.entries ?? [], inventory);
-        const deleted = await cluster.deleteAll(stale, (object) => object.metadata.annotations?.[KustomizeAnnotation.prune] === 'disabled').catch((error: unknown) => {
+        const deleted = await cluster.deleteAll(stale, isPruneDisabled).catch((error: unknown) => {
           throw new ReconcileFailure(Reason.PruneFailed, 'prune', `prune failed: ${error instanceof Error ? error.message : String(error)}`);
         });
         changes.push(...deleted);

@@ -1,5 +1,5 @@
 import { parseFluxObject, kustomizationSchema, type Kustomization } from '@ferry/contracts';
-import { decideReconcile, type SourceState } from './kustomization.decider';
+import { decideReconcile, deletionGarbageCollection, isPruneDisabled, type SourceState } from './kustomization.decider';
 import { failedStatus, progressingStatus, succeededStatus } from './kustomization-status';
 import { generatedKustomization, overlaySpec } from './kustomization-file';
 
@@ -134,5 +134,26 @@ describe('kustomization file', () => {
       labels: [{ pairs: { team: 'web' }, includeSelectors: false, includeTemplates: false }],
       commonAnnotations: { a: 'b', owner: 'me' },
     });
+  });
+});
+
+describe('deletionGarbageCollection', () => {
+  it.each([
+    ['MirrorPrune', { prune: true }, 'delete'],
+    ['MirrorPrune', { prune: false }, 'none'],
+    ['Delete', { prune: false }, 'delete'],
+    ['WaitForTermination', { prune: false }, 'delete-and-wait'],
+    ['Orphan', { prune: true }, 'none'],
+  ])('given deletionPolicy %s and %j, when the Kustomization is deleted, then it does %s', (deletionPolicy, spec, expected) => {
+    expect(deletionGarbageCollection(kustomization('apps', { deletionPolicy, ...spec }))).toBe(expected);
+  });
+
+  it('given a suspended Kustomization, when deleted, then nothing is collected', () => {
+    expect(deletionGarbageCollection(kustomization('apps', { deletionPolicy: 'Delete', suspend: true }))).toBe('none');
+  });
+
+  it('given the prune: disabled annotation, then the object is protected', () => {
+    expect(isPruneDisabled({ metadata: { annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } } })).toBe(true);
+    expect(isPruneDisabled({ metadata: {} })).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import {
   ConditionType,
+  KustomizeAnnotation,
   Reason,
   findCondition,
   isConditionTrue,
@@ -86,4 +87,23 @@ export function reconcileRequested(kustomization: Kustomization, annotation: str
 /** The Ready condition's message, for logs and `ferry get`. */
 export function readyMessage(kustomization: Kustomization): string {
   return findCondition(kustomization.status?.conditions, ConditionType.Ready)?.message ?? '';
+}
+
+/** Flux's finalizer: the Kustomization stays until its inventory was garbage-collected per its deletionPolicy. */
+export const KUSTOMIZATION_FINALIZER = 'finalizers.fluxcd.io';
+
+/**
+ * What deleting the Kustomization does to what it applied (`spec.deletionPolicy`): MirrorPrune follows
+ * `spec.prune`, Delete and WaitForTermination always delete (the latter waits until the objects are gone),
+ * Orphan never does; a suspended Kustomization leaves everything in place.
+ */
+export function deletionGarbageCollection(kustomization: Kustomization): 'none' | 'delete' | 'delete-and-wait' {
+  const { deletionPolicy = 'MirrorPrune', prune, suspend } = kustomization.spec;
+  if (suspend || deletionPolicy === 'Orphan' || (deletionPolicy === 'MirrorPrune' && !prune)) return 'none';
+  return deletionPolicy === 'WaitForTermination' ? 'delete-and-wait' : 'delete';
+}
+
+/** Objects marked `kustomize.toolkit.fluxcd.io/prune: disabled` are never garbage-collected. */
+export function isPruneDisabled(object: { metadata: { annotations?: Record<string, string> } }): boolean {
+  return object.metadata.annotations?.[KustomizeAnnotation.prune] === 'disabled';
 }

@@ -35,6 +35,15 @@ export class KubeKustomizationRepository implements KustomizationRepository {
     });
   }
 
+  async setFinalizers(kustomization: Kustomization, finalizers: string[]): Promise<Kustomization> {
+    const stored = await this.client.mergePatch(
+      { apiVersion: KUSTOMIZATION_API_VERSION, kind: 'Kustomization', namespace: kustomization.metadata.namespace, name: kustomization.metadata.name },
+      { metadata: { finalizers, resourceVersion: kustomization.metadata.resourceVersion } },
+      { fieldManager: this.fieldManager },
+    );
+    return parseFluxObject(kustomizationSchema, stored);
+  }
+
   async writeStatus(kustomization: Kustomization, status: KustomizationStatus): Promise<Kustomization> {
     const stored = await this.client.mergePatch(
       { apiVersion: KUSTOMIZATION_API_VERSION, kind: 'Kustomization', namespace: kustomization.metadata.namespace, name: kustomization.metadata.name },
