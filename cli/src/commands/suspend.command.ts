@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { CliContext, FIELD_MANAGER, type CliEnvironment } from '../shared/cli-context';
+import { GIT_REPOSITORY, getOrFail, KUSTOMIZATION, locate, type FluxKind } from '../shared/flux-kinds';
+import { reconcileObject } from './reconcile.command';
+
+type Verb = 'suspend' | 'resume';
+
+/** `ferry suspend source git|kustomization NAME`: sets `spec.suspend`, as `flux suspend` does. */
+export function suspendCommand(environment: CliEnvironment): Command {
+  return verbCommand(environment, 'suspend');
+}
+
+/** `ferry resume source git|kustomization NAME`: clears `spec.suspend`, then waits for a reconcile like `flux resume`. */
+export function resumeCommand(environment: CliEnvironment): Command {
+  return verbCommand(environment, 'resume');
+}
+
+function verbCommand(environment: CliEnvironment, verb: Verb): Command {
+  const root = new Command(verb).description(verb === 'suspend' ? 'Suspend reconciliation of resources' : 'Resume suspended resources');
+  const source = new Command('source').description(`${verb} sources`);
+  source.addCommand(kindCommand(environment, verb, new Command('git'), GIT_REPOSITORY));
+  root.addCommand(source);
+  root.addCommand(kindCommand(environment, verb, new Command('kustomization').alias('ks'), KUSTOMIZATION));
+  return root;
+}
+
+function kindCommand(environment: CliEnvironment, verb: Verb, command: Command, kind: FluxKind): Command {
+  return command
+    .description(`${verb} reconciliation of a ${kind.kind}`)
+    .argument('<name>', `${kind.kind} name`)
+    .action(async (name: string, _flags: unknown, cmd: Command) => {
+      const ctx = CliContext.of(environment, cmd);
+      await getOrFail(ctx, kind, name);
+      const noun = kind.lowerKind === 'gitrepository' ? 'source git' : 'kustomization';
+      ctx.print.action(`${verb === 'suspend' ? 'suspending' : 'resuming'} ${noun} ${name} in ${ctx.namespace} namespace`);
+      await ctx.kube().mergePatch(locate(kind, name, ctx.namespace), { spec: { suspend: verb === 'suspend' ? true : null } }, { fieldManager: FIELD_MANAGER });
+      ctx.print.success(`${noun} ${verb === 'suspend' ? 'suspended' : 'resumed'}`);
+      if (verb === 'resume') await reconcileObject(ctx, kind, name);
+    });
+}

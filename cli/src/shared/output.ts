@@ -1,0 +1,56 @@
+/** Where a command writes: data (tables, YAML) to `out`, progress lines to `err`, as the Flux CLI does. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** The process's own streams. */
+export const processIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** Flux's stderr logger: ► action, ✔ success, ◎ waiting, ✗ failure, ⚠️ warning. */
+export class Printer {
+  constructor(private readonly io: CliIo) {}
+
+  action(message: string): void {
+    this.io.err(`► ${message}\n`);
+  }
+
+  success(message: string): void {
+    this.io.err(`✔ ${message}\n`);
+  }
+
+  waiting(message: string): void {
+    this.io.err(`◎ ${message}\n`);
+  }
+
+  failure(message: string): void {
+    this.io.err(`✗ ${message}\n`);
+  }
+
+  warning(message: string): void {
+    this.io.err(`⚠️ ${message}\n`);
+  }
+
+  /** Data for stdout: tables, YAML. */
+  data(text: string): void {
+    this.io.out(text);
+  }
+}
+
+/** A failure already reported with its own ✗ lines: the runner only sets the exit code. */
+export class ReportedFailure extends Error {
+  override readonly name = 'ReportedFailure';
+}
+
+/**
+ * Flux's table layout (olekukonko/tablewriter without borders): every cell padded to its column's width,
+ * cells separated by a tab, so both humans and `awk -F'\t'` can read it.
+ */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('\t').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
