@@ -33,7 +33,7 @@ function kindCommand(environment: CliEnvironment, verb: Verb, command: Command, 
       await getOrFail(ctx, kind, name);
       const noun = kind.lowerKind === 'gitrepository' ? 'source git' : 'kustomization';
       ctx.print.action(`${verb === 'suspend' ? 'suspending' : 'resuming'} ${noun} ${name} in ${ctx.namespace} namespace`);
-      await ctx.kube().mergePatch(locate(kind, name, ctx.namespace), { spec: { suspend: verb === 'suspend' ? true : null } }, { fieldManager: FIELD_MANAGER });
+      await ctx.kube().mergePatch(locate(kind, name, ctx.namespace), { spec: { suspend: verb === 'suspend' } }, { fieldManager: FIELD_MANAGER });
       ctx.print.success(`${noun} ${verb === 'suspend' ? 'suspended' : 'resumed'}`);
       if (verb === 'resume') await reconcileObject(ctx, kind, name);
     });

@@ -12,7 +12,7 @@ export function validated<T extends KubeObject>(schema: z.ZodType, object: T): T
 
 /** YAML as `flux create --export` prints it: a leading `---`, keys in alphabetical order. */
 export function exportYaml(objects: KubeObject[]): string {
-  return objects.map((object) => `---\n${stringify(object, { sortMapEntries: true, lineWidth: 0 })}`).join('');
+  return objects.map((object) => `---\n${stringify(object, { sortMapEntries: true, lineWidth: 0, indentSeq: false })}`).join('');
 }
 
 /** Server-side apply with the CLI's field manager, taking ownership as `flux create` does. */
