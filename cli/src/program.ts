@@ -8,6 +8,7 @@ import { getCommand } from './commands/get.command';
 import { reconcileCommand } from './commands/reconcile.command';
 import { resumeCommand, suspendCommand } from './commands/suspend.command';
 import { deleteCommand } from './commands/delete.command';
+import { installCommand, uninstallCommand } from './commands/install.command';
 import { DEFAULT_NAMESPACE, type CliEnvironment } from './shared/cli-context';
 import { durationFlag } from './shared/flags';
 import { processIo, ReportedFailure } from './shared/output';
@@ -37,6 +38,8 @@ export function buildProgram(environment: CliEnvironment = processEnvironment())
   program.addCommand(suspendCommand(environment));
   program.addCommand(resumeCommand(environment));
   program.addCommand(deleteCommand(environment));
+  program.addCommand(installCommand(environment));
+  program.addCommand(uninstallCommand(environment));
   routeOutput(program, environment);
   return program;
 }
