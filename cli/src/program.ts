@@ -9,6 +9,7 @@ import { reconcileCommand } from './commands/reconcile.command';
 import { resumeCommand, suspendCommand } from './commands/suspend.command';
 import { deleteCommand } from './commands/delete.command';
 import { installCommand, uninstallCommand } from './commands/install.command';
+import { diffCommand } from './commands/diff.command';
 import { DEFAULT_NAMESPACE, type CliEnvironment } from './shared/cli-context';
 import { durationFlag } from './shared/flags';
 import { processIo, ReportedFailure } from './shared/output';
@@ -40,6 +41,7 @@ export function buildProgram(environment: CliEnvironment = processEnvironment())
   program.addCommand(deleteCommand(environment));
   program.addCommand(installCommand(environment));
   program.addCommand(uninstallCommand(environment));
+  program.addCommand(diffCommand(environment));
   routeOutput(program, environment);
   return program;
 }
