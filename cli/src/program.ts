@@ -10,6 +10,8 @@ import { resumeCommand, suspendCommand } from './commands/suspend.command';
 import { deleteCommand } from './commands/delete.command';
 import { installCommand, uninstallCommand } from './commands/install.command';
 import { diffCommand } from './commands/diff.command';
+import { eventsCommand } from './commands/events.command';
+import { historyCommand } from './commands/history.command';
 import { DEFAULT_NAMESPACE, type CliEnvironment } from './shared/cli-context';
 import { durationFlag } from './shared/flags';
 import { processIo, ReportedFailure } from './shared/output';
@@ -42,6 +44,8 @@ export function buildProgram(environment: CliEnvironment = processEnvironment())
   program.addCommand(installCommand(environment));
   program.addCommand(uninstallCommand(environment));
   program.addCommand(diffCommand(environment));
+  program.addCommand(eventsCommand(environment));
+  program.addCommand(historyCommand(environment));
   routeOutput(program, environment);
   return program;
 }
