@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import * as semver from 'semver';
 import { fluxCustomResourceDefinitions } from '@ferry/contracts';
 import { assessHealth, type KubeObject } from '@ferry/kube';
-import { CliContext, withDeadline, type CliEnvironment } from '../shared/cli-context';
+import { CliContext, type CliEnvironment } from '../shared/cli-context';
 import { ReportedFailure } from '../shared/output';
 
 /** The oldest Kubernetes (server and kubectl) Ferry supports, as a semver range in Flux's notation. */
@@ -78,13 +78,7 @@ async function checkKubectl(ctx: CliContext): Promise<boolean> {
 async function checkKubernetes(ctx: CliContext): Promise<boolean> {
   let gitVersion: string;
   try {
-    const client = ctx.kube();
-    const info = await withDeadline(
-      client.version(),
-      ctx.timeoutMs,
-      `Kubernetes API at ${client.serverUrl} did not answer within ${ctx.options.timeout}`,
-    );
-    gitVersion = info.gitVersion;
+    gitVersion = (await ctx.kube().version()).gitVersion;
   } catch (error) {
     ctx.print.failure(`Kubernetes API call failed: ${error instanceof Error ? error.message : String(error)}`);
     return false;

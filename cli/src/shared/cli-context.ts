@@ -78,7 +78,7 @@ export class CliContext {
       config.setCurrentContext(this.options.context);
     }
     if (!config.getCurrentCluster()) throw new Error('no Kubernetes cluster configured: set --kubeconfig or KUBECONFIG');
-    this.client = new KubeClient(config);
+    this.client = new DeadlineKubeClient(config, this.timeoutMs, this.options.timeout);
     return this.client;
   }
 
@@ -98,5 +98,24 @@ export async function withDeadline<T>(work: Promise<T>, ms: number, message: str
     return await Promise.race([work, deadline]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** A KubeClient whose every request fails after --timeout, so a server that accepts but never answers cannot hang the CLI. */
+class DeadlineKubeClient extends KubeClient {
+  constructor(
+    config: KubeConfig,
+    private readonly timeoutMs: number,
+    private readonly timeoutText: string,
+  ) {
+    super(config);
+  }
+
+  override request<T = unknown>(method: string, path: string, options?: Parameters<KubeClient['request']>[2]): Promise<T> {
+    return withDeadline(
+      super.request<T>(method, path, options),
+      this.timeoutMs,
+      `Kubernetes API at ${this.serverUrl} did not answer within ${this.timeoutText}`,
+    );
   }
 }
