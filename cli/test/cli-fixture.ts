@@ -76,19 +76,20 @@ export interface SimulatedStatus {
 }
 
 /**
- * Plays the controller: waits until the object exists (and, with `onRequest`, carries a reconcile request),
+ * Plays the controller: waits until the object exists (with `onRequest`, carries a reconcile request; with
+ * `minGeneration`, has reached that generation),
  * then writes status for its generation, echoing the request in `lastHandledReconcileAt`.
  */
 export async function simulateController(
   kube: KubeClient,
   locator: ObjectLocator,
   status: SimulatedStatus,
-  options: { onRequest?: boolean } = {},
+  options: { onRequest?: boolean; minGeneration?: number } = {},
 ): Promise<void> {
   for (let attempt = 0; attempt < 500; attempt++) {
     const object = await kube.get(locator);
     const requestedAt = object?.metadata.annotations?.[RECONCILE_REQUESTED_AT_ANNOTATION];
-    if (object && (!options.onRequest || requestedAt)) {
+    if (object && (!options.onRequest || requestedAt) && (object.metadata.generation ?? 1) >= (options.minGeneration ?? 0)) {
       const revision =
         status.revision === undefined
           ? {}

@@ -25,21 +25,22 @@ describe('ferry create --export', () => {
     );
   });
 
-  it('picks the ref as flux does: semver over tag over commit over branch, and sets secretRef', async () => {
+  it('picks the ref as flux does: commit (with its branch) over ref name over semver over tag over branch', async () => {
     const spec = async (...flags: string[]) =>
       (parse((await ferry(['create', 'source', 'git', 'app', '--url', 'ssh://git@example.com/app', '--export', ...flags])).stdout) as { spec: Record<string, unknown> }).spec;
-    expect((await spec()).ref).toEqual({ branch: 'master' });
+    expect((await spec('--branch', 'main', '--commit', 'c88a2f41')).ref).toEqual({ branch: 'main', commit: 'c88a2f41' });
+    expect((await spec('--tag', 'v1.0.0', '--commit', 'abc')).ref).toEqual({ commit: 'abc' });
+    expect((await spec('--ref-name', 'refs/heads/main', '--tag-semver', '>=1.0.0')).ref).toEqual({ name: 'refs/heads/main' });
     expect((await spec('--tag', 'v1.0.0', '--tag-semver', '>=1.0.0')).ref).toEqual({ semver: '>=1.0.0' });
-    expect((await spec('--tag', 'v1.0.0', '--commit', 'abc')).ref).toEqual({ tag: 'v1.0.0' });
-    expect((await spec('--commit', 'abc')).ref).toEqual({ commit: 'abc' });
-    expect((await spec('--secret-ref', 'git-auth')).secretRef).toEqual({ name: 'git-auth' });
+    expect((await spec('--tag', 'v1.0.0', '--branch', 'main')).ref).toEqual({ tag: 'v1.0.0' });
+    expect((await spec('--branch', 'main', '--secret-ref', 'git-auth')).secretRef).toEqual({ name: 'git-auth' });
   });
 
   it('prints a Kustomization with every flag, lists unindented as sigs.k8s.io/yaml writes them', async () => {
     const r = await ferry([
       'create', 'kustomization', 'podinfo', '-n', 'apps', '--source', 'GitRepository/podinfo', '--path', './kustomize', '--prune',
-      '--interval', '10m', '--wait', '--target-namespace', 'default', '--depends-on', 'infra,ops/crds',
-      '--health-check', 'Deployment/podinfo.default', '--export',
+      '--interval', '10m', '--target-namespace', 'default', '--depends-on', 'infra,ops/crds',
+      '--health-check', 'Deployment/podinfo.default', '--health-check-timeout', '3m', '--export',
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
@@ -66,10 +67,16 @@ describe('ferry create --export', () => {
         '    kind: GitRepository',
         '    name: podinfo',
         '  targetNamespace: default',
-        '  wait: true',
+        '  timeout: 3m0s',
         '',
       ].join('\n'),
     );
+  });
+
+  it('drops explicit health checks with --wait, as flux does, and bounds the wait with the health check timeout', async () => {
+    const r = await ferry(['create', 'ks', 'podinfo', '--source', 'podinfo', '--wait', '--health-check', 'Deployment/podinfo.default', '--export']);
+    const spec = (parse(r.stdout) as { spec: Record<string, unknown> }).spec;
+    expect(spec).toEqual({ interval: '1m0s', path: './', prune: false, sourceRef: { kind: 'GitRepository', name: 'podinfo' }, timeout: '2m0s', wait: true });
   });
 
   it('prints notification objects at notification v1beta3 (Provider, Alert) and v1 (Receiver)', async () => {
@@ -101,8 +108,9 @@ describe('ferry create --export', () => {
   });
 
   it.each([
-    [['create', 'source', 'git', 'x', '--url', 'ftp://example.com/x', '--export'], "✗ git URL scheme 'ftp' not supported, can be: ssh, http and https"],
+    [['create', 'source', 'git', 'x', '--url', 'ftp://example.com/x', '--branch', 'main', '--export'], "✗ git URL scheme 'ftp' not supported, can be: ssh, http and https"],
     [['create', 'source', 'git', 'x', '--export'], "✗ required option '--url <url>' not specified"],
+    [['create', 'source', 'git', 'x', '--url', 'https://e.com/x', '--export'], '✗ a Git ref is required for GitRepository x, use one of the following: --branch, --tag, --commit, --ref-name or --tag-semver'],
     [['create', 'source', 'git', 'x', '--url', 'https://e.com/x', '--interval', 'soon', '--export'], /^✗ option '--interval <duration>' argument 'soon' is invalid\. invalid duration "soon"/],
     [['create', 'kustomization', 'x', '--source', 'x', '--path', 'apps', '--export'], '✗ invalid --path "apps" for Kustomization x: path must begin with ./'],
     [['create', 'kustomization', 'x', '--source', 'x', '--health-check', 'Service/x.default', '--export'], "✗ invalid health check kind 'Service' can be HelmRelease, Deployment, DaemonSet or StatefulSet"],
@@ -130,16 +138,41 @@ describe('ferry create (apply)', () => {
     const r = await dev.ferry('create', 'source', 'git', 'podinfo', '-n', namespace, '--url', 'https://example.com/podinfo', '--branch', 'main');
     await controller;
     expect(r.lines).toEqual([
-      '► generating GitRepository source',
+      '✚ generating GitRepository source',
       '► applying GitRepository source',
       '✔ GitRepository source created',
       '◎ waiting for GitRepository source reconciliation',
-      '✔ GitRepository podinfo is ready',
-      '✔ fetched revision main@sha1:abc123',
+      '✔ GitRepository source reconciliation completed',
+      '✔ fetched revision: main@sha1:abc123',
     ]);
     expect(r.code).toBe(0);
     const stored = await dev.kube.get(locator);
     expect(stored?.['spec']).toMatchObject({ url: 'https://example.com/podinfo', ref: { branch: 'main' }, interval: '1m0s' });
+
+    const updated = simulateController(dev.kube, locator, { ready: true, message: 'stored', revision: 'v1.0.0@sha1:def456', revisionField: 'artifact' }, { minGeneration: 2 });
+    const again = await dev.ferry('create', 'source', 'git', 'podinfo', '-n', namespace, '--url', 'https://example.com/podinfo', '--tag', 'v1.0.0');
+    await updated;
+    expect(again.lines).toContain('✔ GitRepository source updated');
+    expect(again.lines).toContain('✔ fetched revision: v1.0.0@sha1:def456');
+    expect(again.code).toBe(0);
+    expect((await dev.kube.get(locator))?.['spec']).toMatchObject({ ref: { tag: 'v1.0.0' } });
+  });
+
+  it('applies a Kustomization and reports the applied revision', async () => {
+    const namespace = await dev.namespace();
+    const locator = { apiVersion: KUSTOMIZATION_API_VERSION, kind: 'Kustomization', namespace, name: 'apps' };
+    const controller = simulateController(dev.kube, locator, { ready: true, message: 'Applied revision: main@sha1:abc123', revision: 'main@sha1:abc123' });
+    const r = await dev.ferry('create', 'kustomization', 'apps', '-n', namespace, '--source', 'GitRepository/podinfo', '--path', './deploy', '--prune');
+    await controller;
+    expect(r.lines).toEqual([
+      '✚ generating Kustomization',
+      '► applying Kustomization',
+      '✔ Kustomization created',
+      '◎ waiting for Kustomization reconciliation',
+      '✔ Kustomization apps is ready',
+      '✔ applied revision main@sha1:abc123',
+    ]);
+    expect(r.code).toBe(0);
   });
 
   it('fails with the controller message when the Kustomization does not become Ready', async () => {
@@ -167,7 +200,7 @@ describe('ferry create (apply)', () => {
   it('applies notification objects without waiting', async () => {
     const namespace = await dev.namespace();
     const r = await dev.ferry('create', 'alert-provider', 'slack', '-n', namespace, '--type', 'slack', '--channel', 'ops');
-    expect(r.lines).toEqual(['► generating Provider', '► applying Provider', '✔ Provider created']);
+    expect(r.lines).toEqual(['✚ generating Provider', '► applying Provider', '✔ Provider created']);
     const stored = await dev.kube.get({ apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider', namespace, name: 'slack' });
     expect(stored?.['spec']).toMatchObject({ type: 'slack', channel: 'ops' });
   });

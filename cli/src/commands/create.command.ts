@@ -47,21 +47,32 @@ function metadata(ctx: CliContext, name: string, flags: CommonFlags): KubeObject
   return { name, namespace: ctx.namespace, ...(labels ? { labels } : {}) };
 }
 
-/** Prints the object (--export), or applies it and, for reconciled kinds, waits for Ready. */
-async function emit(ctx: CliContext, object: KubeObject, flags: CommonFlags, title: string, wait?: FluxKind): Promise<void> {
+/** How `flux create` reports the wait for each kind. */
+interface WaitReport {
+  kind: FluxKind;
+  /** Printed when Ready: `GitRepository source reconciliation completed`, `Kustomization podinfo is ready`. */
+  ready: (name: string) => string;
+  /** Printed after it with the revision (flux create writes `fetched revision: …` with a colon, reconcile without). */
+  revision: (revision: string) => string;
+}
+
+/** Prints the object (--export), or applies it ("created" or "updated") and, for reconciled kinds, waits for Ready. */
+async function emit(ctx: CliContext, object: KubeObject, flags: CommonFlags, title: string, wait?: WaitReport): Promise<void> {
   if (flags.export) {
     ctx.print.data(exportYaml([object]));
     return;
   }
   ctx.print.action(`applying ${title}`);
+  const existed = (await ctx.kube().get(object)) !== undefined;
   await applyObject(ctx, object);
-  ctx.print.success(`${title} created`);
+  ctx.print.success(`${title} ${existed ? 'updated' : 'created'}`);
   if (!wait) return;
   ctx.print.waiting(`waiting for ${title} reconciliation`);
-  const ready = await waitForReady(ctx, wait, object.metadata.name);
-  ctx.print.success(`${wait.kind} ${object.metadata.name} is ready`);
-  const revision = wait.revisionOf(ready);
-  if (revision) ctx.print.success(wait.revisionLine(revision));
+  const ready = await waitForReady(ctx, wait.kind, object.metadata.name);
+  ctx.print.success(wait.ready(object.metadata.name));
+  const revision = wait.kind.revisionOf(ready);
+  if (!revision) throw new Error(`${wait.kind.kind} ${object.metadata.name} is ready but reports no revision`);
+  ctx.print.success(wait.revision(revision));
 }
 
 function createSourceGit(environment: CliEnvironment): Command {
@@ -69,23 +80,29 @@ function createSourceGit(environment: CliEnvironment): Command {
     .description('Create or update a GitRepository source')
     .argument('<name>', 'source name')
     .requiredOption('--url <url>', 'git address, e.g. ssh://git@host/org/repository')
-    .option('--branch <branch>', 'git branch', 'master')
+    .option('--branch <branch>', 'git branch')
     .option('--tag <tag>', 'git tag')
     .option('--tag-semver <range>', 'git tag semver range')
+    .option('--ref-name <ref>', 'git reference name')
     .option('--commit <sha>', 'git commit')
     .addOption(new Option('--interval <duration>', 'source sync interval').default('1m0s').argParser(durationFlag))
     .option('--secret-ref <name>', 'the name of an existing secret containing SSH or basic credentials')
     .action(async (name: string, flags: CommonFlags & GitFlags, command: Command) => {
       const ctx = CliContext.of(environment, command);
-      if (!flags.export) ctx.print.action('generating GitRepository source');
       const object = gitRepository(ctx, name, flags);
-      await emit(ctx, object, flags, 'GitRepository source', GIT_REPOSITORY);
+      if (!flags.export) ctx.print.generate('generating GitRepository source');
+      await emit(ctx, object, flags, 'GitRepository source', {
+        kind: GIT_REPOSITORY,
+        ready: () => 'GitRepository source reconciliation completed',
+        revision: (revision) => `fetched revision: ${revision}`,
+      });
     });
 }
 
 interface GitFlags {
   url: string;
-  branch: string;
+  branch?: string;
+  refName?: string;
   tag?: string;
   tagSemver?: string;
   commit?: string;
@@ -104,14 +121,19 @@ function gitRepository(ctx: CliContext, name: string, flags: GitFlags & CommonFl
   if (!['ssh', 'http', 'https'].includes(scheme)) {
     throw new Error(`git URL scheme '${scheme}' not supported, can be: ssh, http and https`);
   }
-  // Flux's precedence: semver, then tag, then commit (with the branch when one was given), then branch.
-  const ref = flags.tagSemver
-    ? { semver: flags.tagSemver }
-    : flags.tag
-      ? { tag: flags.tag }
-      : flags.commit
-        ? { commit: flags.commit }
-        : { branch: flags.branch };
+  if (!flags.branch && !flags.tag && !flags.tagSemver && !flags.commit && !flags.refName) {
+    throw new Error(`a Git ref is required for GitRepository ${name}, use one of the following: --branch, --tag, --commit, --ref-name or --tag-semver`);
+  }
+  // Flux's precedence: commit (with its branch, when given), then ref name, semver, tag, branch.
+  const ref = flags.commit
+    ? { ...(flags.branch ? { branch: flags.branch } : {}), commit: flags.commit }
+    : flags.refName
+      ? { name: flags.refName }
+      : flags.tagSemver
+        ? { semver: flags.tagSemver }
+        : flags.tag
+          ? { tag: flags.tag }
+          : { branch: flags.branch };
   return validated(gitRepositorySchema, {
     apiVersion: GIT_REPOSITORY_API_VERSION,
     kind: 'GitRepository',
@@ -134,6 +156,7 @@ interface KustomizationFlags extends CommonFlags {
   targetNamespace?: string;
   dependsOn?: string[];
   healthCheck?: string[];
+  healthCheckTimeout: string;
 }
 
 function createKustomization(environment: CliEnvironment): Command {
@@ -149,11 +172,16 @@ function createKustomization(environment: CliEnvironment): Command {
     .option('--target-namespace <namespace>', 'overrides the namespace of all Kustomization objects reconciled by this Kustomization')
     .option('--depends-on <name>', "Kustomizations that must be ready first, '<name>' or '<namespace>/<name>'", listFlag)
     .option('--health-check <ref>', "workload to be included in the health assessment, in the format '<kind>/<name>.<namespace>'", listFlag)
+    .addOption(new Option('--health-check-timeout <duration>', 'timeout of health checking operations').default('2m0s').argParser(durationFlag))
     .action(async (name: string, flags: KustomizationFlags, command: Command) => {
       const ctx = CliContext.of(environment, command);
-      if (!flags.export) ctx.print.action('generating Kustomization');
+      if (!flags.export) ctx.print.generate('generating Kustomization');
       const object = kustomization(ctx, name, flags);
-      await emit(ctx, object, flags, 'Kustomization', KUSTOMIZATION);
+      await emit(ctx, object, flags, 'Kustomization', {
+        kind: KUSTOMIZATION,
+        ready: (ksName) => `Kustomization ${ksName} is ready`,
+        revision: (revision) => `applied revision ${revision}`,
+      });
     });
 }
 
@@ -171,7 +199,8 @@ function kustomization(ctx: CliContext, name: string, flags: KustomizationFlags)
     }
     return parts.length === 2 ? { name: parts[1] as string, namespace: parts[0] as string } : { name: parts[0] as string };
   });
-  const healthChecks = (flags.healthCheck ?? []).map((check) => {
+  // As flux: --wait checks every applied object, so explicit health checks only count without it.
+  const healthChecks = (flags.wait ? [] : (flags.healthCheck ?? [])).map((check) => {
     const { kind, name: nameNs } = kindName(check, '--health-check');
     if (!HEALTH_CHECK_KINDS.includes(kind)) {
       throw new Error(`invalid health check kind '${kind}' can be HelmRelease, Deployment, DaemonSet or StatefulSet`);
@@ -194,6 +223,7 @@ function kustomization(ctx: CliContext, name: string, flags: KustomizationFlags)
       prune: flags.prune ?? false,
       sourceRef,
       ...(flags.targetNamespace ? { targetNamespace: flags.targetNamespace } : {}),
+      ...(flags.wait || healthChecks.length ? { timeout: flags.healthCheckTimeout } : {}),
       ...(flags.wait ? { wait: true } : {}),
     },
   });
@@ -210,7 +240,7 @@ function createAlertProvider(environment: CliEnvironment): Command {
     .option('--secret-ref <name>', 'name of a secret containing the provider credentials')
     .action(async (name: string, flags: CommonFlags & { type: string; channel?: string; username?: string; address?: string; secretRef?: string }, command: Command) => {
       const ctx = CliContext.of(environment, command);
-      if (!flags.export) ctx.print.action('generating Provider');
+      if (!flags.export) ctx.print.generate('generating Provider');
       const object = validated(providerSchema, {
         apiVersion: NOTIFICATION_V1BETA3,
         kind: 'Provider',
@@ -237,7 +267,7 @@ function createAlert(environment: CliEnvironment): Command {
     .action(async (name: string, flags: CommonFlags & { providerRef: string; eventSeverity?: string; eventSource?: string[] }, command: Command) => {
       const ctx = CliContext.of(environment, command);
       if (!flags.eventSource?.length) throw new Error(`at least one --event-source is required for Alert ${name}`);
-      if (!flags.export) ctx.print.action('generating Alert');
+      if (!flags.export) ctx.print.generate('generating Alert');
       const object = validated(alertSchema, {
         apiVersion: NOTIFICATION_V1BETA3,
         kind: 'Alert',
@@ -263,7 +293,7 @@ function createReceiver(environment: CliEnvironment): Command {
     .action(async (name: string, flags: CommonFlags & { type: string; secretRef: string; event?: string[]; resource?: string[] }, command: Command) => {
       const ctx = CliContext.of(environment, command);
       if (!flags.resource?.length) throw new Error(`at least one --resource is required for Receiver ${name}`);
-      if (!flags.export) ctx.print.action('generating Receiver');
+      if (!flags.export) ctx.print.generate('generating Receiver');
       const object = validated(receiverSchema, {
         apiVersion: NOTIFICATION_V1,
         kind: 'Receiver',

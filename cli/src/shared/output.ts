@@ -10,9 +10,13 @@ export const processIo: CliIo = {
   err: (text) => process.stderr.write(text),
 };
 
-/** Flux's stderr logger: ► action, ✔ success, ◎ waiting, ✗ failure, ⚠️ warning. */
+/** Flux's stderr logger: ✚ generate, ► action, ✔ success, ◎ waiting, ✗ failure, ⚠️ warning. */
 export class Printer {
   constructor(private readonly io: CliIo) {}
+
+  generate(message: string): void {
+    this.io.err(`✚ ${message}\n`);
+  }
 
   action(message: string): void {
     this.io.err(`► ${message}\n`);
