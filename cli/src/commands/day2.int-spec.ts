@@ -18,7 +18,8 @@ const git = (namespace: string, name: string) => ({ apiVersion: GIT_REPOSITORY_A
 const ks = (namespace: string, name: string) => ({ apiVersion: KUSTOMIZATION_API_VERSION, kind: 'Kustomization', namespace, name });
 
 function columns(stdout: string): string[][] {
-  return stdout.trimEnd().split('\n').map((line) => line.split('\t').map((cell) => cell.trim()));
+  // Every cell ends with a tab, as in flux's tables.
+  return stdout.trimEnd().split('\n').map((line) => line.replace(/\t$/, '').split('\t').map((cell) => cell.trim()));
 }
 
 describe('ferry day-2 commands', () => {
@@ -68,19 +69,35 @@ describe('ferry day-2 commands', () => {
       const namespace = await dev.namespace();
       await seed(namespace);
       const r = await dev.ferry('get', 'all', '-n', namespace);
-      const [sources, kustomizations] = r.stdout.split('\n\n');
+      const [sources, kustomizations, rest] = r.stdout.split('\n\n');
+      expect(rest).toBe('');
       expect(columns(sources ?? '').map((row) => row[0])).toEqual(['NAME', 'gitrepository/infra', 'gitrepository/podinfo']);
       expect(columns(kustomizations ?? '').map((row) => row[0])).toEqual(['NAME', 'kustomization/apps']);
     });
 
-    it('says when there is nothing to list, and fails for a missing named object', async () => {
+    it('says when there is nothing to list, as flux does (a ✗ line, exit code 0)', async () => {
       const namespace = await dev.namespace();
       const empty = await dev.ferry('get', 'ks', '-n', namespace);
       expect(empty.code).toBe(0);
-      expect(empty.lines).toEqual([`✗ no Kustomization objects found in ${namespace} namespace`]);
+      expect(empty.lines).toEqual([`✗ no Kustomization objects found in "${namespace}" namespace`]);
       const missing = await dev.ferry('get', 'sources', 'git', 'nope', '-n', namespace);
-      expect(missing.code).toBe(1);
-      expect(missing.lines).toEqual([`✗ GitRepository nope not found in ${namespace} namespace`]);
+      expect(missing.code).toBe(0);
+      expect(missing.lines).toEqual([`✗ GitRepository object 'nope' not found in "${namespace}" namespace`]);
+      const all = await dev.ferry('get', 'all', '-n', namespace);
+      expect([all.code, all.stdout, all.stderr]).toEqual([0, '', '']);
+    });
+
+    it('filters by label and by status condition', async () => {
+      const namespace = await dev.namespace();
+      await seed(namespace);
+      await dev.kube.mergePatch(git(namespace, 'infra'), { metadata: { labels: { team: 'ops' } } });
+      const labelled = await dev.ferry('get', 'sources', 'git', '-n', namespace, '-l', 'team=ops');
+      expect(columns(labelled.stdout).map((row) => row[0])).toEqual(['NAME', 'infra']);
+      const ready = await dev.ferry('get', 'sources', 'git', '-n', namespace, '--status-selector', 'ready=true');
+      expect(columns(ready.stdout).map((row) => row[0])).toEqual(['NAME', 'podinfo']);
+      const bad = await dev.ferry('get', 'sources', 'git', '-n', namespace, '--status-selector', 'ready');
+      expect(bad.code).toBe(1);
+      expect(bad.lines).toEqual(['✗ expected status selector in type=status format, but found: ready']);
     });
   });
 

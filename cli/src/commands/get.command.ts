@@ -5,6 +5,8 @@ import { formatTable } from '../shared/output';
 
 interface GetFlags {
   allNamespaces?: boolean;
+  labelSelector?: string;
+  statusSelector?: string;
 }
 
 /** `ferry get sources git | kustomizations | all`: Flux's NAME, REVISION, SUSPENDED, READY, MESSAGE tables. */
@@ -21,23 +23,21 @@ export function getCommand(environment: CliEnvironment): Command {
       .description('Get all resources and statuses')
       .action(async (flags: GetFlags, command: Command) => {
         const ctx = CliContext.of(environment, command);
-        const tables: string[] = [];
+        // As flux get all: one table per kind that has objects, each followed by a blank line; nothing when empty.
         for (const kind of [GIT_REPOSITORY, KUSTOMIZATION]) {
           const items = await listKind(ctx, kind, flags);
-          if (items.length) tables.push(table(kind, items, flags, true));
+          if (items.length) ctx.print.data(`${table(kind, items, flags, true)}\n`);
         }
-        if (tables.length === 0) {
-          ctx.print.failure(`no Flux objects found in ${scope(ctx, flags)}`);
-          return;
-        }
-        ctx.print.data(tables.join('\n'));
       }),
   );
   return get;
 }
 
 function withAllNamespaces(command: Command): Command {
-  return command.option('-A, --all-namespaces', 'list the requested object(s) across all namespaces');
+  return command
+    .option('-A, --all-namespaces', 'list the requested object(s) across all namespaces')
+    .option('-l, --label-selector <selector>', 'filter objects by label selector')
+    .option('--status-selector <type=status>', 'specify the status condition name and the desired state to filter the get result, e.g. ready=false');
 }
 
 function getKind(environment: CliEnvironment, command: Command, kind: FluxKind): Command {
@@ -46,9 +46,10 @@ function getKind(environment: CliEnvironment, command: Command, kind: FluxKind):
     .action(async (name: string | undefined, flags: GetFlags, cmd: Command) => {
       const ctx = CliContext.of(environment, cmd);
       const items = (await listKind(ctx, kind, flags)).filter((item) => !name || item.metadata.name === name);
+      // Nothing found is not an error for flux get: a ✗ line, exit code 0.
       if (items.length === 0) {
-        if (name) throw new Error(`${kind.kind} ${name} not found in ${ctx.namespace} namespace`);
-        ctx.print.failure(`no ${kind.kind} objects found in ${scope(ctx, flags)}`);
+        if (name) ctx.print.failure(`${kind.kind} object '${name}' not found in ${scope(ctx, flags)} namespace`);
+        else ctx.print.failure(`no ${kind.kind} objects found in ${scope(ctx, flags)} namespace`);
         return;
       }
       ctx.print.data(table(kind, items, flags, false));
@@ -56,14 +57,28 @@ function getKind(environment: CliEnvironment, command: Command, kind: FluxKind):
 }
 
 function scope(ctx: CliContext, flags: GetFlags): string {
-  return flags.allNamespaces ? 'any namespace' : `${ctx.namespace} namespace`;
+  return flags.allNamespaces ? 'any' : JSON.stringify(ctx.namespace);
 }
 
 async function listKind(ctx: CliContext, kind: FluxKind, flags: GetFlags): Promise<FluxObject[]> {
-  const { items } = await ctx.kube().list<FluxObject>(kind.apiVersion, kind.kind, flags.allNamespaces ? {} : { namespace: ctx.namespace });
-  return items.sort(
+  const status = statusSelector(flags.statusSelector);
+  const { items } = await ctx.kube().list<FluxObject>(kind.apiVersion, kind.kind, {
+    ...(flags.allNamespaces ? {} : { namespace: ctx.namespace }),
+    ...(flags.labelSelector ? { labelSelector: flags.labelSelector } : {}),
+  });
+  const matching = status
+    ? items.filter((item) => item.status?.conditions?.some((c) => c.type.toLowerCase() === status.type && c.status.toLowerCase() === status.status))
+    : items;
+  return matching.sort(
     (a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name),
   );
+}
+
+function statusSelector(selector: string | undefined): { type: string; status: string } | undefined {
+  if (!selector) return undefined;
+  const [type, status, ...rest] = selector.split('=');
+  if (!type || !status || rest.length) throw new Error(`expected status selector in type=status format, but found: ${selector}`);
+  return { type: type.toLowerCase(), status: status.toLowerCase() };
 }
 
 function table(kind: FluxKind, items: FluxObject[], flags: GetFlags, prefixed: boolean): string {

@@ -50,11 +50,11 @@ export class ReportedFailure extends Error {
 }
 
 /**
- * Flux's table layout (olekukonko/tablewriter without borders): every cell padded to its column's width,
- * cells separated by a tab, so both humans and `awk -F'\t'` can read it.
+ * Flux's table layout (olekukonko/tablewriter, no borders, `SetNoWhiteSpace` with a tab as padding): every cell,
+ * the last one too, padded to its column's width and followed by a tab, so both humans and `cut -f` can read it.
  */
 export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('\t').trimEnd();
+  const line = (cells: string[]) => cells.map((cell, column) => `${cell.padEnd(widths[column] ?? 0)}\t`).join('');
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
