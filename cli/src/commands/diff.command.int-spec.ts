@@ -105,6 +105,24 @@ describe('ferry diff kustomization', () => {
     expect(target).toMatch(/^cli-/);
   });
 
+  it('fails naming the object when a namespaced object has no namespace', async () => {
+    await dev.kube.apply(
+      {
+        apiVersion: KUSTOMIZATION_API_VERSION,
+        kind: 'Kustomization',
+        metadata: { name: 'bare', namespace: 'flux-system' },
+        spec: { interval: '5m0s', path: './', prune: false, sourceRef: { kind: 'GitRepository', name: 'apps' } },
+      },
+      { fieldManager: 'test', force: true },
+    );
+    const local = write({ 'kustomization.yaml': 'resources:\n- cm.yaml\n', 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: loose\n' });
+    const r = await dev.ferry('diff', 'ks', 'bare', '--path', local);
+    expect(r.code).toBe(1);
+    expect(r.lines[r.lines.length - 1]).toBe(
+      `✗ ConfigMap/loose in ${local}: namespace not specified (set it in the manifests or spec.targetNamespace of Kustomization bare)`,
+    );
+  });
+
   it('fails naming the Kustomization when it does not exist', async () => {
     const r = await dev.ferry('diff', 'ks', 'nope', '--path', dir.path);
     expect(r.code).toBe(1);

@@ -66,8 +66,11 @@ async function build(ctx: CliContext, kustomization: FluxObject, dir: string): P
     if (!object.apiVersion || !object.kind || !object.metadata?.name) {
       throw new Error(`${dir}: an object without apiVersion, kind or metadata.name cannot be diffed`);
     }
-    if (spec.targetNamespace && (await ctx.kube().isNamespaced(object.apiVersion, object.kind))) {
-      object.metadata.namespace = spec.targetNamespace;
+    const namespaced = await ctx.kube().isNamespaced(object.apiVersion, object.kind);
+    if (namespaced && spec.targetNamespace) object.metadata.namespace = spec.targetNamespace;
+    // As kustomize-controller: a namespaced object needs a namespace from the build or from spec.targetNamespace.
+    if (namespaced && !object.metadata.namespace) {
+      throw new Error(`${object.kind}/${object.metadata.name} in ${dir}: namespace not specified (set it in the manifests or spec.targetNamespace of Kustomization ${kustomization.metadata.name})`);
     }
     object.metadata.labels = {
       ...object.metadata.labels,
