@@ -14,14 +14,15 @@ export interface FerryResult {
   lines: string[];
 }
 
-/** Runs `ferry <args>` in-process with captured output; `env` replaces the process environment. */
-export async function ferry(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<FerryResult> {
+/** Runs `ferry <args>` in-process with captured output; `env` replaces the process environment, `cwd` its directory. */
+export async function ferry(args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): Promise<FerryResult> {
   let stdout = '';
   let stderr = '';
   const code = await runFerry(args, {
     io: { out: (text) => (stdout += text), err: (text) => (stderr += text) },
     env,
     pollIntervalMs: 20,
+    ...(cwd ? { cwd } : {}),
   });
   return { code, stdout, stderr, lines: stderr.split('\n').filter(Boolean) };
 }

@@ -102,26 +102,31 @@ function report(ctx: CliContext, what: string, gitVersion: string, version: semv
 }
 
 async function checkControllers(ctx: CliContext): Promise<boolean> {
-  const { items } = await ctx.kube().list('apps/v1', 'Deployment', { namespace: ctx.namespace, labelSelector: PART_OF_FERRY });
+  const options = { namespace: ctx.namespace, labelSelector: PART_OF_FERRY };
+  const deployments = (await ctx.kube().list('apps/v1', 'Deployment', options)).items;
+  // NATS runs as a StatefulSet; the services cannot work without it.
+  const statefulSets = (await ctx.kube().list('apps/v1', 'StatefulSet', options)).items;
+  const items = [...deployments, ...statefulSets];
   if (items.length === 0) {
     ctx.print.warning(`no Ferry controllers installed in ${ctx.namespace} namespace`);
     return true;
   }
   let ok = true;
-  for (const deployment of items.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
-    const health = assessHealth(deployment);
-    if (health.status === 'Current') ctx.print.success(`${deployment.metadata.name}: deployment ready`);
+  for (const workload of items.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
+    const health = assessHealth(workload);
+    const what = workload.kind.toLowerCase();
+    if (health.status === 'Current') ctx.print.success(`${workload.metadata.name}: ${what} ready`);
     else {
-      ctx.print.failure(`${deployment.metadata.name}: deployment not ready: ${health.message}`);
+      ctx.print.failure(`${workload.metadata.name}: ${what} not ready: ${health.message}`);
       ok = false;
     }
-    for (const image of imagesOf(deployment)) ctx.print.action(image);
+    for (const image of imagesOf(workload)) ctx.print.action(image);
   }
   return ok;
 }
 
-function imagesOf(deployment: KubeObject): string[] {
-  const spec = deployment['spec'] as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined;
+function imagesOf(workload: KubeObject): string[] {
+  const spec = workload['spec'] as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined;
   return (spec?.template?.spec?.containers ?? []).flatMap((container) => (container.image ? [container.image] : []));
 }
 

@@ -177,9 +177,8 @@ describe('ferry day-2 commands', () => {
       expect(resumed.lines).toEqual([
         `► resuming kustomization apps in ${namespace} namespace`,
         '✔ kustomization resumed',
-        `► annotating Kustomization apps in ${namespace} namespace`,
-        '✔ Kustomization annotated',
         '◎ waiting for Kustomization reconciliation',
+        '✔ Kustomization reconciliation completed',
         '✔ applied revision main@sha1:4444',
       ]);
       expect((await dev.kube.get(ks(namespace, 'apps')))?.['spec']).toMatchObject({ suspend: false });

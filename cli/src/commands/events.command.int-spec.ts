@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   causedBy,
@@ -6,6 +7,7 @@ import {
   type ArtifactReadyV1,
   type FailedV1,
   type ReconcileFinishedV1,
+  type RawEnvelope,
   type ReconcileRequestedV1,
 } from '@ferry/contracts';
 import { openEventStoreDatabase, TypeOrmEventStore } from '@ferry/event-store';
@@ -112,6 +114,31 @@ describe('ferry events and ferry history', () => {
       ['2026-11-30T12:00:06.000Z', sha('b'), '30s', 'failed', 'HealthCheckFailed', 'Deployment/web/web not ready'],
     ]);
     expect(lines[2]).toBe('  ✚ Deployment/web/web created');
+  });
+
+  it('merges every .ferry/*.db store by default, and says when there is none', async () => {
+    const work = join(dir.path, 'work');
+    mkdirSync(join(work, '.ferry'), { recursive: true });
+    const append = async (file: string, stream: string, events: RawEnvelope[]) => {
+      const dataSource = await openEventStoreDatabase({ type: 'sqlite', path: join(work, '.ferry', file) });
+      await new TypeOrmEventStore(dataSource).append(stream, events, 'any');
+      await dataSource.destroy();
+    };
+    await append('source.db', 'GitRepository/flux-system/apps', [
+      newEvent<ArtifactReadyV1>({ type: 'ArtifactReady', schemaVersion: 1, source: repo, revision: sha('c'), digest: `sha256:${'2'.repeat(64)}`, url: 'http://source/c.tar.gz', size: 1 }, undefined, at(20)),
+    ]);
+    await append('reconciler.db', 'Kustomization/flux-system/apps', [
+      newEvent<ReconcileFinishedV1>({ type: 'ReconcileFinished', schemaVersion: 1, object: apps, revision: sha('c'), outcome: 'unchanged', reason: 'ReconciliationSucceeded', message: '', durationMs: 20 }, undefined, at(21)),
+    ]);
+    const env = { ...process.env, DATABASE_URL: undefined };
+    const r = await ferry(['events'], env, work);
+    expect(r.code).toBe(0);
+    const objects = r.stdout.trimEnd().split('\n').slice(1).map((line) => line.split('\t')[3]?.trim());
+    expect(objects).toEqual(['GitRepository/apps', 'Kustomization/apps']);
+
+    const none = await ferry(['events'], env, join(dir.path, 'empty'));
+    expect(none.code).toBe(1);
+    expect(none.lines).toEqual([`✗ no event store found: set --database-url or DATABASE_URL, or run where ${join(dir.path, 'empty', '.ferry')}/*.db exists`]);
   });
 
   it('fails naming the object when it has no history, and the store when it does not exist', async () => {

@@ -21,7 +21,7 @@ export function eventsCommand(environment: CliEnvironment): Command {
     .action(async (flags: EventsFlags, command: Command) => {
       const ctx = CliContext.of(environment, command);
       const only = flags.for ? kindName(flags.for, '--for') : undefined;
-      const log = await readEventLog(storeUrls(flags.databaseUrl, environment.env), ctx.print);
+      const log = await readEventLog(storeUrls(flags.databaseUrl, environment.env, environment.cwd), ctx.print);
       const selected = log.filter(({ event }) => {
         const subject = subjectOf(event);
         if (!flags.allNamespaces && subject.namespace !== ctx.namespace) return false;

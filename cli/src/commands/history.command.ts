@@ -14,7 +14,7 @@ export function historyCommand(environment: CliEnvironment): Command {
     .action(async (reference: string, flags: { databaseUrl?: string }, command: Command) => {
       const ctx = CliContext.of(environment, command);
       const { kind, name } = kindName(reference, '<kind/name>');
-      const log = await readEventLog(storeUrls(flags.databaseUrl, environment.env), ctx.print);
+      const log = await readEventLog(storeUrls(flags.databaseUrl, environment.env, environment.cwd), ctx.print);
       const mine = log
         .map((logged) => logged.event)
         .filter((event) => {

@@ -111,7 +111,7 @@ describe('ferry install --export', () => {
       ]));
 
       const check = await dev.ferry('check', '-n', 'ferry-live');
-      expect(check.lines).toEqual(expect.arrayContaining(['✔ source: deployment ready', '✔ gitrepositories.source.toolkit.fluxcd.io/v1', '✔ all checks passed']));
+      expect(check.lines).toEqual(expect.arrayContaining(['✔ source: deployment ready', '✔ nats: statefulset ready', '► nats:2.10-alpine', '✔ gitrepositories.source.toolkit.fluxcd.io/v1', '✔ all checks passed']));
       expect(check.code).toBe(0);
 
       const again = await dev.ferry('install', '-n', 'ferry-live');

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { CliContext, FIELD_MANAGER, type CliEnvironment } from '../shared/cli-context';
-import { GIT_REPOSITORY, getOrFail, KUSTOMIZATION, locate, type FluxKind } from '../shared/flux-kinds';
-import { reconcileObject } from './reconcile.command';
+import { RECONCILE_REQUESTED_AT_ANNOTATION } from '@ferry/contracts';
+import { GIT_REPOSITORY, getOrFail, KUSTOMIZATION, locate, waitForReady, type FluxKind } from '../shared/flux-kinds';
 
 type Verb = 'suspend' | 'resume';
 
@@ -33,8 +33,22 @@ function kindCommand(environment: CliEnvironment, verb: Verb, command: Command, 
       await getOrFail(ctx, kind, name);
       const noun = kind.lowerKind === 'gitrepository' ? 'source git' : 'kustomization';
       ctx.print.action(`${verb === 'suspend' ? 'suspending' : 'resuming'} ${noun} ${name} in ${ctx.namespace} namespace`);
-      await ctx.kube().mergePatch(locate(kind, name, ctx.namespace), { spec: { suspend: verb === 'suspend' } }, { fieldManager: FIELD_MANAGER });
+      // Resuming also requests a reconcile, so the wait below ends at the controller's next pass, not the interval's.
+      const requestedAt = verb === 'resume' ? new Date().toISOString() : undefined;
+      await ctx.kube().mergePatch(
+        locate(kind, name, ctx.namespace),
+        {
+          spec: { suspend: verb === 'suspend' },
+          ...(requestedAt ? { metadata: { annotations: { [RECONCILE_REQUESTED_AT_ANNOTATION]: requestedAt } } } : {}),
+        },
+        { fieldManager: FIELD_MANAGER },
+      );
       ctx.print.success(`${noun} ${verb === 'suspend' ? 'suspended' : 'resumed'}`);
-      if (verb === 'resume') await reconcileObject(ctx, kind, name);
+      if (!requestedAt) return;
+      ctx.print.waiting(`waiting for ${kind.kind} reconciliation`);
+      const ready = await waitForReady(ctx, kind, name, requestedAt);
+      ctx.print.success(`${kind.kind} reconciliation completed`);
+      const revision = kind.revisionOf(ready);
+      if (revision) ctx.print.success(kind.revisionLine(revision));
     });
 }

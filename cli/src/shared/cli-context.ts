@@ -25,6 +25,8 @@ export interface CliEnvironment {
   env: NodeJS.ProcessEnv;
   /** How often waits re-read an object (Flux polls every 2s; tests go faster). */
   pollIntervalMs: number;
+  /** Directory relative paths (the default `.ferry/` event stores) resolve from; default the process's. */
+  cwd?: string;
 }
 
 /** One command run: its flags, printer and (lazily) its Kubernetes client. */

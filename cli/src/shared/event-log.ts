@@ -19,7 +19,7 @@ const PAGE = 500;
  * The stores to read: --database-url, else DATABASE_URL, else every `.ferry/*.db` (each service embeds its own
  * store, so the CLI merges them). A SQLite file that does not exist is an error, not a new empty store.
  */
-export function storeUrls(flag: string | undefined, env: NodeJS.ProcessEnv, cwd = process.cwd()): string[] {
+export function storeUrls(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): string[] {
   const url = flag ?? env['DATABASE_URL'];
   if (url) return [url];
   const dir = resolve(cwd, DEFAULT_STORE_DIR);
