@@ -34,6 +34,8 @@ describe('ferry create --export', () => {
     expect((await spec('--tag', 'v1.0.0', '--tag-semver', '>=1.0.0')).ref).toEqual({ semver: '>=1.0.0' });
     expect((await spec('--tag', 'v1.0.0', '--branch', 'main')).ref).toEqual({ tag: 'v1.0.0' });
     expect((await spec('--branch', 'main', '--secret-ref', 'git-auth')).secretRef).toEqual({ name: 'git-auth' });
+    const labelled = await ferry(['create', 'source', 'git', 'app', '--url', 'https://e.com/app', '--branch', 'main', '--label', 'team=ops,tier=web', '--export']);
+    expect((parse(labelled.stdout) as { metadata: unknown }).metadata).toEqual({ name: 'app', namespace: 'flux-system', labels: { team: 'ops', tier: 'web' } });
   });
 
   it('prints a Kustomization with every flag, lists unindented as sigs.k8s.io/yaml writes them', async () => {

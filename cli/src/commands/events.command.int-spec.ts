@@ -10,8 +10,8 @@ import {
   type RawEnvelope,
   type ReconcileRequestedV1,
 } from '@ferry/contracts';
-import { openEventStoreDatabase, TypeOrmEventStore } from '@ferry/event-store';
-import { tempDir } from '@ferry/testing';
+import { openEventStoreDatabase, parseDatabaseUrl, TypeOrmEventStore } from '@ferry/event-store';
+import { tempDir, testDatabase } from '@ferry/testing';
 import { ferry } from '../../test/cli-fixture';
 
 const sha = (digit: string) => `main@sha1:${digit.repeat(40)}`;
@@ -150,5 +150,27 @@ describe('ferry events and ferry history', () => {
     expect(missing.lines).toEqual([`✗ event store ${join(dir.path, 'missing.db')} does not exist`]);
     const bad = await ferry(['history', 'apps', '--database-url', url]);
     expect(bad.lines).toEqual(['✗ invalid <kind/name> "apps": expected <kind>/<name>']);
+  });
+});
+
+describe('ferry history on PostgreSQL', () => {
+  const database = testDatabase('postgres');
+  afterAll(() => database.drop());
+
+  it('reads the store named by DATABASE_URL', async () => {
+    const dataSource = await openEventStoreDatabase(parseDatabaseUrl(database.url));
+    await new TypeOrmEventStore(dataSource).append('Kustomization/flux-system/apps', [
+      newEvent<ReconcileFinishedV1>(
+        { type: 'ReconcileFinished', schemaVersion: 1, object: apps, revision: sha('d'), outcome: 'succeeded', reason: 'ReconciliationSucceeded', message: 'ok', durationMs: 250 },
+        undefined,
+        new Date(Date.UTC(2026, 10, 30, 13)),
+      ),
+    ], 'any');
+    await dataSource.destroy();
+    const r = await ferry(['history', 'Kustomization/apps'], { ...process.env, DATABASE_URL: database.url });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[1]?.replace(/\t$/, '').split('\t').map((cell) => cell.trim())).toEqual([
+      '2026-11-30T13:00:00.000Z', sha('d'), '250ms', 'succeeded', 'ReconciliationSucceeded', 'ok',
+    ]);
   });
 });

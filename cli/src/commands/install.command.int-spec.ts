@@ -50,6 +50,19 @@ describe('ferry install --export', () => {
     }
   });
 
+  it('grants each component only its own kinds (no wildcards); only the reconciler is bound to cluster-admin', async () => {
+    const manifests = (await exported()) as Array<Manifest & { rules?: Array<{ resources: string[]; verbs: string[] }>; roleRef?: { name: string }; subjects?: Array<{ name: string }> }>;
+    for (const role of manifests.filter((m) => m.kind === 'ClusterRole' || m.kind === 'Role')) {
+      for (const rule of role.rules ?? []) {
+        expect(`${role.metadata.name}: ${rule.resources.join(',')} ${rule.verbs.join(',')}`).not.toContain('*');
+      }
+    }
+    const source = manifests.find((m) => m.metadata.name === 'ferry-source-flux-system' && m.kind === 'ClusterRole');
+    expect(source?.rules?.flatMap((rule) => rule.resources)).not.toContain('kustomizations');
+    const admins = manifests.filter((m) => m.kind === 'ClusterRoleBinding' && m.roleRef?.name === 'cluster-admin');
+    expect(admins.map((m) => m.subjects?.[0]?.name)).toEqual(['reconciler']);
+  });
+
   it('runs every component non-root with probes on /healthz and /readyz and resource limits', async () => {
     const deployments = (await exported()).filter((m) => m.kind === 'Deployment');
     expect(deployments).toHaveLength(3);
