@@ -1,6 +1,6 @@
 import { GIT_REPOSITORY_API_VERSION, KUSTOMIZATION_API_VERSION, RECONCILE_REQUESTED_AT_ANNOTATION } from '@ferry/contracts';
 import type { KubeObject } from '@ferry/kube';
-import { simulateController, startCliCluster, type CliCluster } from '../../test/cli-fixture';
+import { ferry, simulateController, startCliCluster, type CliCluster } from '../../test/cli-fixture';
 
 const gitRepository = (namespace: string, name: string, suspend = false): KubeObject => ({
   apiVersion: GIT_REPOSITORY_API_VERSION,
@@ -85,6 +85,12 @@ describe('ferry day-2 commands', () => {
       expect(missing.lines).toEqual([`✗ GitRepository object 'nope' not found in "${namespace}" namespace`]);
       const all = await dev.ferry('get', 'all', '-n', namespace);
       expect([all.code, all.stdout, all.stderr]).toEqual([0, '', '']);
+    });
+
+    it('names a kubeconfig that cannot be loaded', async () => {
+      const r = await ferry(['get', 'ks', '--kubeconfig', '/nonexistent/kubeconfig']);
+      expect(r.code).toBe(1);
+      expect(r.lines).toEqual([expect.stringMatching(/^✗ cannot load kubeconfig \/nonexistent\/kubeconfig: .*ENOENT/)]);
     });
 
     it('filters by label and by status condition', async () => {

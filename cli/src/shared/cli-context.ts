@@ -15,7 +15,6 @@ export interface GlobalOptions {
   kubeconfig?: string;
   context?: string;
   namespace: string;
-  allNamespaces?: boolean;
   timeout: string;
 }
 
@@ -66,12 +65,15 @@ export class CliContext {
   kube(): KubeClient {
     if (this.client) return this.client;
     const config = new KubeConfig();
-    const path = this.options.kubeconfig ?? this.environment.env['KUBECONFIG']?.split(':').find(Boolean);
+    const fromEnv = (this.environment.env['KUBECONFIG'] ?? '').split(':').filter(Boolean);
+    // One file is loaded as given; a KUBECONFIG list is merged by client-node's default loading, as kubectl does.
+    const path = this.options.kubeconfig ?? (fromEnv.length === 1 ? fromEnv[0] : undefined);
     try {
       if (path) config.loadFromFile(path);
       else config.loadFromDefault();
     } catch (error) {
-      throw new Error(`cannot load kubeconfig ${path ?? ''}: ${error instanceof Error ? error.message : String(error)}`.replace('  ', ' '));
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(path ? `cannot load kubeconfig ${path}: ${reason}` : `cannot load kubeconfig: ${reason}`);
     }
     if (this.options.context) {
       if (!config.getContextObject(this.options.context)) {
