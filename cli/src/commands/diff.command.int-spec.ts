@@ -79,8 +79,9 @@ describe('ferry diff kustomization', () => {
       `► ConfigMap/${target}/changed drifted`,
       '',
       'data.a',
-      '  - "1"',
-      '  + "two"',
+      '  ± value change',
+      '    - "1"',
+      '    + "two"',
       '',
       `✚ ConfigMap/${target}/new created`,
       `✗ ConfigMap/${target}/gone deleted`,
@@ -90,6 +91,28 @@ describe('ferry diff kustomization', () => {
     expect(r.code).toBe(1);
     // A dry run stores nothing.
     expect((await dev.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: target, name: 'changed' }))?.['data']).toEqual({ a: '1' });
+  });
+
+  it('masks Secret values in the drift report', async () => {
+    const target = await setup();
+    await dev.kube.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'token', namespace: target, labels: { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' } },
+        data: { token: Buffer.from('old-secret').toString('base64') },
+      },
+      { fieldManager: 'kustomize-controller' },
+    );
+    const local = write({
+      'kustomization.yaml': 'resources:\n- secret.yaml\n',
+      'secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\ndata:\n  token: ${Buffer.from('new-secret').toString('base64')}\n`,
+    });
+    const r = await dev.ferry('diff', 'ks', 'apps', '--path', local);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`► Secret/${target}/token drifted\n\ndata.token\n  ± value change\n    - *****\n    + *****\n`);
+    expect(r.stdout).not.toContain(Buffer.from('new-secret').toString('base64'));
+    expect(r.stdout).not.toContain(Buffer.from('old-secret').toString('base64'));
   });
 
   it('exits 0 when the cluster matches the build', async () => {

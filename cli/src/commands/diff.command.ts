@@ -107,11 +107,13 @@ async function diffObject(ctx: CliContext, object: KubeObject): Promise<number> 
   if (isDeepStrictEqual(before, after)) return 0;
   ctx.print.data(`► ${id} drifted\n`);
   const secret = object.kind === 'Secret';
+  // dyff's layout, as flux diff prints it: the path, what kind of change, then the old and new values.
   for (const change of changedFields(before, after)) {
-    ctx.print.data(`\n${change.path}\n`);
     const show = (value: unknown) => (secret && /^(data|stringData)\b/.test(change.path) ? '*****' : JSON.stringify(value));
-    if (change.before !== undefined) ctx.print.data(`  - ${show(change.before)}\n`);
-    if (change.after !== undefined) ctx.print.data(`  + ${show(change.after)}\n`);
+    const what = change.before === undefined ? '+ field added' : change.after === undefined ? '- field removed' : '± value change';
+    ctx.print.data(`\n${change.path}\n  ${what}\n`);
+    if (change.before !== undefined) ctx.print.data(`    - ${show(change.before)}\n`);
+    if (change.after !== undefined) ctx.print.data(`    + ${show(change.after)}\n`);
   }
   ctx.print.data('\n');
   return 1;
