@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fluxCustomResourceDefinitions, RECONCILE_REQUESTED_AT_ANNOTATION } from '@ferry/contracts';
 import { DevCluster } from '@ferry/devcluster';
@@ -123,4 +124,18 @@ export async function simulateController(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`simulated controller never saw ${locator.kind} ${locator.name}`);
+}
+
+/** Runs the real kubectl with `input` on stdin; asynchronous, so an in-process dev cluster keeps answering. */
+export function kubectl(args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kubectl', args, { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input);
+  });
 }

@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { GIT_REPOSITORY_API_VERSION, KUSTOMIZATION_API_VERSION } from '@ferry/contracts';
-import { ferry, simulateController, startCliCluster, type CliCluster } from '../../test/cli-fixture';
+import { tempDir } from '@ferry/testing';
+import { ferry, kubectl, simulateController, startCliCluster, type CliCluster } from '../../test/cli-fixture';
+
 
 describe('ferry create --export', () => {
   it('prints a GitRepository as flux does: leading ---, sorted keys, Go durations', async () => {
@@ -205,6 +208,35 @@ describe('ferry create (apply)', () => {
     expect(r.lines).toEqual(['✚ generating Provider', '► applying Provider', '✔ Provider created']);
     const stored = await dev.kube.get({ apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider', namespace, name: 'slack' });
     expect(stored?.['spec']).toMatchObject({ type: 'slack', channel: 'ops' });
+  });
+
+  it('exports objects the CRD schemas accept (kubectl apply --dry-run=server)', async () => {
+    const namespace = await dev.namespace();
+    const exports = await Promise.all([
+      ferry(['create', 'source', 'git', 'podinfo', '-n', namespace, '--url', 'https://example.com/podinfo', '--branch', 'main', '--secret-ref', 'auth', '--export']),
+      ferry(['create', 'ks', 'podinfo', '-n', namespace, '--source', 'podinfo', '--path', './deploy', '--prune', '--wait', '--target-namespace', 'default', '--depends-on', 'infra', '--export']),
+      ferry(['create', 'alert-provider', 'slack', '-n', namespace, '--type', 'slack', '--channel', 'ops', '--secret-ref', 'slack-url', '--export']),
+      ferry(['create', 'alert', 'ops', '-n', namespace, '--provider-ref', 'slack', '--event-source', 'Kustomization/*', '--event-severity', 'error', '--export']),
+      ferry(['create', 'receiver', 'github', '-n', namespace, '--type', 'github', '--secret-ref', 'token', '--event', 'push', '--resource', 'GitRepository/podinfo', '--export']),
+    ]);
+    const home = tempDir('ferry-kubectl-');
+    try {
+      const applied = await kubectl(
+        ['apply', '--server-side', '--dry-run=server', '-f', '-', '--kubeconfig', dev.kubeconfig, '--cache-dir', join(home.path, 'cache')],
+        exports.map((r) => r.stdout).join(''),
+        { ...process.env, HOME: home.path },
+      );
+      expect(applied.stderr).toBe('');
+      expect(applied.stdout.trim().split('\n')).toEqual([
+        'gitrepository.source.toolkit.fluxcd.io/podinfo serverside-applied (server dry run)',
+        'kustomization.kustomize.toolkit.fluxcd.io/podinfo serverside-applied (server dry run)',
+        'provider.notification.toolkit.fluxcd.io/slack serverside-applied (server dry run)',
+        'alert.notification.toolkit.fluxcd.io/ops serverside-applied (server dry run)',
+        'receiver.notification.toolkit.fluxcd.io/github serverside-applied (server dry run)',
+      ]);
+    } finally {
+      home.remove();
+    }
   });
 
   it('names the namespace when it does not exist', async () => {

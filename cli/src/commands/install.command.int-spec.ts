@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { tempDir } from '@ferry/testing';
-import { ferry, startCliCluster, type CliCluster } from '../../test/cli-fixture';
+import { ferry, kubectl, startCliCluster, type CliCluster } from '../../test/cli-fixture';
 
 interface Manifest {
   kind: string;
@@ -10,19 +9,6 @@ interface Manifest {
   spec?: Record<string, unknown>;
 }
 
-// Asynchronous: the dev cluster runs in this process and must keep answering while kubectl runs.
-function run(args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', args, { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 async function exported(...flags: string[]): Promise<Manifest[]> {
   const r = await ferry(['install', '--export', ...flags]);
@@ -98,15 +84,15 @@ describe('ferry install --export', () => {
       // A server dry run stores nothing, so the namespace its objects go to must exist already (as on a real cluster).
       await dev.kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ferry-dry' } }, { fieldManager: 'test' });
       const r = await ferry(['install', '--export', '-n', 'ferry-dry']);
-      const kubectl = await run(
+      const applied = await kubectl(
         ['apply', '--server-side', '--dry-run=server', '-f', '-', '--kubeconfig', dev.kubeconfig, '--cache-dir', join(home.path, 'cache')],
         r.stdout,
         { ...process.env, HOME: home.path },
       );
-      expect(kubectl.stderr).toBe('');
-      expect(kubectl.status).toBe(0);
-      expect(kubectl.stdout).toContain('deployment.apps/source serverside-applied (server dry run)');
-      expect(kubectl.stdout).toContain('statefulset.apps/nats serverside-applied (server dry run)');
+      expect(applied.stderr).toBe('');
+      expect(applied.status).toBe(0);
+      expect(applied.stdout).toContain('deployment.apps/source serverside-applied (server dry run)');
+      expect(applied.stdout).toContain('statefulset.apps/nats serverside-applied (server dry run)');
       expect(await dev.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'ferry-dry', name: 'source' })).toBeUndefined();
     });
 
