@@ -75,13 +75,13 @@ describe('ferry day-2 commands', () => {
       expect(columns(kustomizations ?? '').map((row) => row[0])).toEqual(['NAME', 'kustomization/apps']);
     });
 
-    it('says when there is nothing to list, as flux does (a ✗ line, exit code 0)', async () => {
+    it('says when there is nothing to list (exit code 0) and when a named object is missing (exit code 1)', async () => {
       const namespace = await dev.namespace();
       const empty = await dev.ferry('get', 'ks', '-n', namespace);
       expect(empty.code).toBe(0);
       expect(empty.lines).toEqual([`✗ no Kustomization objects found in "${namespace}" namespace`]);
       const missing = await dev.ferry('get', 'sources', 'git', 'nope', '-n', namespace);
-      expect(missing.code).toBe(0);
+      expect(missing.code).toBe(1);
       expect(missing.lines).toEqual([`✗ GitRepository object 'nope' not found in "${namespace}" namespace`]);
       const all = await dev.ferry('get', 'all', '-n', namespace);
       expect([all.code, all.stdout, all.stderr]).toEqual([0, '', '']);

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { CliContext, type CliEnvironment } from '../shared/cli-context';
 import { GIT_REPOSITORY, KUSTOMIZATION, readyAndMessage, type FluxKind, type FluxObject } from '../shared/flux-kinds';
-import { formatTable } from '../shared/output';
+import { formatTable, ReportedFailure } from '../shared/output';
 
 interface GetFlags {
   allNamespaces?: boolean;
@@ -46,11 +46,15 @@ function getKind(environment: CliEnvironment, command: Command, kind: FluxKind):
     .action(async (name: string | undefined, flags: GetFlags, cmd: Command) => {
       const ctx = CliContext.of(environment, cmd);
       const items = (await listKind(ctx, kind, flags)).filter((item) => !name || item.metadata.name === name);
-      // Nothing found is not an error for flux get: a ✗ line, exit code 0.
+      // flux's lines; an empty list exits 0 as in flux, but a named object that is missing exits 1 (flux exits 0
+      // there too), so scripts can test for it.
       if (items.length === 0) {
-        if (name) ctx.print.failure(`${kind.kind} object '${name}' not found in ${scope(ctx, flags)} namespace`);
-        else ctx.print.failure(`no ${kind.kind} objects found in ${scope(ctx, flags)} namespace`);
-        return;
+        if (!name) {
+          ctx.print.failure(`no ${kind.kind} objects found in ${scope(ctx, flags)} namespace`);
+          return;
+        }
+        ctx.print.failure(`${kind.kind} object '${name}' not found in ${scope(ctx, flags)} namespace`);
+        throw new ReportedFailure(`${kind.kind} ${name} not found`);
       }
       ctx.print.data(table(kind, items, flags, false));
     });
