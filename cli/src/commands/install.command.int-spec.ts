@@ -96,6 +96,15 @@ describe('ferry install --export', () => {
       expect(await dev.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'ferry-dry', name: 'source' })).toBeUndefined();
     });
 
+    it('fails naming the components that do not become ready', async () => {
+      const r = await dev.ferry('install', '-n', 'ferry-broken', '--registry', 'registry.example/fail', '--timeout', '20s');
+      expect(r.code).toBe(1);
+      expect(r.lines).toContain('◎ verifying installation');
+      expect(r.lines.some((line) => /^✗ Deployment\/ferry-broken\/(source|reconciler|notifier) status: 'Failed'/.test(line))).toBe(true);
+      expect(r.lines[r.lines.length - 1]).toBe('✗ install failed: components are not ready');
+      await dev.ferry('uninstall', '--silent', '-n', 'ferry-broken');
+    });
+
     it('installs, waits for the components, passes check, then uninstalls', async () => {
       const install = await dev.ferry('install', '-n', 'ferry-live');
       expect(install.code).toBe(0);
