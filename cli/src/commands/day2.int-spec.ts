@@ -216,3 +216,70 @@ describe('ferry day-2 commands', () => {
     });
   });
 });
+
+describe('ferry day-2 commands for notification objects', () => {
+  let dev: CliCluster;
+  beforeAll(async () => {
+    dev = await startCliCluster();
+  });
+  afterAll(() => dev.stop());
+
+  const receiver = (namespace: string) => ({ apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', namespace, name: 'github' });
+
+  async function seed(namespace: string): Promise<void> {
+    expect((await dev.ferry('create', 'alert-provider', 'slack', '-n', namespace, '--type', 'slack')).code).toBe(0);
+    expect((await dev.ferry('create', 'alert', 'ops', '-n', namespace, '--provider-ref', 'slack', '--event-source', 'Kustomization/*')).code).toBe(0);
+    expect((await dev.ferry('create', 'receiver', 'github', '-n', namespace, '--type', 'github', '--secret-ref', 'token', '--resource', 'GitRepository/apps')).code).toBe(0);
+  }
+
+  it('lists alerts, providers and receivers with flux columns', async () => {
+    const namespace = await dev.namespace();
+    await seed(namespace);
+    await simulateController(dev.kube, receiver(namespace), { ready: true, message: 'Receiver initialized for path: /hook/abc' });
+    expect(columns((await dev.ferry('get', 'alerts', '-n', namespace)).stdout)).toEqual([
+      ['NAME', 'SUSPENDED', 'READY', 'MESSAGE'],
+      ['ops', 'False', 'True', 'Alert is Ready'],
+    ]);
+    expect(columns((await dev.ferry('get', 'alert-providers', '-n', namespace)).stdout)).toEqual([
+      ['NAME', 'READY', 'MESSAGE'],
+      ['slack', 'True', 'Provider is Ready'],
+    ]);
+    expect(columns((await dev.ferry('get', 'receivers', '-n', namespace)).stdout)).toEqual([
+      ['NAME', 'SUSPENDED', 'READY', 'MESSAGE'],
+      ['github', 'False', 'True', 'Receiver initialized for path: /hook/abc'],
+    ]);
+    const none = await dev.ferry('get', 'alerts', '-n', namespace, '--status-selector', 'ready=true');
+    expect(none.lines).toEqual([`✗ no Alert objects found in "${namespace}" namespace`]);
+  });
+
+  it('suspends, resumes, reconciles and deletes them', async () => {
+    const namespace = await dev.namespace();
+    await seed(namespace);
+    const suspended = await dev.ferry('suspend', 'alert', 'ops', '-n', namespace);
+    expect(suspended.lines).toEqual([`► suspending alert ops in ${namespace} namespace`, '✔ alert suspended']);
+    const resumed = await dev.ferry('resume', 'alert', 'ops', '-n', namespace);
+    expect(resumed.lines).toEqual([`► resuming alert ops in ${namespace} namespace`, '✔ alert resumed']);
+
+    await dev.kube.mergePatch(receiver(namespace), { status: { webhookPath: '/hook/0123' } }, { subresource: 'status' });
+    const controller = simulateController(dev.kube, receiver(namespace), { ready: true, message: 'ok' }, { onRequest: true });
+    const reconciled = await dev.ferry('reconcile', 'receiver', 'github', '-n', namespace);
+    await controller;
+    expect(reconciled.lines).toEqual([
+      `► annotating Receiver github in ${namespace} namespace`,
+      '✔ Receiver annotated',
+      '◎ waiting for Receiver reconciliation',
+      '✔ generated webhook URL /hook/0123',
+    ]);
+    expect(reconciled.code).toBe(0);
+
+    for (const [args, line] of [
+      [['delete', 'alert', 'ops'], '✔ alert deleted'],
+      [['delete', 'alert-provider', 'slack'], '✔ alert provider deleted'],
+      [['delete', 'receiver', 'github'], '✔ receiver deleted'],
+    ] as const) {
+      const r = await dev.ferry(...args, '--silent', '-n', namespace);
+      expect(r.lines[r.lines.length - 1]).toBe(line);
+    }
+    expect(await dev.kube.get(receiver(namespace))).toBeUndefined();
+  });
+});

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { CliContext, type CliEnvironment } from '../shared/cli-context';
-import { GIT_REPOSITORY, getOrFail, KUSTOMIZATION, requestReconcile, waitForReady, type FluxKind } from '../shared/flux-kinds';
+import { GIT_REPOSITORY, getOrFail, KUSTOMIZATION, RECEIVER, requestReconcile, waitForReady, type FluxKind } from '../shared/flux-kinds';
 
 /** `ferry reconcile source git NAME` and `ferry reconcile kustomization NAME [--with-source]`. */
 export function reconcileCommand(environment: CliEnvironment): Command {
@@ -33,6 +33,14 @@ export function reconcileCommand(environment: CliEnvironment): Command {
           await reconcileObject(sourceCtx, GIT_REPOSITORY, sourceRef.name);
         }
         await reconcileObject(ctx, KUSTOMIZATION, name);
+      }),
+  );
+  reconcile.addCommand(
+    new Command('receiver')
+      .description('Reconcile a Receiver')
+      .argument('<name>', 'Receiver name')
+      .action(async (name: string, _flags: unknown, command: Command) => {
+        await reconcileObject(CliContext.of(environment, command), RECEIVER, name);
       }),
   );
   return reconcile;

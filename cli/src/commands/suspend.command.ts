@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { CliContext, FIELD_MANAGER, type CliEnvironment } from '../shared/cli-context';
 import { RECONCILE_REQUESTED_AT_ANNOTATION } from '@ferry/contracts';
-import { GIT_REPOSITORY, getOrFail, KUSTOMIZATION, locate, waitForReady, type FluxKind } from '../shared/flux-kinds';
+import { ALERT, GIT_REPOSITORY, getOrFail, KUSTOMIZATION, locate, RECEIVER, waitForReady, type FluxKind } from '../shared/flux-kinds';
 
 type Verb = 'suspend' | 'resume';
 
@@ -21,6 +21,8 @@ function verbCommand(environment: CliEnvironment, verb: Verb): Command {
   source.addCommand(kindCommand(environment, verb, new Command('git'), GIT_REPOSITORY));
   root.addCommand(source);
   root.addCommand(kindCommand(environment, verb, new Command('kustomization').alias('ks'), KUSTOMIZATION));
+  root.addCommand(kindCommand(environment, verb, new Command('alert'), ALERT));
+  root.addCommand(kindCommand(environment, verb, new Command('receiver'), RECEIVER));
   return root;
 }
 
@@ -31,10 +33,11 @@ function kindCommand(environment: CliEnvironment, verb: Verb, command: Command, 
     .action(async (name: string, _flags: unknown, cmd: Command) => {
       const ctx = CliContext.of(environment, cmd);
       await getOrFail(ctx, kind, name);
-      const noun = kind.lowerKind === 'gitrepository' ? 'source git' : 'kustomization';
+      const noun = kind === GIT_REPOSITORY ? 'source git' : kind.lowerKind;
       ctx.print.action(`${verb === 'suspend' ? 'suspending' : 'resuming'} ${noun} ${name} in ${ctx.namespace} namespace`);
       // Resuming also requests a reconcile, so the wait below ends at the controller's next pass, not the interval's.
-      const requestedAt = verb === 'resume' ? new Date().toISOString() : undefined;
+      // Alerts are static (v1beta3): nothing reconciles them, so there is nothing to wait for.
+      const requestedAt = verb === 'resume' && kind !== ALERT ? new Date().toISOString() : undefined;
       await ctx.kube().mergePatch(
         locate(kind, name, ctx.namespace),
         {

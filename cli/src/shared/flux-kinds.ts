@@ -2,6 +2,8 @@ import {
   findCondition,
   GIT_REPOSITORY_API_VERSION,
   KUSTOMIZATION_API_VERSION,
+  NOTIFICATION_V1,
+  NOTIFICATION_V1BETA3,
   RECONCILE_REQUESTED_AT_ANNOTATION,
   type Condition,
 } from '@ferry/contracts';
@@ -48,6 +50,34 @@ export const KUSTOMIZATION: FluxKind = {
   lowerKind: 'kustomization',
   revisionOf: (object) => (object as FluxObject).status?.lastAppliedRevision ?? '',
   revisionLine: (revision) => `applied revision ${revision}`,
+};
+
+/** `notification.toolkit.fluxcd.io/v1beta3` Alert: static (no status), as in Flux. */
+export const ALERT: FluxKind = {
+  kind: 'Alert',
+  apiVersion: NOTIFICATION_V1BETA3,
+  lowerKind: 'alert',
+  revisionOf: () => '',
+  revisionLine: (revision) => revision,
+};
+
+/** `notification.toolkit.fluxcd.io/v1beta3` Provider: static (no status), as in Flux. */
+export const PROVIDER: FluxKind = {
+  kind: 'Provider',
+  apiVersion: NOTIFICATION_V1BETA3,
+  lowerKind: 'provider',
+  revisionOf: () => '',
+  revisionLine: (revision) => revision,
+};
+
+/** `notification.toolkit.fluxcd.io/v1` Receiver: reconciled (Ready, webhookPath). */
+export const RECEIVER: FluxKind = {
+  kind: 'Receiver',
+  apiVersion: NOTIFICATION_V1,
+  lowerKind: 'receiver',
+  // A Receiver has no revision: what its reconcile produces is the webhook path.
+  revisionOf: (object) => String((object as FluxObject).status?.['webhookPath'] ?? ''),
+  revisionLine: (webhookPath) => `generated webhook URL ${webhookPath}`,
 };
 
 /** The locator of a named object of a kind. */
