@@ -75,6 +75,8 @@ export interface SimulatedStatus {
   message: string;
   revision?: string;
   revisionField?: 'artifact' | 'lastAppliedRevision';
+  /** More status fields written in the same patch (a Receiver's webhookPath). */
+  extra?: Record<string, unknown>;
 }
 
 /**
@@ -105,6 +107,7 @@ export async function simulateController(
             observedGeneration: object.metadata.generation ?? 1,
             ...(requestedAt ? { lastHandledReconcileAt: requestedAt } : {}),
             ...revision,
+            ...status.extra,
             conditions: [
               {
                 type: 'Ready',

@@ -16,7 +16,7 @@ import type { KubeObject } from '@ferry/kube';
 import { applyObject, exportYaml, validated } from '../shared/apply';
 import { CliContext, type CliEnvironment } from '../shared/cli-context';
 import { durationFlag, kindName, labelsOf, listFlag } from '../shared/flags';
-import { GIT_REPOSITORY, KUSTOMIZATION, waitForReady, type FluxKind } from '../shared/flux-kinds';
+import { GIT_REPOSITORY, KUSTOMIZATION, RECEIVER, waitForReady, type FluxKind } from '../shared/flux-kinds';
 
 interface CommonFlags {
   export?: boolean;
@@ -305,6 +305,11 @@ function createReceiver(environment: CliEnvironment): Command {
           type: flags.type,
         },
       });
-      await emit(ctx, object, flags, 'Receiver');
+      // As flux create receiver: wait for the controller, then print the webhook path to configure at the sender.
+      await emit(ctx, object, flags, 'Receiver', {
+        kind: RECEIVER,
+        ready: (receiverName) => `Receiver ${receiverName} is ready`,
+        revision: (webhookPath) => `generated webhook URL ${webhookPath}`,
+      });
     });
 }

@@ -229,13 +229,20 @@ describe('ferry day-2 commands for notification objects', () => {
   async function seed(namespace: string): Promise<void> {
     expect((await dev.ferry('create', 'alert-provider', 'slack', '-n', namespace, '--type', 'slack')).code).toBe(0);
     expect((await dev.ferry('create', 'alert', 'ops', '-n', namespace, '--provider-ref', 'slack', '--event-source', 'Kustomization/*')).code).toBe(0);
-    expect((await dev.ferry('create', 'receiver', 'github', '-n', namespace, '--type', 'github', '--secret-ref', 'token', '--resource', 'GitRepository/apps')).code).toBe(0);
+    const controller = simulateController(dev.kube, receiver(namespace), {
+      ready: true,
+      message: 'Receiver initialized for path: /hook/abc',
+      extra: { webhookPath: '/hook/abc' },
+    });
+    const created = await dev.ferry('create', 'receiver', 'github', '-n', namespace, '--type', 'github', '--secret-ref', 'token', '--resource', 'GitRepository/apps');
+    await controller;
+    expect(created.lines.slice(-3)).toEqual(['◎ waiting for Receiver reconciliation', '✔ Receiver github is ready', '✔ generated webhook URL /hook/abc']);
+    expect(created.code).toBe(0);
   }
 
   it('lists alerts, providers and receivers with flux columns', async () => {
     const namespace = await dev.namespace();
     await seed(namespace);
-    await simulateController(dev.kube, receiver(namespace), { ready: true, message: 'Receiver initialized for path: /hook/abc' });
     expect(columns((await dev.ferry('get', 'alerts', '-n', namespace)).stdout)).toEqual([
       ['NAME', 'SUSPENDED', 'READY', 'MESSAGE'],
       ['ops', 'False', 'True', 'Alert is Ready'],
@@ -260,7 +267,6 @@ describe('ferry day-2 commands for notification objects', () => {
     const resumed = await dev.ferry('resume', 'alert', 'ops', '-n', namespace);
     expect(resumed.lines).toEqual([`► resuming alert ops in ${namespace} namespace`, '✔ alert resumed']);
 
-    await dev.kube.mergePatch(receiver(namespace), { status: { webhookPath: '/hook/0123' } }, { subresource: 'status' });
     const controller = simulateController(dev.kube, receiver(namespace), { ready: true, message: 'ok' }, { onRequest: true });
     const reconciled = await dev.ferry('reconcile', 'receiver', 'github', '-n', namespace);
     await controller;
@@ -268,7 +274,7 @@ describe('ferry day-2 commands for notification objects', () => {
       `► annotating Receiver github in ${namespace} namespace`,
       '✔ Receiver annotated',
       '◎ waiting for Receiver reconciliation',
-      '✔ generated webhook URL /hook/0123',
+      '✔ generated webhook URL /hook/abc',
     ]);
     expect(reconciled.code).toBe(0);
 
