@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { CliContext, type CliEnvironment } from '../shared/cli-context';
 import { GIT_REPOSITORY, getOrFail, KUSTOMIZATION, RECEIVER, requestReconcile, waitForReady, type FluxKind } from '../shared/flux-kinds';
 
-/** `ferry reconcile source git NAME` and `ferry reconcile kustomization NAME [--with-source]`. */
+/** `ferry reconcile source git NAME`, `ferry reconcile kustomization NAME [--with-source]`, `ferry reconcile receiver NAME`. */
 export function reconcileCommand(environment: CliEnvironment): Command {
   const reconcile = new Command('reconcile').description('Reconcile sources and resources');
   const source = new Command('source').description('Reconcile sources');

@@ -1,16 +1,16 @@
 import { Command } from 'commander';
-import { CliContext, FIELD_MANAGER, type CliEnvironment } from '../shared/cli-context';
 import { RECONCILE_REQUESTED_AT_ANNOTATION } from '@ferry/contracts';
+import { CliContext, FIELD_MANAGER, type CliEnvironment } from '../shared/cli-context';
 import { ALERT, GIT_REPOSITORY, getOrFail, KUSTOMIZATION, locate, RECEIVER, waitForReady, type FluxKind } from '../shared/flux-kinds';
 
 type Verb = 'suspend' | 'resume';
 
-/** `ferry suspend source git|kustomization NAME`: sets `spec.suspend`, as `flux suspend` does. */
+/** `ferry suspend source git|kustomization|alert|receiver NAME`: sets `spec.suspend`, as `flux suspend` does. */
 export function suspendCommand(environment: CliEnvironment): Command {
   return verbCommand(environment, 'suspend');
 }
 
-/** `ferry resume source git|kustomization NAME`: clears `spec.suspend`, then waits for a reconcile like `flux resume`. */
+/** `ferry resume source git|kustomization|alert|receiver NAME`: clears `spec.suspend`, then waits for a reconcile like `flux resume`. */
 export function resumeCommand(environment: CliEnvironment): Command {
   return verbCommand(environment, 'resume');
 }
