@@ -1,8 +1,4 @@
-import { buildProgram } from './program';
+import { runFerry } from './program';
 
-buildProgram()
-  .parseAsync(process.argv)
-  .catch((err: unknown) => {
-    process.stderr.write(`✗ ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  });
+// Exit explicitly: a request abandoned at --timeout must not keep the process alive.
+void runFerry(process.argv.slice(2)).then((code) => process.exit(code));

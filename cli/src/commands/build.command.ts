@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { buildKustomization, NodeFileSystem, type LoadRestrictor, type Reorder } from '@ferry/kustomize';
+import type { CliEnvironment } from '../shared/cli-context';
 
 /** `ferry build kustomization <dir>`: prints the built YAML, as `kubectl kustomize <dir>` does. */
-export function buildCommand(): Command {
+export function buildCommand(environment: CliEnvironment): Command {
   const build = new Command('build').description('Build resources locally');
   build
     .command('kustomization')
@@ -22,7 +23,7 @@ export function buildCommand(): Command {
         loadRestrictor: opts.loadRestrictor,
         reorder: opts.reorder,
       });
-      process.stdout.write(out);
+      environment.io.out(out);
     });
   return build;
 }

@@ -1,9 +1,10 @@
 import { Command } from 'commander';
+import type { CliEnvironment } from '../shared/cli-context';
 import { ferryVersion } from '../version';
 
 /** `ferry version`: prints the CLI's version, as `flux version --client` does. */
-export function versionCommand(): Command {
+export function versionCommand(environment: CliEnvironment): Command {
   return new Command('version').description('Print the ferry version').action(() => {
-    process.stdout.write(`ferry: v${ferryVersion()}\n`);
+    environment.io.out(`ferry: v${ferryVersion()}\n`);
   });
 }

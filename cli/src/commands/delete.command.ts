@@ -1,0 +1,45 @@
+import { createInterface } from 'node:readline/promises';
+import { Command } from 'commander';
+import { CliContext, type CliEnvironment } from '../shared/cli-context';
+import { ALERT, GIT_REPOSITORY, getOrFail, KUSTOMIZATION, locate, PROVIDER, RECEIVER, type FluxKind } from '../shared/flux-kinds';
+
+/** `ferry delete source git|kustomization|alert|alert-provider|receiver NAME [--silent]`. */
+export function deleteCommand(environment: CliEnvironment): Command {
+  const root = new Command('delete').description('Delete sources and resources');
+  const source = new Command('source').description('Delete sources');
+  source.addCommand(kindCommand(environment, new Command('git'), GIT_REPOSITORY, 'source git'));
+  root.addCommand(source);
+  root.addCommand(kindCommand(environment, new Command('kustomization').alias('ks'), KUSTOMIZATION, 'kustomization'));
+  root.addCommand(kindCommand(environment, new Command('alert'), ALERT, 'alert'));
+  root.addCommand(kindCommand(environment, new Command('alert-provider'), PROVIDER, 'alert provider'));
+  root.addCommand(kindCommand(environment, new Command('receiver'), RECEIVER, 'receiver'));
+  return root;
+}
+
+function kindCommand(environment: CliEnvironment, command: Command, kind: FluxKind, noun: string): Command {
+  return command
+    .description(`Delete a ${kind.kind}`)
+    .argument('<name>', `${kind.kind} name`)
+    .option('-s, --silent', 'delete resource without asking for confirmation')
+    .action(async (name: string, flags: { silent?: boolean }, cmd: Command) => {
+      const ctx = CliContext.of(environment, cmd);
+      await getOrFail(ctx, kind, name);
+      if (!flags.silent && !(await confirm(`Are you sure you want to delete this ${noun}`))) {
+        throw new Error(`deletion of ${kind.kind} ${name} cancelled`);
+      }
+      ctx.print.action(`deleting ${noun} ${name} in ${ctx.namespace} namespace`);
+      await ctx.kube().delete(locate(kind, name, ctx.namespace));
+      ctx.print.success(`${noun} deleted`);
+    });
+}
+
+async function confirm(question: string): Promise<boolean> {
+  // No terminal to ask (a pipe, CI): refuse rather than delete unasked.
+  if (!process.stdin.isTTY) return false;
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(`${question}? [y/N] `)).trim());
+  } finally {
+    prompt.close();
+  }
+}
