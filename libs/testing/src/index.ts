@@ -1,2 +1,3 @@
 export * from './real-services';
 export * from './service-process';
+export * from './git-server';
