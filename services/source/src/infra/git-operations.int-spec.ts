@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { extractTarGz, sha256Digest } from '@ferry/artifact';
+import { GitServer, tempDir } from '@ferry/testing';
+import { resolveRef } from '../domain/git-ref';
+import { fetchAndArchive, listRemoteRefs, type GitRemote } from './git-operations';
+
+describe('git operations against a loopback git http-backend', () => {
+  let server: GitServer;
+  const dir = tempDir();
+  const limits = { maxFiles: 1000, maxBytes: 10_000_000 };
+
+  beforeAll(async () => {
+    server = await GitServer.start({ basic: { username: 'flux', password: 'pw' } });
+  });
+
+  afterAll(async () => {
+    await server.stop();
+    dir.remove();
+  });
+
+  it('lists refs, fetches into a mirror and archives the tree; a new commit fetches only what changed', async () => {
+    const repo = await server.createRepo('ops.git');
+    const big = randomBytes(200_000);
+    const first = await repo.commit({ 'app/big.txt': big, 'app/cm.yaml': 'a: 1\n', '.github/ci.yml': 'x', 'run.sh': '#!/bin/sh\n' }, { executable: ['run.sh'] });
+    await repo.tag('v1.0.0');
+    const remote: GitRemote = { url: repo.url, auth: { username: 'flux', password: 'pw' }, timeoutMs: 10_000 };
+    const { refs } = await listRemoteRefs(remote, 'refs/heads/main');
+    const resolved = resolveRef({ branch: 'main' }, refs, repo.url);
+    expect(resolved).toEqual({ fetchRef: 'refs/heads/main', commit: first, revision: `main@sha1:${first}` });
+
+    const mirrorDir = join(dir.path, 'mirror');
+    const out1 = join(dir.path, 'a1.tar.gz');
+    const result = await fetchAndArchive({ remote, mirrorDir, fetchRef: resolved.fetchRef, commit: first, shallow: true, ignore: undefined, outFile: out1, limits });
+    expect(result.digest).toBe(sha256Digest(readFileSync(out1)));
+    expect(result.files).toBe(3);
+    const root = join(dir.path, 'x1');
+    extractTarGz(readFileSync(out1), root);
+    expect(readFileSync(join(root, 'app/cm.yaml'), 'utf8')).toBe('a: 1\n');
+    expect(result.bytesReceived).toBeGreaterThan(0);
+
+    const second = await repo.commit({ 'app/cm.yaml': 'a: 2\n' });
+    const again = await fetchAndArchive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit: second, shallow: true, ignore: 'run.sh', outFile: join(dir.path, 'a2.tar.gz'), limits });
+    expect(again.files).toBe(2);
+    // The big blob is already in the mirror: the incremental fetch is a fraction of the first one.
+    expect(again.bytesReceived).toBeLessThan(result.bytesReceived / 4);
+
+    const cached = await fetchAndArchive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit: second, shallow: true, ignore: 'run.sh', outFile: join(dir.path, 'a3.tar.gz'), limits });
+    expect(cached.bytesReceived).toBe(0);
+    expect(cached.digest).toBe(again.digest);
+  });
+
+  it('reports bad credentials as AuthenticationFailed without leaking them', async () => {
+    const repo = await server.createRepo('auth.git');
+    await repo.commit({ 'a.txt': 'a' });
+    const remote: GitRemote = { url: repo.url, auth: { username: 'flux', password: 'wrong-pw' }, timeoutMs: 10_000 };
+    const error = (await listRemoteRefs(remote, undefined).catch((e: unknown) => e)) as Error & { reason: string };
+    expect(error).toMatchObject({ reason: 'AuthenticationFailed' });
+    expect(error.message).toContain(repo.url);
+    expect(error.message).not.toContain('wrong-pw');
+  });
+
+  it('reports an unreachable host as GitOperationFailed', async () => {
+    const remote: GitRemote = { url: 'http://127.0.0.1:1/nothing.git', auth: {}, timeoutMs: 5_000 };
+    await expect(listRemoteRefs(remote, undefined)).rejects.toMatchObject({ reason: 'GitOperationFailed', message: expect.stringContaining('127.0.0.1:1') });
+  });
+});

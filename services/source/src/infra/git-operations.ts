@@ -1,0 +1,235 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import git, { type HttpClient } from 'isomorphic-git';
+import { Reason } from '@ferry/contracts';
+import type { AdvertisedRef } from '../domain/git-ref';
+import { SOURCE_IGNORE_FILE, sourceIgnoreMatcher, type SourceIgnoreFile } from '../domain/source-ignore';
+import { SourceFailure } from '../domain/source-failure';
+import { reproducibleTarGz, type TarEntry } from './tarball';
+
+/** Credentials for a Git remote over HTTP(S), from the GitRepository's `secretRef`. */
+export interface GitHttpAuth {
+  username?: string;
+  password?: string;
+  bearerToken?: string;
+}
+
+/** A remote and how to reach it. */
+export interface GitRemote {
+  url: string;
+  auth: GitHttpAuth;
+  timeoutMs: number;
+}
+
+/** What to fetch into the mirror and turn into an artifact. */
+export interface ArchiveJob {
+  remote: GitRemote;
+  /** Bare mirror directory kept between reconciles, so fetches are incremental. */
+  mirrorDir: string;
+  /** Ref to fetch (`refs/heads/main`); undefined fetches the remote's HEAD (commit refs without a branch). */
+  fetchRef: string | undefined;
+  commit: string;
+  /** Shallow (depth 1) unless a commit must be found in history. */
+  shallow: boolean;
+  ignore: string | undefined;
+  /** Where to write the tar.gz. */
+  outFile: string;
+  limits: { maxFiles: number; maxBytes: number };
+}
+
+/** The artifact written by an ArchiveJob. */
+export interface ArchiveResult {
+  digest: string;
+  size: number;
+  files: number;
+  /** Bytes received from the remote during this fetch (0 when the commit was already in the mirror). */
+  bytesReceived: number;
+}
+
+/**
+ * isomorphic-git's HTTP client on Node's fetch: one abort signal bounds the whole operation (spec.timeout)
+ * and every response byte is counted.
+ */
+function httpClient(signal: AbortSignal, counter: { bytes: number }): HttpClient {
+  return {
+    async request({ url, method = 'GET', headers = {}, body }) {
+      let payload: Buffer | undefined;
+      if (body) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
+        payload = Buffer.concat(chunks);
+      }
+      const response = await fetch(url, { method, headers, signal, ...(payload ? { body: payload } : {}) });
+      const stream = response.body;
+      async function* iterate(): AsyncIterableIterator<Uint8Array> {
+        if (!stream) return;
+        for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+          counter.bytes += chunk.length;
+          yield chunk;
+        }
+      }
+      return {
+        url: response.url || url,
+        method,
+        statusCode: response.status,
+        statusMessage: response.statusText,
+        headers: Object.fromEntries(response.headers.entries()),
+        body: iterate(),
+      };
+    },
+  };
+}
+
+function authHeaders(auth: GitHttpAuth): Record<string, string> {
+  if (auth.bearerToken) return { Authorization: `Bearer ${auth.bearerToken}` };
+  if (auth.username !== undefined || auth.password !== undefined) {
+    return { Authorization: `Basic ${Buffer.from(`${auth.username ?? ''}:${auth.password ?? ''}`).toString('base64')}` };
+  }
+  return {};
+}
+
+/** Strips userinfo from a URL so it can appear in a message. */
+export function safeUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/i, '$1');
+}
+
+/** Turns what isomorphic-git or the network threw into a SourceFailure with Flux's reason. */
+export function gitFailure(error: unknown, remote: GitRemote, action: string): SourceFailure {
+  if (error instanceof SourceFailure) return error;
+  const url = safeUrl(remote.url);
+  const e = error as { name?: string; code?: string; message?: string; data?: { statusCode?: number }; cause?: { code?: string; message?: string } };
+  const status = e?.data?.statusCode;
+  if (status === 401 || status === 403) {
+    return new SourceFailure(Reason.AuthenticationFailed, 'fetch', `failed to ${action} '${url}': authentication required (HTTP ${status})`);
+  }
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+    return new SourceFailure(Reason.GitOperationFailed, 'fetch', `failed to ${action} '${url}': timeout after ${remote.timeoutMs}ms`);
+  }
+  const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
+  const statusText = status ? `HTTP ${status}` : detail;
+  return new SourceFailure(Reason.GitOperationFailed, 'fetch', `failed to ${action} '${url}': ${safeUrl(statusText)}`);
+}
+
+/**
+ * Lists the remote's refs with one ls-refs (protocol v2) request restricted to `prefix`: the cheap check
+ * that tells whether anything changed. Annotated tags are peeled to their commit.
+ */
+export async function listRemoteRefs(remote: GitRemote, prefix: string | undefined): Promise<{ refs: AdvertisedRef[]; bytesReceived: number }> {
+  const counter = { bytes: 0 };
+  try {
+    const refs = await git.listServerRefs({
+      http: httpClient(AbortSignal.timeout(remote.timeoutMs), counter),
+      url: remote.url,
+      headers: authHeaders(remote.auth),
+      protocolVersion: 2,
+      peelTags: true,
+      ...(prefix ? { prefix } : {}),
+    });
+    return { refs: refs.map((entry) => ({ ref: entry.ref, oid: entry.peeled ?? entry.oid })), bytesReceived: counter.bytes };
+  } catch (error) {
+    throw gitFailure(error, remote, 'list references of');
+  }
+}
+
+async function hasCommit(gitdir: string, oid: string): Promise<boolean> {
+  return git.readCommit({ fs, gitdir, oid }).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Opens (or creates) the bare mirror of a remote; a mirror of another URL is discarded. True when new. */
+async function openMirror(mirrorDir: string, url: string): Promise<boolean> {
+  const marker = join(mirrorDir, 'ferry-remote-url');
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') !== url) fs.rmSync(mirrorDir, { recursive: true, force: true });
+  if (!fs.existsSync(join(mirrorDir, 'HEAD'))) {
+    fs.mkdirSync(mirrorDir, { recursive: true });
+    await git.init({ fs, gitdir: mirrorDir, bare: true });
+    // Every ref lands under refs/remotes/origin/, whatever its namespace (heads, tags, pull …).
+    await git.setConfig({ fs, gitdir: mirrorDir, path: 'remote.origin.url', value: url });
+    await git.setConfig({ fs, gitdir: mirrorDir, path: 'remote.origin.fetch', value: '+refs/*:refs/remotes/origin/*' });
+    fs.writeFileSync(marker, url);
+    return true;
+  }
+  return false;
+}
+
+/** Every blob of a commit's tree, recursively: path, mode and object id. Submodules and symlinks are skipped. */
+async function listTree(gitdir: string, oid: string, prefix = ''): Promise<Array<{ path: string; mode: string; oid: string }>> {
+  const { tree } = await git.readTree({ fs, gitdir, oid });
+  const files: Array<{ path: string; mode: string; oid: string }> = [];
+  for (const entry of tree) {
+    const path = prefix ? `${prefix}/${entry.path}` : entry.path;
+    if (entry.type === 'tree') files.push(...(await listTree(gitdir, entry.oid, path)));
+    else if (entry.type === 'blob' && (entry.mode === '100644' || entry.mode === '100755')) files.push({ path, mode: entry.mode, oid: entry.oid });
+  }
+  return files;
+}
+
+/**
+ * Fetches `commit` into the mirror (nothing when it is already there; otherwise only what the mirror lacks),
+ * then writes a reproducible tar.gz of its tree minus ignored files, straight from the object store: no work
+ * tree is checked out.
+ */
+export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
+  const counter = { bytes: 0 };
+  const { remote, mirrorDir } = job;
+  const fresh = await openMirror(mirrorDir, remote.url);
+  if (!(await hasCommit(mirrorDir, job.commit))) {
+    try {
+      await git.fetch({
+        fs,
+        http: httpClient(AbortSignal.timeout(remote.timeoutMs), counter),
+        gitdir: mirrorDir,
+        remote: 'origin',
+        headers: authHeaders(remote.auth),
+        singleBranch: true,
+        tags: false,
+        ...(job.fetchRef ? { ref: job.fetchRef, remoteRef: job.fetchRef } : {}),
+        // Depth 1 only for the first fetch: later ones send what the mirror has as "have"s and get the
+        // difference; a shallow re-fetch would download the whole tree again.
+        ...(job.shallow && fresh ? { depth: 1 } : {}),
+      });
+    } catch (error) {
+      throw gitFailure(error, remote, 'fetch');
+    }
+    // isomorphic-git offers the local ref of the same name as its "have" on the next fetch: keep it at the tip.
+    if (await hasCommit(mirrorDir, job.commit)) {
+      await git.writeRef({ fs, gitdir: mirrorDir, ref: job.fetchRef ?? 'HEAD', value: job.commit, force: true });
+    }
+    if (!(await hasCommit(mirrorDir, job.commit))) {
+      throw new SourceFailure(
+        Reason.GitOperationFailed,
+        'fetch',
+        `failed to checkout and determine revision: commit '${job.commit}' not found in '${safeUrl(remote.url)}'${job.fetchRef ? ` on ${job.fetchRef}` : ''}`,
+      );
+    }
+  }
+  const files = await listTree(mirrorDir, job.commit);
+  const ignoreFiles: SourceIgnoreFile[] = [];
+  for (const file of files) {
+    if (file.path === SOURCE_IGNORE_FILE || file.path.endsWith(`/${SOURCE_IGNORE_FILE}`)) {
+      const { blob } = await git.readBlob({ fs, gitdir: mirrorDir, oid: file.oid });
+      ignoreFiles.push({ dir: file.path.slice(0, -SOURCE_IGNORE_FILE.length).replace(/\/$/, ''), content: Buffer.from(blob).toString('utf8') });
+    }
+  }
+  const ignored = sourceIgnoreMatcher(ignoreFiles, job.ignore);
+  const kept = files.filter((file) => !ignored(file.path));
+  if (kept.length > job.limits.maxFiles) {
+    throw new SourceFailure(Reason.StorageOperationFailed, 'fetch', `artifact would hold ${kept.length} files, more than the limit of ${job.limits.maxFiles}`, false);
+  }
+  const entries: TarEntry[] = [];
+  let total = 0;
+  for (const file of kept) {
+    const { blob } = await git.readBlob({ fs, gitdir: mirrorDir, oid: file.oid });
+    total += blob.length;
+    if (total > job.limits.maxBytes) {
+      throw new SourceFailure(Reason.StorageOperationFailed, 'fetch', `artifact content exceeds the limit of ${job.limits.maxBytes} bytes`, false);
+    }
+    entries.push({ path: file.path, data: Buffer.from(blob), executable: file.mode === '100755' });
+  }
+  const archive = reproducibleTarGz(entries);
+  fs.writeFileSync(job.outFile, archive);
+  return { digest: `sha256:${createHash('sha256').update(archive).digest('hex')}`, size: archive.length, files: entries.length, bytesReceived: counter.bytes };
+}
