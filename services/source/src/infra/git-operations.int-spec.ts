@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { extractTarGz, sha256Digest } from '@ferry/artifact';
 import { GitServer, tempDir } from '@ferry/testing';
 import { resolveRef } from '../domain/git-ref';
-import { fetchAndArchive, listRemoteRefs, type GitRemote } from './git-operations';
+import type { GitRemote } from '../app/ports';
+import { fetchAndArchive, listRemoteRefs } from './git-operations';
 
 describe('git operations against a loopback git http-backend', () => {
   let server: GitServer;

@@ -3,24 +3,11 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import git, { type HttpClient } from 'isomorphic-git';
 import { Reason } from '@ferry/contracts';
+import type { ArchiveResult, GitHttpAuth, GitRemote } from '../app/ports';
 import type { AdvertisedRef } from '../domain/git-ref';
 import { SOURCE_IGNORE_FILE, sourceIgnoreMatcher, type SourceIgnoreFile } from '../domain/source-ignore';
 import { SourceFailure } from '../domain/source-failure';
 import { reproducibleTarGz, type TarEntry } from './tarball';
-
-/** Credentials for a Git remote over HTTP(S), from the GitRepository's `secretRef`. */
-export interface GitHttpAuth {
-  username?: string;
-  password?: string;
-  bearerToken?: string;
-}
-
-/** A remote and how to reach it. */
-export interface GitRemote {
-  url: string;
-  auth: GitHttpAuth;
-  timeoutMs: number;
-}
 
 /** What to fetch into the mirror and turn into an artifact. */
 export interface ArchiveJob {
@@ -36,15 +23,6 @@ export interface ArchiveJob {
   /** Where to write the tar.gz. */
   outFile: string;
   limits: { maxFiles: number; maxBytes: number };
-}
-
-/** The artifact written by an ArchiveJob. */
-export interface ArchiveResult {
-  digest: string;
-  size: number;
-  files: number;
-  /** Bytes received from the remote during this fetch (0 when the commit was already in the mirror). */
-  bytesReceived: number;
 }
 
 /**

@@ -1,0 +1,74 @@
+import type { Artifact, GitRepository } from '@ferry/contracts';
+import type { AdvertisedRef } from '../domain/git-ref';
+import type { GitRepositoryStatus } from '../domain/git-repository-status';
+
+/** The namespace and name of a GitRepository. */
+export interface ObjectKey {
+  namespace: string;
+  name: string;
+}
+
+/** GitRepository objects as the API server has them (an informer cache) and their status subresource. */
+export interface GitRepositoryStore {
+  get(namespace: string, name: string): GitRepository | undefined;
+  /** Writes the status subresource; returns the object as stored. */
+  writeStatus(repository: GitRepository, status: GitRepositoryStatus): Promise<GitRepository>;
+}
+
+/** Reads a Secret's decoded data; undefined when it does not exist. */
+export interface SecretReader {
+  read(namespace: string, name: string): Promise<Record<string, string> | undefined>;
+}
+
+/** Credentials for a Git remote over HTTP(S), from the GitRepository's `secretRef`. */
+export interface GitHttpAuth {
+  username?: string;
+  password?: string;
+  bearerToken?: string;
+}
+
+/** A remote and how to reach it. */
+export interface GitRemote {
+  url: string;
+  auth: GitHttpAuth;
+  timeoutMs: number;
+}
+
+/** What to fetch and turn into an artifact file. */
+export interface ArchiveRequest {
+  object: ObjectKey;
+  remote: GitRemote;
+  fetchRef: string | undefined;
+  commit: string;
+  shallow: boolean;
+  ignore: string | undefined;
+  outFile: string;
+}
+
+/** The artifact file an ArchiveRequest produced. */
+export interface ArchiveResult {
+  digest: string;
+  size: number;
+  files: number;
+  bytesReceived: number;
+}
+
+/** Git access: the cheap ref listing, and fetch + archive from a per-object mirror. */
+export interface GitClient {
+  listRefs(remote: GitRemote, prefix: string | undefined): Promise<AdvertisedRef[]>;
+  archive(request: ArchiveRequest): Promise<ArchiveResult>;
+  /** Drops the object's mirror (it was deleted). */
+  forget(object: ObjectKey): void;
+}
+
+/** Where artifacts are kept and served from. */
+export interface ArtifactStorage {
+  /** A fresh path to write an artifact to before it is stored. */
+  tempFile(): string;
+  /** Moves a written artifact into place, garbage-collects old ones; returns it as `status.artifact`. */
+  store(object: ObjectKey, file: string, meta: { revision: string; digest: string; size: number }, now: Date): Promise<Artifact>;
+  /** Whether the artifact a status points at is still on disk. */
+  has(artifact: Artifact): boolean;
+  /** Deletes everything stored for an object. */
+  removeAll(object: ObjectKey): void;
+}

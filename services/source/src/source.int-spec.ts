@@ -1,0 +1,235 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, JSONCodec, type NatsConnection } from 'nats';
+import { extractTarGz, fetchArtifact } from '@ferry/artifact';
+import {
+  fluxCustomResourceDefinitions,
+  newEvent,
+  subjectFor,
+  type ArtifactReadyV1,
+  type FailedV1,
+  type GitRepository,
+  type ReconcileFinishedV1,
+  type ReconcileRequestedV1,
+} from '@ferry/contracts';
+import { DevCluster } from '@ferry/devcluster';
+import { KubeClient, type KubeObject } from '@ferry/kube';
+import {
+  GitServer,
+  TEST_NATS_URL,
+  deleteTestStream,
+  startServiceProcess,
+  tempDir,
+  uniqueSuffix,
+  type GitRepoFixture,
+  type ServiceProcess,
+} from '@ferry/testing';
+import { readFileSync } from 'node:fs';
+
+jest.setTimeout(90_000);
+
+type SourceEvent = ArtifactReadyV1 | FailedV1 | ReconcileFinishedV1;
+
+describe('source service: GitRepository reconciles against a loopback git server, the dev cluster and NATS', () => {
+  const dir = tempDir();
+  const stream = `TEST_${uniqueSuffix()}`;
+  const prefix = `test${uniqueSuffix()}.ferry.events`;
+  const events: SourceEvent[] = [];
+  let cluster: DevCluster;
+  let kube: KubeClient;
+  let git: GitServer;
+  let nats: NatsConnection;
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    cluster = await DevCluster.start({ simulator: false });
+    kube = KubeClient.fromKubeconfig(cluster.kubeconfig());
+    for (const crd of fluxCustomResourceDefinitions()) await kube.apply(crd as unknown as KubeObject, { fieldManager: 'test', force: true });
+    git = await GitServer.start({ basic: { username: 'flux', password: 'pw' }, bearerToken: 'token-1' });
+    nats = await connect({ servers: TEST_NATS_URL });
+    const codec = JSONCodec<SourceEvent>();
+    const subscription = nats.subscribe(`${prefix}.>`);
+    void (async () => {
+      for await (const message of subscription) events.push(codec.decode(message.data));
+    })();
+    const kubeconfig = join(dir.path, 'kubeconfig');
+    writeFileSync(kubeconfig, cluster.kubeconfig());
+    service = await startServiceProcess('services/source/src/main.ts', {
+      HTTP_PORT: '0',
+      HTTP_HOST: '127.0.0.1',
+      NATS_URL: TEST_NATS_URL,
+      DATABASE_URL: `sqlite:${dir.path}/source.db`,
+      FERRY_EVENT_STREAM: stream,
+      FERRY_EVENT_SUBJECT_PREFIX: prefix,
+      FERRY_EVENT_STORAGE: 'memory',
+      KUBECONFIG: kubeconfig,
+      ARTIFACT_ROOT: join(dir.path, 'artifacts'),
+      GIT_MIRROR_ROOT: join(dir.path, 'mirrors'),
+    });
+  });
+
+  afterAll(async () => {
+    expect(await service.stop()).toBe(0);
+    await nats.drain();
+    await deleteTestStream(stream);
+    await git.stop();
+    await cluster.stop();
+    dir.remove();
+  });
+
+  async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${service.lines.slice(-20).join('\n')}`);
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  }
+
+  const eventsOf = <T extends SourceEvent['type']>(type: T, namespace: string, name: string) =>
+    events.filter(
+      (event): event is Extract<SourceEvent, { type: T }> =>
+        event.type === type && ('source' in event ? event.source : event.object).namespace === namespace && ('source' in event ? event.source : event.object).name === name,
+    );
+
+  async function setUp(options: { password?: string; secret?: boolean } = {}): Promise<{ namespace: string; repo: GitRepoFixture }> {
+    const namespace = `ns-${uniqueSuffix()}`;
+    await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, { fieldManager: 'test' });
+    if (options.secret !== false) {
+      await kube.apply(
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git-auth', namespace }, stringData: { username: 'flux', password: options.password ?? 'pw' } } as KubeObject,
+        { fieldManager: 'test' },
+      );
+    }
+    const repo = await git.createRepo(`${namespace}.git`);
+    return { namespace, repo };
+  }
+
+  async function createGitRepository(namespace: string, name: string, spec: Record<string, unknown>): Promise<void> {
+    await kube.apply(
+      {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'GitRepository',
+        metadata: { name, namespace },
+        spec: { interval: '10m', secretRef: { name: 'git-auth' }, ...spec },
+      } as KubeObject,
+      { fieldManager: 'test' },
+    );
+  }
+
+  const getRepository = async (namespace: string, name: string) =>
+    (await kube.get({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace, name })) as unknown as GitRepository;
+
+  async function requestReconcile(namespace: string, name: string): Promise<void> {
+    await kube.mergePatch(
+      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace, name },
+      { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() } } },
+    );
+  }
+
+  it('clones a branch, stores a verified artifact honouring ignore rules, and publishes ArtifactReady', async () => {
+    const { namespace, repo } = await setUp();
+    const commit = await repo.commit({
+      'deploy/app.yaml': 'kind: ConfigMap\n',
+      'deploy/local.yaml': 'local\n',
+      'docs/README.md': '# docs\n',
+      '.sourceignore': 'docs/\n',
+      '.github/workflows/ci.yml': 'on: push\n',
+    });
+    await createGitRepository(namespace, 'app', { url: repo.url, ref: { branch: 'main' }, ignore: 'deploy/local.yaml' });
+
+    const ready = await waitFor('ArtifactReady', () => eventsOf('ArtifactReady', namespace, 'app')[0]);
+    expect(ready.revision).toBe(`main@sha1:${commit}`);
+    expect(ready.url).toMatch(new RegExp(`/gitrepository/${namespace}/app/[0-9a-f]{64}\\.tar\\.gz$`));
+
+    const status = await waitFor('Ready status', async () => {
+      const repository = await getRepository(namespace, 'app');
+      return repository.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True') ? repository.status : undefined;
+    });
+    expect(status.artifact).toMatchObject({ revision: `main@sha1:${commit}`, digest: ready.digest, url: ready.url, size: ready.size });
+    expect(status.conditions?.find((c) => c.type === 'ArtifactInStorage')).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    expect(status.observedGeneration).toBe(1);
+
+    // The reconciler's round trip: download, verify the digest, unpack.
+    const archive = await fetchArtifact(ready.url, ready.digest, { maxBytes: 10_000_000, timeoutMs: 10_000 });
+    const root = join(dir.path, `unpacked-${namespace}`);
+    expect(extractTarGz(archive, root)).toBe(2);
+    expect(readFileSync(join(root, 'deploy/app.yaml'), 'utf8')).toBe('kind: ConfigMap\n');
+    const finished = eventsOf('ReconcileFinished', namespace, 'app');
+    expect(finished[0]).toMatchObject({ outcome: 'succeeded', revision: `main@sha1:${commit}` });
+  });
+
+  it('builds a new artifact for a new commit, and only lists refs when the tip is unchanged', async () => {
+    const { namespace, repo } = await setUp();
+    await repo.commit({ 'a.yaml': 'a: 1\n' });
+    await createGitRepository(namespace, 'app', { url: repo.url, ref: { branch: 'main' } });
+    const first = await waitFor('first ArtifactReady', () => eventsOf('ArtifactReady', namespace, 'app')[0]);
+
+    const second = await repo.commit({ 'a.yaml': 'a: 2\n' });
+    await requestReconcile(namespace, 'app');
+    const next = await waitFor('second ArtifactReady', () => eventsOf('ArtifactReady', namespace, 'app')[1]);
+    expect(next.revision).toBe(`main@sha1:${second}`);
+    expect(next.digest).not.toBe(first.digest);
+
+    // Unchanged tip, asked through NATS: one ReconcileFinished "unchanged", no ArtifactReady, no pack download.
+    const finishedBefore = eventsOf('ReconcileFinished', namespace, 'app').length;
+    const requestsBefore = git.requests.length;
+    const request = newEvent<ReconcileRequestedV1>({
+      type: 'ReconcileRequested',
+      schemaVersion: 1,
+      object: { kind: 'GitRepository', namespace, name: 'app' },
+      reason: 'cli',
+      requestedAt: new Date().toISOString(),
+    });
+    await nats.jetstream().publish(subjectFor('ReconcileRequested', 1, prefix), JSONCodec().encode(request), { msgID: request.id });
+    const unchanged = await waitFor('unchanged ReconcileFinished', () => eventsOf('ReconcileFinished', namespace, 'app')[finishedBefore]);
+    expect(unchanged).toMatchObject({ outcome: 'unchanged', revision: `main@sha1:${second}`, correlationId: request.correlationId, causationId: request.id });
+    const poll = git.requests.slice(requestsBefore).filter((r) => r.path.startsWith(`/${namespace}.git/`));
+    expect(poll.map((r) => r.method)).toEqual(['GET', 'POST']);
+    expect(poll.reduce((sum, r) => sum + r.bytesSent, 0)).toBeLessThan(1024);
+    expect(eventsOf('ArtifactReady', namespace, 'app')).toHaveLength(2);
+  });
+
+  it('resolves tag and semver refs to "<tag>@sha1:<commit>"', async () => {
+    const { namespace, repo } = await setUp();
+    const v1 = await repo.commit({ 'v.yaml': 'v: 1\n' });
+    await repo.tag('v1.0.0', { message: 'annotated' });
+    const v11 = await repo.commit({ 'v.yaml': 'v: 1.1\n' });
+    await repo.tag('v1.1.0');
+    await repo.commit({ 'v.yaml': 'v: 2\n' });
+    await repo.tag('v2.0.0');
+    await createGitRepository(namespace, 'tagged', { url: repo.url, ref: { tag: 'v1.0.0' } });
+    await createGitRepository(namespace, 'ranged', { url: repo.url, ref: { semver: '>=1.0.0 <2.0.0' } });
+    expect((await waitFor('tag artifact', () => eventsOf('ArtifactReady', namespace, 'tagged')[0])).revision).toBe(`v1.0.0@sha1:${v1}`);
+    expect((await waitFor('semver artifact', () => eventsOf('ArtifactReady', namespace, 'ranged')[0])).revision).toBe(`v1.1.0@sha1:${v11}`);
+  });
+
+  it('reports bad credentials, a missing secret and a missing branch as Failed with Ready=False', async () => {
+    const { namespace, repo } = await setUp({ password: 'wrong-password' });
+    await repo.commit({ 'a.yaml': 'a: 1\n' });
+    await createGitRepository(namespace, 'badauth', { url: repo.url, ref: { branch: 'main' } });
+    await createGitRepository(namespace, 'nosecret', { url: repo.url, ref: { branch: 'main' }, secretRef: { name: 'absent' } });
+
+    const auth = await waitFor('auth Failed', () => eventsOf('Failed', namespace, 'badauth')[0]);
+    expect(auth).toMatchObject({ reason: 'AuthenticationFailed', stage: 'fetch', terminal: false });
+    expect(auth.message).toContain(repo.url);
+    expect(JSON.stringify(auth)).not.toContain('wrong-password');
+    const status = await waitFor('Ready=False', async () => {
+      const conditions = (await getRepository(namespace, 'badauth')).status?.conditions;
+      return conditions?.find((c) => c.type === 'Ready' && c.status === 'False') ? conditions : undefined;
+    });
+    expect(status.find((c) => c.type === 'FetchFailed')).toMatchObject({ status: 'True', reason: 'AuthenticationFailed' });
+
+    const secret = await waitFor('secret Failed', () => eventsOf('Failed', namespace, 'nosecret')[0]);
+    expect(secret).toMatchObject({ reason: 'AuthenticationFailed', message: expect.stringContaining(`secret '${namespace}/absent'`) });
+
+    await kube.apply(
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'good', namespace }, stringData: { bearerToken: 'token-1' } } as KubeObject,
+      { fieldManager: 'test' },
+    );
+    await createGitRepository(namespace, 'nobranch', { url: repo.url, ref: { branch: 'release' }, secretRef: { name: 'good' } });
+    const branch = await waitFor('branch Failed', () => eventsOf('Failed', namespace, 'nobranch')[0]);
+    expect(branch).toMatchObject({ reason: 'GitOperationFailed', message: expect.stringContaining("branch 'release'") });
+  });
+});
