@@ -156,6 +156,8 @@ describe('source service: GitRepository reconciles against a loopback git server
     const root = join(dir.path, `unpacked-${namespace}`);
     expect(extractTarGz(archive, root)).toBe(2);
     expect(readFileSync(join(root, 'deploy/app.yaml'), 'utf8')).toBe('kind: ConfigMap\n');
+    expect((await fetch(`${service.url}/gitrepository/${namespace}/app/${'0'.repeat(64)}.tar.gz`)).status).toBe(404);
+    expect((await fetch(`${service.url}/gitrepository/${namespace}/..%2F..%2F/x.tar.gz`)).status).toBe(404);
     const finished = eventsOf('ReconcileFinished', namespace, 'app');
     expect(finished[0]).toMatchObject({ outcome: 'succeeded', revision: `main@sha1:${commit}` });
   });

@@ -21,7 +21,7 @@ import {
 import type { EventStore } from '@ferry/event-store';
 import type { ReconcileResult } from '@ferry/platform';
 import { recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
-import { refKind, resolveRef, type ResolvedRef } from '../domain/git-ref';
+import { refKind, resolveRef, safeUrl, type ResolvedRef } from '../domain/git-ref';
 import { failedStatus, progressingStatus, requestedAt, succeededStatus } from '../domain/git-repository-status';
 import { SourceFailure } from '../domain/source-failure';
 import type { ArtifactStorage, GitClient, GitHttpAuth, GitRepositoryStore, SecretReader } from './ports';
@@ -89,7 +89,7 @@ export class ReconcileGitRepositoryHandler {
       }
       const remote = { url: repository.spec.url, auth: await this.credentials(repository), timeoutMs: parseDuration(repository.spec.timeout) };
       if (!/^https?:\/\//.test(remote.url)) {
-        throw new SourceFailure(Reason.URLInvalid, 'fetch', `unsupported URL scheme in '${remote.url}': only http:// and https:// are supported`, false);
+        throw new SourceFailure(Reason.URLInvalid, 'fetch', `unsupported URL scheme in '${safeUrl(remote.url)}': only http:// and https:// are supported`, false);
       }
       const kind = refKind(repository.spec.ref);
       const resolved = resolveRef(repository.spec.ref, await this.deps.git.listRefs(remote, prefixFor(repository)), repository.spec.url);

@@ -18,6 +18,11 @@ export interface ResolvedRef {
   revision: string;
 }
 
+/** Strips userinfo (`user:pass@`) from a URL so it can appear in a message, a status or an event. */
+export function safeUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/i, '$1');
+}
+
 /** Flux's default when `spec.ref` is empty: branch `master`. */
 export const DEFAULT_BRANCH = 'master';
 
@@ -87,5 +92,5 @@ export function resolveRef(ref: GitRepositoryRef | undefined, advertised: readon
 }
 
 function missing(what: string, url: string): SourceFailure {
-  return new SourceFailure(Reason.GitOperationFailed, 'fetch', `failed to checkout and determine revision: unable to resolve ${what} in '${url}': not found`);
+  return new SourceFailure(Reason.GitOperationFailed, 'fetch', `failed to checkout and determine revision: unable to resolve ${what} in '${safeUrl(url)}': not found`);
 }

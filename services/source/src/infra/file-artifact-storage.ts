@@ -9,6 +9,9 @@ export function artifactDir(object: ObjectKey): string {
   return `gitrepository/${object.namespace}/${object.name}`;
 }
 
+// Kubernetes names (so never `.` or `..`) and a sha256 hex: nothing else can be served.
+const ARTIFACT_PATH = /^gitrepository\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[0-9a-f]{64}\.tar\.gz$/;
+
 /**
  * Artifacts on the local filesystem under `root`: `gitrepository/<ns>/<name>/<digest-hex>.tar.gz`, content
  * addressed, so a rebuild of the same tree is the same file. Keeps the newest `keep` per object.
@@ -57,7 +60,7 @@ export class FileArtifactStorage implements ArtifactStorage {
 
   /** The file of a storage path, or undefined when the path escapes the root or is not an artifact. */
   resolve(path: string): string | undefined {
-    if (!/^gitrepository\/[^/]+\/[^/]+\/[0-9a-f]{64}\.tar\.gz$/.test(path)) return undefined;
+    if (!ARTIFACT_PATH.test(path)) return undefined;
     const file = resolve(this.root, path);
     return file.startsWith(resolve(this.root) + sep) ? file : undefined;
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import git, { type HttpClient } from 'isomorphic-git';
 import { Reason } from '@ferry/contracts';
 import type { ArchiveResult, GitHttpAuth, GitRemote } from '../app/ports';
-import type { AdvertisedRef } from '../domain/git-ref';
+import { safeUrl, type AdvertisedRef } from '../domain/git-ref';
 import { SOURCE_IGNORE_FILE, sourceIgnoreMatcher, type SourceIgnoreFile } from '../domain/source-ignore';
 import { SourceFailure } from '../domain/source-failure';
 import { reproducibleTarGz, type TarEntry } from './tarball';
@@ -65,11 +65,6 @@ function authHeaders(auth: GitHttpAuth): Record<string, string> {
     return { Authorization: `Basic ${Buffer.from(`${auth.username ?? ''}:${auth.password ?? ''}`).toString('base64')}` };
   }
   return {};
-}
-
-/** Strips userinfo from a URL so it can appear in a message. */
-export function safeUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/i, '$1');
 }
 
 /** Turns what isomorphic-git or the network threw into a SourceFailure with Flux's reason. */
