@@ -13,7 +13,7 @@ export class GitRepositoryScheduler {
   private readonly causes = new Map<string, EventCause>();
 
   constructor(
-    handler: ReconcileGitRepositoryHandler,
+    handler: Pick<ReconcileGitRepositoryHandler, 'reconcile'>,
     workers: number,
     private readonly onForget: (object: ObjectKey) => void,
     onError: (key: string, error: unknown) => void,

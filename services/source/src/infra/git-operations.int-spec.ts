@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { extractTarGz, sha256Digest } from '@ferry/artifact';
 import { GitServer, tempDir } from '@ferry/testing';
@@ -60,6 +62,19 @@ describe('git operations against a loopback git http-backend', () => {
     expect(error).toMatchObject({ reason: 'AuthenticationFailed' });
     expect(error.message).toContain(repo.url);
     expect(error.message).not.toContain('wrong-pw');
+  });
+
+  it('gives up after spec.timeout on a server that never answers', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const remote: GitRemote = { url: `http://127.0.0.1:${port}/slow.git`, auth: {}, timeoutMs: 300 };
+      await expect(listRemoteRefs(remote, undefined)).rejects.toMatchObject({ reason: 'GitOperationFailed', message: expect.stringContaining('timeout after 300ms') });
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it('reports an unreachable host as GitOperationFailed', async () => {
