@@ -100,15 +100,15 @@ export class SourceModule {
             const kube = KubeClient.fromKubeconfig(config.kubeconfig ? readFileSync(config.kubeconfig, 'utf8') : undefined);
             const archiver = new WorkerGitArchiver();
             const git = new IsomorphicGitClient(archiver, resolve(config.git.mirrorRoot), { maxBytes: config.artifacts.maxBytes, maxFiles: config.artifacts.maxFiles });
-            const holder: { scheduler?: GitRepositoryScheduler } = {};
+            const holder: { scheduler?: GitRepositoryScheduler; handler?: ReconcileGitRepositoryHandler } = {};
             const store = new KubeGitRepositoryStore(kube, {
               onUpsert: (repository, previous) => holder.scheduler?.onUpsert(repository, previous),
               onDelete: (object) => holder.scheduler?.onDelete(object),
-              onInvalid: (object, error) =>
-                logger.error(error.message, { kind: 'GitRepository', namespace: object.metadata.namespace, name: object.metadata.name, reason: 'InvalidConfig' }),
+              onInvalid: (object, error) => void holder.handler?.rejectInvalid(object, error.message),
               onError: (error) => logger.error('GitRepository watch failed', { error }),
             });
             const handler = new ReconcileGitRepositoryHandler({ repositories: store, secrets: new KubeSecretReader(kube), git, storage, events, metrics, logger });
+            holder.handler = handler;
             holder.scheduler = new GitRepositoryScheduler(
               handler,
               config.concurrency,

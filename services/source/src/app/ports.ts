@@ -11,7 +11,7 @@ export interface ObjectKey {
 /** GitRepository objects as the API server has them (an informer cache) and their status subresource. */
 export interface GitRepositoryStore {
   get(namespace: string, name: string): GitRepository | undefined;
-  /** Writes the status subresource; returns the object as stored. */
+  /** Writes the status subresource (only metadata is read, so it also serves objects that failed validation); returns the object as stored. */
   writeStatus(repository: GitRepository, status: GitRepositoryStatus): Promise<GitRepository>;
 }
 

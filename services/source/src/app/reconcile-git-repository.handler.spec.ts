@@ -210,6 +210,15 @@ describe('ReconcileGitRepositoryHandler', () => {
     expect(repositories.get('flux-system', 'app')?.status?.lastHandledReconcileAt).toBe('2026-01-01T10:00:00Z');
   });
 
+  it('given an object that fails validation, then Ready=False/Stalled with InvalidConfig and a terminal Failed event name the field', async () => {
+    const message = 'GitRepository flux-system/app: spec.interval: must be a duration such as "30s", "5m" or "1h"';
+    await handler.rejectInvalid({ metadata: { name: 'app', namespace: 'flux-system', generation: 4 } }, message);
+    const status = repositories.get('flux-system', 'app')?.status;
+    expect(status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'InvalidConfig', message, observedGeneration: 4 });
+    expect(status?.conditions?.find((c) => c.type === 'Stalled')).toMatchObject({ status: 'True', reason: 'InvalidConfig' });
+    expect((await stream())[0]).toMatchObject({ type: 'Failed', reason: 'InvalidConfig', stage: 'validate', terminal: true, message });
+  });
+
   it('never puts credentials of the URL into messages', async () => {
     given(gitRepository({ url: 'https://user:hunter2@git.example.invalid/app.git', ref: { branch: 'nope' } }));
     git.refs = [];

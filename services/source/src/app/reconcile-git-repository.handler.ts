@@ -131,6 +131,28 @@ export class ReconcileGitRepositoryHandler {
     }
   }
 
+  /**
+   * Reports an object that does not match the GitRepository API (the message names the object and the
+   * field): Ready=False and Stalled with InvalidConfig, and a terminal Failed event. Nothing is fetched.
+   */
+  async rejectInvalid(object: Pick<GitRepository, 'metadata'> & { status?: unknown }, message: string): Promise<void> {
+    const namespace = object.metadata.namespace ?? 'default';
+    const ref = { kind: KIND, namespace, name: object.metadata.name };
+    const log = this.deps.logger.child({ controller: 'gitrepository', controllerKind: KIND, name: ref.name, namespace });
+    const previous = (object.status ?? {}) as GitRepository['status'];
+    const shell = { ...object, status: previous } as GitRepository;
+    await this.deps.repositories
+      .writeStatus(shell, failedStatus(shell, { reason: Reason.InvalidConfig, message, stage: 'validate', retryable: false, requestedAt: undefined }, this.now()))
+      .catch((error: unknown) => log.error('failed to write status', { error }));
+    recordCondition(this.deps.metrics, ref, 'Ready', 'False');
+    const events: FerryEvent[] = [
+      newEvent<FailedV1>({ type: 'Failed', schemaVersion: 1, object: ref, revision: null, reason: Reason.InvalidConfig, message, stage: 'validate', terminal: true }),
+      newEvent<ReconcileFinishedV1>({ type: 'ReconcileFinished', schemaVersion: 1, object: ref, revision: null, outcome: 'failed', reason: Reason.InvalidConfig, message, durationMs: 0 }),
+    ];
+    await this.deps.events.append(`${KIND}/${namespace}/${ref.name}`, events, 'any').catch((error: unknown) => log.error('failed to record reconcile events', { error }));
+    log.error(message, { reason: Reason.InvalidConfig });
+  }
+
   private async credentials(repository: GitRepository): Promise<GitHttpAuth> {
     const secretRef = repository.spec.secretRef;
     if (!secretRef) return {};

@@ -54,7 +54,7 @@ export function failedStatus(
   const observedGeneration = generationOf(repository);
   const condition = { status: 'True' as const, reason: failure.reason, message: failure.message, observedGeneration };
   let conditions = setCondition(status.conditions, { ...condition, status: 'False', type: ConditionType.Ready }, now);
-  conditions = setCondition(conditions, { ...condition, type: failure.stage === 'fetch' ? ConditionType.FetchFailed : ConditionType.StorageOperationFailed }, now);
+  conditions = setCondition(conditions, { ...condition, type: failure.stage === 'build' ? ConditionType.StorageOperationFailed : ConditionType.FetchFailed }, now);
   if (failure.retryable) {
     conditions = removeCondition(conditions, ConditionType.Stalled);
     conditions = setCondition(conditions, { ...condition, type: ConditionType.Reconciling, reason: Reason.ProgressingWithRetry }, now);

@@ -22,7 +22,9 @@ export class KubeGitRepositoryStore implements GitRepositoryStore {
   ) {
     this.watcher = new ObjectWatcher<KubeObject>(kube, GIT_REPOSITORY_API_VERSION, 'GitRepository', {
       onUpsert: (object, previous) => {
-        const repository = this.decode(object, events);
+        // An invalid object is reported once per generation: the status written about it must not loop.
+        const report = !previous || previous.metadata.generation !== object.metadata.generation;
+        const repository = this.decode(object, report ? events : undefined);
         if (repository) events.onUpsert(repository, previous ? this.decode(previous) : undefined);
       },
       onDelete: (object) => events.onDelete({ namespace: object.metadata.namespace ?? 'default', name: object.metadata.name }),
