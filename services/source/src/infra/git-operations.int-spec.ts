@@ -46,6 +46,10 @@ describe('git operations against a loopback git http-backend', () => {
     const second = await repo.commit({ 'app/cm.yaml': 'a: 2\n' });
     const again = await fetchAndArchive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit: second, shallow: true, ignore: 'run.sh', outFile: join(dir.path, 'a2.tar.gz'), limits });
     expect(again.files).toBe(2);
+    const root2 = join(dir.path, 'x2');
+    extractTarGz(readFileSync(join(dir.path, 'a2.tar.gz')), root2);
+    expect(readFileSync(join(root2, 'app/cm.yaml'), 'utf8')).toBe('a: 2\n');
+    expect(readFileSync(join(root2, 'app/big.txt')).equals(big)).toBe(true);
     // The big blob is already in the mirror: the incremental fetch is a fraction of the first one.
     expect(again.bytesReceived).toBeLessThan(result.bytesReceived / 4);
 

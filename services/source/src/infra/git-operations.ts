@@ -7,6 +7,7 @@ import type { ArchiveResult, GitHttpAuth, GitRemote } from '../app/ports';
 import { safeUrl, type AdvertisedRef } from '../domain/git-ref';
 import { SOURCE_IGNORE_FILE, sourceIgnoreMatcher, type SourceIgnoreFile } from '../domain/source-ignore';
 import { SourceFailure } from '../domain/source-failure';
+import { PackReader, parseTree } from './pack-reader';
 import { reproducibleTarGz, type TarEntry } from './tarball';
 
 /** What to fetch into the mirror and turn into an artifact. */
@@ -153,14 +154,25 @@ function packReadFs(gitdir: string): PromiseFsClient {
   return { promises: { ...fs.promises, readFile, readdir } } as unknown as PromiseFsClient;
 }
 
-/** Every blob of a commit's tree, recursively: path, mode and object id. Submodules and symlinks are skipped. */
-async function listTree(reader: PromiseFsClient, gitdir: string, oid: string, cache: object, prefix = ''): Promise<Array<{ path: string; mode: string; oid: string }>> {
-  const { tree } = await git.readTree({ fs: reader, gitdir, oid, cache });
+/** Reads objects from the mirror's packs natively, falling back to isomorphic-git for loose objects. */
+function objectReader(gitdir: string, cache: object): (oid: string) => Promise<Buffer> {
+  const packs = new PackReader(gitdir);
+  const reader = packReadFs(gitdir);
+  return async (oid) => {
+    const packed = packs.read(oid);
+    if (packed) return packed.data;
+    const { object } = await git.readObject({ fs: reader, gitdir, oid, cache, format: 'content' });
+    return Buffer.from(object as Uint8Array);
+  };
+}
+
+/** Every regular file of a commit's tree, recursively: path, mode and blob id. Submodules and symlinks are skipped. */
+async function listTree(read: (oid: string) => Promise<Buffer>, treeOid: string, prefix = ''): Promise<Array<{ path: string; mode: string; oid: string }>> {
   const files: Array<{ path: string; mode: string; oid: string }> = [];
-  for (const entry of tree) {
-    const path = prefix ? `${prefix}/${entry.path}` : entry.path;
-    if (entry.type === 'tree') files.push(...(await listTree(reader, gitdir, entry.oid, cache, path)));
-    else if (entry.type === 'blob' && (entry.mode === '100644' || entry.mode === '100755')) files.push({ path, mode: entry.mode, oid: entry.oid });
+  for (const entry of parseTree(await read(treeOid))) {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.mode === '40000') files.push(...(await listTree(read, entry.oid, path)));
+    else if (entry.mode === '100644' || entry.mode === '100755') files.push({ path, mode: entry.mode, oid: entry.oid });
   }
   return files;
 }
@@ -207,13 +219,13 @@ export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
       );
     }
   }
-  const reader = packReadFs(mirrorDir);
-  const files = await listTree(reader, mirrorDir, job.commit, cache);
+  const read = objectReader(mirrorDir, cache);
+  const commit = (await read(job.commit)).toString('latin1');
+  const files = await listTree(read, commit.slice('tree '.length, 'tree '.length + 40));
   const ignoreFiles: SourceIgnoreFile[] = [];
   for (const file of files) {
     if (file.path === SOURCE_IGNORE_FILE || file.path.endsWith(`/${SOURCE_IGNORE_FILE}`)) {
-      const { blob } = await git.readBlob({ fs: reader, gitdir: mirrorDir, oid: file.oid, cache });
-      ignoreFiles.push({ dir: file.path.slice(0, -SOURCE_IGNORE_FILE.length).replace(/\/$/, ''), content: Buffer.from(blob).toString('utf8') });
+      ignoreFiles.push({ dir: file.path.slice(0, -SOURCE_IGNORE_FILE.length).replace(/\/$/, ''), content: (await read(file.oid)).toString('utf8') });
     }
   }
   const ignored = sourceIgnoreMatcher(ignoreFiles, job.ignore);
@@ -223,18 +235,13 @@ export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
   }
   const entries: TarEntry[] = [];
   let total = 0;
-  // Reads overlap in batches: each object read is mostly a loose-object probe and a pack lookup.
-  for (let start = 0; start < kept.length; start += 64) {
-    const batch = kept.slice(start, start + 64);
-    const blobs = await Promise.all(batch.map((file) => git.readBlob({ fs: reader, gitdir: mirrorDir, oid: file.oid, cache })));
-    for (const [index, { blob }] of blobs.entries()) {
-      const file = batch[index] as (typeof batch)[number];
-      total += blob.length;
-      if (total > job.limits.maxBytes) {
-        throw new SourceFailure(Reason.StorageOperationFailed, 'build', `artifact content exceeds the limit of ${job.limits.maxBytes} bytes`, false);
-      }
-      entries.push({ path: file.path, data: Buffer.from(blob), executable: file.mode === '100755' });
+  for (const file of kept) {
+    const data = await read(file.oid);
+    total += data.length;
+    if (total > job.limits.maxBytes) {
+      throw new SourceFailure(Reason.StorageOperationFailed, 'build', `artifact content exceeds the limit of ${job.limits.maxBytes} bytes`, false);
     }
+    entries.push({ path: file.path, data, executable: file.mode === '100755' });
   }
   const archive = reproducibleTarGz(entries);
   fs.writeFileSync(job.outFile, archive);

@@ -67,7 +67,7 @@ export function reproducibleTarGz(entries: readonly TarEntry[]): Buffer {
     parts.push(header(name, entry.data.length, entry.executable ? 0o755 : 0o644, '0'), entry.data, padding(entry.data.length));
   }
   parts.push(Buffer.alloc(BLOCK * 2));
-  const gz = gzipSync(Buffer.concat(parts), { level: 9 });
+  const gz = gzipSync(Buffer.concat(parts), { level: 6 });
   gz.writeUInt32LE(0, 4);
   gz[9] = 0xff;
   return gz;
