@@ -26,6 +26,7 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }
 }
 
 async function main(): Promise<void> {
+  const startRss = process.memoryUsage().rss;
   const dir = tempDir('ferry-source-bench-');
   const server = await GitServer.start();
   const archiver = new WorkerGitArchiver();
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`  ratio first artifact / baseline: ${(first.ms / baseline.ms).toFixed(2)}\n`);
     process.stdout.write(`  ratio no-change poll / baseline: ${(poll.ms / baseline.ms).toFixed(4)}\n`);
-    process.stdout.write(`  peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
+    process.stdout.write(`  peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (${(startRss / 1024 / 1024).toFixed(0)} MiB at start)\n`);
   } finally {
     await archiver.close();
     await server.stop();

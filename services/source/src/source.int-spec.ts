@@ -207,6 +207,21 @@ describe('source service: GitRepository reconciles against a loopback git server
     expect((await waitFor('semver artifact', () => eventsOf('ArtifactReady', namespace, 'ranged')[0])).revision).toBe(`v1.1.0@sha1:${v11}`);
   });
 
+  it('picks up a new commit at the next interval, and deletes artifacts with the object', async () => {
+    const { namespace, repo } = await setUp();
+    await repo.commit({ 'a.yaml': 'a: 1\n' });
+    await createGitRepository(namespace, 'polled', { url: repo.url, ref: { branch: 'main' }, interval: '1s' });
+    const first = await waitFor('first artifact', () => eventsOf('ArtifactReady', namespace, 'polled')[0]);
+    const second = await repo.commit({ 'a.yaml': 'a: 2\n' });
+    const next = await waitFor('artifact from the interval', () => eventsOf('ArtifactReady', namespace, 'polled')[1]);
+    expect(next.revision).toBe(`main@sha1:${second}`);
+
+    expect((await fetch(next.url)).status).toBe(200);
+    await kube.delete({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace, name: 'polled' });
+    await waitFor('artifact removal', async () => (await fetch(next.url)).status === 404);
+    expect((await fetch(first.url)).status).toBe(404);
+  });
+
   it('reports bad credentials, a missing secret and a missing branch as Failed with Ready=False', async () => {
     const { namespace, repo } = await setUp({ password: 'wrong-password' });
     await repo.commit({ 'a.yaml': 'a: 1\n' });
