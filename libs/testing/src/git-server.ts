@@ -161,6 +161,11 @@ export class GitServer {
     return new GitRepoFixture(name, `${this.url}/${name}`, barePath, workPath);
   }
 
+  /** Directory holding the bare repositories (what an SSH front end serves). */
+  get reposPath(): string {
+    return join(this.root.path, 'repos');
+  }
+
   /** Response bytes sent since the start or the last `resetCounters()`. */
   bytesSent(): number {
     return this.requests.reduce((total, record) => total + record.bytesSent, 0);
