@@ -20,17 +20,23 @@ export interface SecretReader {
   read(namespace: string, name: string): Promise<Record<string, string> | undefined>;
 }
 
-/** Credentials for a Git remote over HTTP(S), from the GitRepository's `secretRef`. */
-export interface GitHttpAuth {
+/** Credentials for a Git remote, from the GitRepository's `secretRef`: HTTP(S) basic or bearer, or an SSH key. */
+export interface GitAuth {
   username?: string;
   password?: string;
   bearerToken?: string;
+  /** SSH private key (Secret key `identity`). */
+  identity?: string;
+  /** known_hosts lines the server's host key must match (Secret key `known_hosts`). */
+  knownHosts?: string;
+  /** Passphrase of an encrypted SSH key (Secret key `password`). */
+  passphrase?: string;
 }
 
 /** A remote and how to reach it. */
 export interface GitRemote {
   url: string;
-  auth: GitHttpAuth;
+  auth: GitAuth;
   timeoutMs: number;
 }
 

@@ -169,6 +169,17 @@ describe('ReconcileGitRepositoryHandler', () => {
     });
   });
 
+  it('given an ssh:// URL, then identity, known_hosts and password become the SSH credentials', async () => {
+    given(gitRepository({ url: 'ssh://git@git.example.invalid/app.git', secretRef: { name: 'ssh' } }));
+    git.refs = [{ ref: 'refs/heads/main', oid: sha('a') }];
+    secrets.secrets.set('flux-system/ssh', { identity: 'KEY', known_hosts: 'git.example.invalid ssh-ed25519 AAAA', password: 'pp' });
+    await handler.reconcile('flux-system', 'app');
+    expect(git.listed[0]?.auth).toEqual({ identity: 'KEY', knownHosts: 'git.example.invalid ssh-ed25519 AAAA', passphrase: 'pp' });
+    secrets.secrets.set('flux-system/ssh', { identity: 'KEY' });
+    await handler.reconcile('flux-system', 'app');
+    expect(repositories.get('flux-system', 'app')?.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ reason: 'InvalidSecret', message: expect.stringContaining("'known_hosts'") });
+  });
+
   it('given a bad semver range, then Failed is terminal, Stalled is set and no requeue is asked for', async () => {
     given(gitRepository({ ref: { semver: '>= nonsense' } }));
     git.refs = [{ ref: 'refs/tags/v1.0.0', oid: sha('a') }];

@@ -24,7 +24,7 @@ import { recordCondition, type FerryMetrics, type Logger } from '@ferry/observab
 import { refKind, resolveRef, safeUrl, type ResolvedRef } from '../domain/git-ref';
 import { failedStatus, progressingStatus, requestedAt, succeededStatus } from '../domain/git-repository-status';
 import { SourceFailure } from '../domain/source-failure';
-import type { ArtifactStorage, GitClient, GitHttpAuth, GitRepositoryStore, SecretReader } from './ports';
+import type { ArtifactStorage, GitClient, GitAuth, GitRepositoryStore, SecretReader } from './ports';
 
 /** Dependencies of the GitRepository reconcile use case. */
 export interface ReconcileGitRepositoryDeps {
@@ -88,8 +88,8 @@ export class ReconcileGitRepositoryHandler {
         return {};
       }
       const remote = { url: repository.spec.url, auth: await this.credentials(repository), timeoutMs: parseDuration(repository.spec.timeout) };
-      if (!/^https?:\/\//.test(remote.url)) {
-        throw new SourceFailure(Reason.URLInvalid, 'fetch', `unsupported URL scheme in '${safeUrl(remote.url)}': only http:// and https:// are supported`, false);
+      if (!/^(https?|ssh):\/\//.test(remote.url)) {
+        throw new SourceFailure(Reason.URLInvalid, 'fetch', `unsupported URL scheme in '${safeUrl(remote.url)}': use http://, https:// or ssh://`, false);
       }
       const kind = refKind(repository.spec.ref);
       const resolved = resolveRef(repository.spec.ref, await this.deps.git.listRefs(remote, prefixFor(repository)), repository.spec.url);
@@ -153,7 +153,7 @@ export class ReconcileGitRepositoryHandler {
     log.error(message, { reason: Reason.InvalidConfig });
   }
 
-  private async credentials(repository: GitRepository): Promise<GitHttpAuth> {
+  private async credentials(repository: GitRepository): Promise<GitAuth> {
     const secretRef = repository.spec.secretRef;
     if (!secretRef) return {};
     const namespace = repository.metadata.namespace ?? 'default';
@@ -161,6 +161,12 @@ export class ReconcileGitRepositoryHandler {
       throw new SourceFailure(Reason.AuthenticationFailed, 'fetch', `failed to get secret '${namespace}/${secretRef.name}': ${error instanceof Error ? error.message : String(error)}`);
     });
     if (!data) throw new SourceFailure(Reason.AuthenticationFailed, 'fetch', `failed to get secret '${namespace}/${secretRef.name}': secrets "${secretRef.name}" not found`);
+    if (repository.spec.url.startsWith('ssh://')) {
+      if (!data['identity'] || !data['known_hosts']) {
+        throw new SourceFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': ssh:// needs 'identity' and 'known_hosts'`);
+      }
+      return { identity: data['identity'], knownHosts: data['known_hosts'], ...(data['password'] ? { passphrase: data['password'] } : {}) };
+    }
     if (data['bearerToken']) return { bearerToken: data['bearerToken'] };
     if (data['username'] !== undefined || data['password'] !== undefined) {
       if (!data['username'] || !data['password']) {
@@ -189,7 +195,7 @@ export class ReconcileGitRepositoryHandler {
     );
   }
 
-  private async buildArtifact(repository: GitRepository, remote: { url: string; auth: GitHttpAuth; timeoutMs: number }, resolved: ResolvedRef, fullHistory: boolean): Promise<Artifact> {
+  private async buildArtifact(repository: GitRepository, remote: { url: string; auth: GitAuth; timeoutMs: number }, resolved: ResolvedRef, fullHistory: boolean): Promise<Artifact> {
     const object = { namespace: repository.metadata.namespace ?? 'default', name: repository.metadata.name };
     const outFile = this.deps.storage.tempFile();
     try {

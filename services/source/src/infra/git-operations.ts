@@ -3,11 +3,12 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import git, { type HttpClient, type PromiseFsClient } from 'isomorphic-git';
 import { Reason } from '@ferry/contracts';
-import type { ArchiveResult, GitHttpAuth, GitRemote } from '../app/ports';
+import type { ArchiveResult, GitAuth, GitRemote } from '../app/ports';
 import { safeUrl, type AdvertisedRef } from '../domain/git-ref';
 import { SOURCE_IGNORE_FILE, sourceIgnoreMatcher, type SourceIgnoreFile } from '../domain/source-ignore';
 import { SourceFailure } from '../domain/source-failure';
 import { PackReader, parseTree } from './pack-reader';
+import { SshError, SshGitSession, parseSshUrl } from './ssh-transport';
 import { reproducibleTarGz, type TarEntry } from './tarball';
 
 /** What to fetch into the mirror and turn into an artifact. */
@@ -60,7 +61,30 @@ function httpClient(signal: AbortSignal, counter: { bytes: number }): HttpClient
   };
 }
 
-function authHeaders(auth: GitHttpAuth): Record<string, string> {
+/** How isomorphic-git reaches a remote: its HTTP client, the URL to give it, headers, and clean-up. */
+interface Transport {
+  http: HttpClient;
+  url: string;
+  headers: Record<string, string>;
+  ssh: boolean;
+  close(): void;
+}
+
+function transportFor(remote: GitRemote, signal: AbortSignal, counter: { bytes: number }): Transport {
+  if (!remote.url.startsWith('ssh://')) {
+    return { http: httpClient(signal, counter), url: remote.url, headers: authHeaders(remote.auth), ssh: false, close: () => undefined };
+  }
+  const { identity, knownHosts, passphrase } = remote.auth;
+  if (!identity || !knownHosts) {
+    throw new SourceFailure(Reason.AuthenticationFailed, 'fetch', `ssh:// URL '${safeUrl(remote.url)}' needs a secretRef with 'identity' and 'known_hosts'`, false);
+  }
+  const target = parseSshUrl(remote.url);
+  const session = new SshGitSession(target, { identity, knownHosts, ...(passphrase ? { passphrase } : {}) }, signal, counter);
+  // isomorphic-git speaks HTTP only: this placeholder URL is routed to the SSH session by its client.
+  return { http: session.http(), url: `http://ssh.invalid${target.path}`, headers: {}, ssh: true, close: () => session.close() };
+}
+
+function authHeaders(auth: GitAuth): Record<string, string> {
   if (auth.bearerToken) return { Authorization: `Bearer ${auth.bearerToken}` };
   if (auth.username !== undefined || auth.password !== undefined) {
     return { Authorization: `Basic ${Buffer.from(`${auth.username ?? ''}:${auth.password ?? ''}`).toString('base64')}` };
@@ -74,6 +98,9 @@ export function gitFailure(error: unknown, remote: GitRemote, action: string): S
   const url = safeUrl(remote.url);
   const e = error as { name?: string; code?: string; message?: string; data?: { statusCode?: number }; cause?: { code?: string; message?: string } };
   const status = e?.data?.statusCode;
+  if (error instanceof SshError) {
+    return new SourceFailure(error.kind === 'auth' ? Reason.AuthenticationFailed : Reason.GitOperationFailed, 'fetch', `failed to ${action} '${url}': ${error.message}`);
+  }
   if (status === 401 || status === 403) {
     return new SourceFailure(Reason.AuthenticationFailed, 'fetch', `failed to ${action} '${url}': authentication required (HTTP ${status})`);
   }
@@ -91,18 +118,23 @@ export function gitFailure(error: unknown, remote: GitRemote, action: string): S
  */
 export async function listRemoteRefs(remote: GitRemote, prefix: string | undefined): Promise<{ refs: AdvertisedRef[]; bytesReceived: number }> {
   const counter = { bytes: 0 };
+  let transport: Transport | undefined;
   try {
+    transport = transportFor(remote, AbortSignal.timeout(remote.timeoutMs), counter);
     const refs = await git.listServerRefs({
-      http: httpClient(AbortSignal.timeout(remote.timeoutMs), counter),
-      url: remote.url,
-      headers: authHeaders(remote.auth),
-      protocolVersion: 2,
+      http: transport.http,
+      url: transport.url,
+      headers: transport.headers,
+      // Protocol v2 over SSH needs the server to accept GIT_PROTOCOL in the environment; v1 always works.
+      protocolVersion: transport.ssh ? 1 : 2,
       peelTags: true,
       ...(prefix ? { prefix } : {}),
     });
     return { refs: refs.map((entry) => ({ ref: entry.ref, oid: entry.peeled ?? entry.oid })), bytesReceived: counter.bytes };
   } catch (error) {
     throw gitFailure(error, remote, 'list references of');
+  } finally {
+    transport?.close();
   }
 }
 
@@ -189,14 +221,17 @@ export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
   const { remote, mirrorDir } = job;
   const fresh = await openMirror(mirrorDir, remote.url);
   if (!(await hasCommit(mirrorDir, job.commit, cache))) {
+    let transport: Transport | undefined;
     try {
+      transport = transportFor(remote, AbortSignal.timeout(remote.timeoutMs), counter);
       await git.fetch({
         fs,
-        http: httpClient(AbortSignal.timeout(remote.timeoutMs), counter),
+        http: transport.http,
         gitdir: mirrorDir,
         cache,
         remote: 'origin',
-        headers: authHeaders(remote.auth),
+        url: transport.url,
+        headers: transport.headers,
         singleBranch: true,
         tags: false,
         ...(job.fetchRef ? { ref: job.fetchRef, remoteRef: job.fetchRef } : {}),
@@ -206,6 +241,8 @@ export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
       });
     } catch (error) {
       throw gitFailure(error, remote, 'fetch');
+    } finally {
+      transport?.close();
     }
     // isomorphic-git offers the local ref of the same name as its "have" on the next fetch: keep it at the tip.
     if (await hasCommit(mirrorDir, job.commit, cache)) {
