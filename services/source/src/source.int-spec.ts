@@ -16,7 +16,9 @@ import { DevCluster } from '@ferry/devcluster';
 import { KubeClient, type KubeObject } from '@ferry/kube';
 import {
   GitServer,
+  GitSshServer,
   TEST_NATS_URL,
+  generateSshKeyPair,
   deleteTestStream,
   startServiceProcess,
   tempDir,
@@ -220,6 +222,27 @@ describe('source service: GitRepository reconciles against a loopback git server
     await kube.delete({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace, name: 'polled' });
     await waitFor('artifact removal', async () => (await fetch(next.url)).status === 404);
     expect((await fetch(first.url)).status).toBe(404);
+  });
+
+  it('fetches over SSH with identity and known_hosts from the Secret', async () => {
+    const key = generateSshKeyPair();
+    const ssh = await GitSshServer.start(git.reposPath, key.public);
+    try {
+      const { namespace, repo } = await setUp({ secret: false });
+      const commit = await repo.commit({ 'ssh.yaml': 'over: ssh\n' });
+      await kube.apply(
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ssh-auth', namespace }, stringData: { identity: key.private, known_hosts: ssh.knownHosts } } as KubeObject,
+        { fieldManager: 'test' },
+      );
+      await createGitRepository(namespace, 'app', { url: `${ssh.url}/${namespace}.git`, ref: { branch: 'main' }, secretRef: { name: 'ssh-auth' } });
+      const ready = await waitFor('ArtifactReady over SSH', () => eventsOf('ArtifactReady', namespace, 'app')[0]);
+      expect(ready.revision).toBe(`main@sha1:${commit}`);
+      const root = join(dir.path, `ssh-${namespace}`);
+      extractTarGz(await fetchArtifact(ready.url, ready.digest, { maxBytes: 1_000_000, timeoutMs: 10_000 }), root);
+      expect(readFileSync(join(root, 'ssh.yaml'), 'utf8')).toBe('over: ssh\n');
+    } finally {
+      await ssh.stop();
+    }
   });
 
   it('reports bad credentials, a missing secret and a missing branch as Failed with Ready=False', async () => {
