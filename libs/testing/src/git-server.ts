@@ -1,6 +1,7 @@
-import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -132,18 +133,19 @@ export class GitServer {
     readonly url: string,
   ) {}
 
-  /** Starts a server on 127.0.0.1 and a random port. */
-  static async start(auth: GitServerAuth = {}): Promise<GitServer> {
+  /** Starts a server on 127.0.0.1 and a random port; over HTTPS when `tls` is given. */
+  static async start(auth: GitServerAuth = {}, tls?: { key: string; cert: string }): Promise<GitServer> {
     const root = tempDir('ferry-git-');
     mkdirSync(join(root.path, 'repos'));
     mkdirSync(join(root.path, 'work'));
     const holder: { server?: GitServer } = {};
-    const server = createServer((request, response) => {
+    const listener = (request: IncomingMessage, response: ServerResponse) => {
       void handle(request, response, join(root.path, 'repos'), auth, (record) => holder.server?.requests.push(record));
-    });
+    };
+    const server: Server = tls ? createHttpsServer(tls, listener) : createServer(listener);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    holder.server = new GitServer(server, root, `http://127.0.0.1:${port}`);
+    holder.server = new GitServer(server, root, `${tls ? 'https' : 'http'}://127.0.0.1:${port}`);
     return holder.server;
   }
 
@@ -181,6 +183,21 @@ export class GitServer {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.root.remove();
+  }
+}
+
+/** A self-signed certificate for 127.0.0.1 (made with the `openssl` CLI), to serve HTTPS in tests. */
+export function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = tempDir('ferry-tls-');
+  try {
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+      '-keyout', join(dir.path, 'key.pem'), '-out', join(dir.path, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    return { key: readFileSync(join(dir.path, 'key.pem'), 'utf8'), cert: readFileSync(join(dir.path, 'cert.pem'), 'utf8') };
+  } finally {
+    dir.remove();
   }
 }
 

@@ -31,6 +31,8 @@ export interface GitAuth {
   knownHosts?: string;
   /** Passphrase of an encrypted SSH key (Secret key `password`). */
   passphrase?: string;
+  /** PEM CA certificate(s) trusted for HTTPS in addition to the system roots (Secret key `ca.crt`). */
+  caFile?: string;
 }
 
 /** A remote and how to reach it. */

@@ -165,7 +165,7 @@ describe('ReconcileGitRepositoryHandler', () => {
     expect(repositories.get('flux-system', 'app')?.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
       status: 'False',
       reason: 'InvalidSecret',
-      message: "invalid secret 'flux-system/auth': expected 'username' and 'password', or 'bearerToken'",
+      message: "invalid secret 'flux-system/auth': expected 'username' and 'password', 'bearerToken' or 'ca.crt'",
     });
   });
 

@@ -167,14 +167,18 @@ export class ReconcileGitRepositoryHandler {
       }
       return { identity: data['identity'], knownHosts: data['known_hosts'], ...(data['password'] ? { passphrase: data['password'] } : {}) };
     }
-    if (data['bearerToken']) return { bearerToken: data['bearerToken'] };
+    // Flux reads the CA from `ca.crt` (older Secrets: `caFile`).
+    const ca = data['ca.crt'] ?? data['caFile'];
+    const tls = ca ? { caFile: ca } : {};
+    if (data['bearerToken']) return { bearerToken: data['bearerToken'], ...tls };
     if (data['username'] !== undefined || data['password'] !== undefined) {
       if (!data['username'] || !data['password']) {
         throw new SourceFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': basic auth needs both 'username' and 'password'`);
       }
-      return { username: data['username'], password: data['password'] };
+      return { username: data['username'], password: data['password'], ...tls };
     }
-    throw new SourceFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': expected 'username' and 'password', or 'bearerToken'`);
+    if (ca) return tls;
+    throw new SourceFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': expected 'username' and 'password', 'bearerToken' or 'ca.crt'`);
   }
 
   /** Nothing to fetch: same revision, same ignore rules, and the artifact is still on disk. */

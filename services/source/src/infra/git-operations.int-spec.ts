@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { extractTarGz, sha256Digest } from '@ferry/artifact';
-import { GitServer, tempDir } from '@ferry/testing';
+import { GitServer, selfSignedCertificate, tempDir } from '@ferry/testing';
 import { resolveRef } from '../domain/git-ref';
 import type { GitRemote } from '../app/ports';
 import { fetchAndArchive, listRemoteRefs } from './git-operations';
@@ -78,6 +78,24 @@ describe('git operations against a loopback git http-backend', () => {
     } finally {
       silent.closeAllConnections();
       silent.close();
+    }
+  });
+
+  it('trusts a custom CA for HTTPS remotes and refuses an unknown one', async () => {
+    const tls = selfSignedCertificate();
+    const secure = await GitServer.start({}, tls);
+    try {
+      const repo = await secure.createRepo('tls.git');
+      const commit = await repo.commit({ 'a.yaml': 'a: 1\n' });
+      expect(repo.url.startsWith('https://127.0.0.1:')).toBe(true);
+      const trusted: GitRemote = { url: repo.url, auth: { caFile: tls.cert }, timeoutMs: 10_000 };
+      const { refs } = await listRemoteRefs(trusted, 'refs/heads/main');
+      expect(refs).toEqual([{ ref: 'refs/heads/main', oid: commit }]);
+      const result = await fetchAndArchive({ remote: trusted, mirrorDir: join(dir.path, 'tls'), fetchRef: 'refs/heads/main', commit, shallow: true, ignore: undefined, outFile: join(dir.path, 'tls.tar.gz'), limits });
+      expect(result.files).toBe(1);
+      await expect(listRemoteRefs({ ...trusted, auth: {} }, undefined)).rejects.toMatchObject({ reason: 'GitOperationFailed', message: expect.stringContaining('SELF_SIGNED') });
+    } finally {
+      await secure.stop();
     }
   });
 

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
+import * as tls from 'node:tls';
 import git, { type HttpClient, type PromiseFsClient } from 'isomorphic-git';
 import { Reason } from '@ferry/contracts';
 import type { ArchiveResult, GitAuth, GitRemote } from '../app/ports';
@@ -28,10 +31,10 @@ export interface ArchiveJob {
 }
 
 /**
- * isomorphic-git's HTTP client on Node's fetch: one abort signal bounds the whole operation (spec.timeout)
- * and every response byte is counted.
+ * isomorphic-git's HTTP client on node:http(s): one abort signal bounds the whole operation (spec.timeout),
+ * every response byte is counted, and HTTPS trusts `ca` (the Secret's `ca.crt`) on top of the system roots.
  */
-function httpClient(signal: AbortSignal, counter: { bytes: number }): HttpClient {
+function httpClient(signal: AbortSignal, counter: { bytes: number }, ca: string | undefined): HttpClient {
   return {
     async request({ url, method = 'GET', headers = {}, body }) {
       let payload: Buffer | undefined;
@@ -40,21 +43,34 @@ function httpClient(signal: AbortSignal, counter: { bytes: number }): HttpClient
         for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
         payload = Buffer.concat(chunks);
       }
-      const response = await fetch(url, { method, headers, signal, ...(payload ? { body: payload } : {}) });
-      const stream = response.body;
+      const target = new URL(url);
+      const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+      const response = await new Promise<IncomingMessage>((resolve, reject) => {
+        const request = send(
+          target,
+          {
+            method,
+            headers: { ...headers, ...(payload ? { 'content-length': String(payload.length) } : {}) },
+            signal,
+            ...(ca && target.protocol === 'https:' ? { ca: [...tls.rootCertificates, ca] } : {}),
+          },
+          resolve,
+        );
+        request.on('error', reject);
+        request.end(payload);
+      });
       async function* iterate(): AsyncIterableIterator<Uint8Array> {
-        if (!stream) return;
-        for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+        for await (const chunk of response as AsyncIterable<Buffer>) {
           counter.bytes += chunk.length;
           yield chunk;
         }
       }
       return {
-        url: response.url || url,
+        url,
         method,
-        statusCode: response.status,
-        statusMessage: response.statusText,
-        headers: Object.fromEntries(response.headers.entries()),
+        statusCode: response.statusCode ?? 0,
+        statusMessage: response.statusMessage ?? '',
+        headers: Object.fromEntries(Object.entries(response.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(', ') : (value ?? '')])),
         body: iterate(),
       };
     },
@@ -72,7 +88,7 @@ interface Transport {
 
 function transportFor(remote: GitRemote, signal: AbortSignal, counter: { bytes: number }): Transport {
   if (!remote.url.startsWith('ssh://')) {
-    return { http: httpClient(signal, counter), url: remote.url, headers: authHeaders(remote.auth), ssh: false, close: () => undefined };
+    return { http: httpClient(signal, counter, remote.auth.caFile), url: remote.url, headers: authHeaders(remote.auth), ssh: false, close: () => undefined };
   }
   const { identity, knownHosts, passphrase } = remote.auth;
   if (!identity || !knownHosts) {
@@ -107,7 +123,9 @@ export function gitFailure(error: unknown, remote: GitRemote, action: string): S
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return new SourceFailure(Reason.GitOperationFailed, 'fetch', `failed to ${action} '${url}': timeout after ${remote.timeoutMs}ms`);
   }
-  const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
+  const message = e?.cause?.message ?? e?.message ?? String(error);
+  const code = e?.cause?.code ?? e?.code;
+  const detail = code && !message.includes(code) ? `${message} (${code})` : message;
   const statusText = status ? `HTTP ${status}` : detail;
   return new SourceFailure(Reason.GitOperationFailed, 'fetch', `failed to ${action} '${url}': ${safeUrl(statusText)}`);
 }
