@@ -42,11 +42,11 @@ async function main(): Promise<void> {
     // Warm the worker (thread start and module load are one-off costs of the service, not of a reconcile).
     const warm = await server.createRepo('warm.git');
     const warmCommit = await warm.commit({ 'a.yaml': 'a: 1\n' });
-    await archiver.archive({ remote: { ...remote, url: warm.url }, mirrorDir: join(dir.path, 'warm'), fetchRef: 'refs/heads/main', commit: warmCommit, shallow: true, ignore: undefined, outFile: join(dir.path, 'warm.tar.gz'), limits });
+    await archiver.archive({ remote: { ...remote, url: warm.url }, mirrorDir: join(dir.path, 'warm'), fetchRef: 'refs/heads/main', commit: warmCommit, shallow: true, ignore: undefined, includes: [], outFile: join(dir.path, 'warm.tar.gz'), limits });
 
     server.resetCounters();
     const first = await timed(() =>
-      archiver.archive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit, shallow: true, ignore: undefined, outFile: join(dir.path, 'first.tar.gz'), limits }),
+      archiver.archive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit, shallow: true, ignore: undefined, includes: [], outFile: join(dir.path, 'first.tar.gz'), limits }),
     );
     const firstBytes = server.bytesSent();
 
@@ -63,13 +63,13 @@ async function main(): Promise<void> {
     const next = await repo.commit({ 'apps/app-0/cm-0.yaml': manifest(-1) });
     server.resetCounters();
     const incremental = await timed(() =>
-      archiver.archive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit: next, shallow: true, ignore: undefined, outFile: join(dir.path, 'next.tar.gz'), limits }),
+      archiver.archive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit: next, shallow: true, ignore: undefined, includes: [], outFile: join(dir.path, 'next.tar.gz'), limits }),
     );
     const incrementalBytes = server.bytesSent();
 
     // The same work in-process, to show what the worker keeps off the event loop.
     const inProcess = await timed(() =>
-      fetchAndArchive({ remote, mirrorDir: join(dir.path, 'mirror2'), fetchRef: 'refs/heads/main', commit: next, shallow: true, ignore: undefined, outFile: join(dir.path, 'inproc.tar.gz'), limits }),
+      fetchAndArchive({ remote, mirrorDir: join(dir.path, 'mirror2'), fetchRef: 'refs/heads/main', commit: next, shallow: true, ignore: undefined, includes: [], outFile: join(dir.path, 'inproc.tar.gz'), limits }),
     );
 
     const rows = [

@@ -245,6 +245,32 @@ describe('source service: GitRepository reconciles against a loopback git server
     }
   });
 
+  it('copies an included GitRepository\'s artifact into toPath and rebuilds when it changes', async () => {
+    const { namespace, repo } = await setUp();
+    const lib = await git.createRepo(`${namespace}-lib.git`);
+    await lib.commit({ 'base/cm.yaml': 'lib: 1\n', 'other/x.yaml': 'x\n' });
+    await repo.commit({ 'app.yaml': 'app: 1\n' });
+    await createGitRepository(namespace, 'lib', { url: lib.url, ref: { branch: 'main' } });
+    await createGitRepository(namespace, 'app', { url: repo.url, ref: { branch: 'main' }, include: [{ repository: { name: 'lib' }, fromPath: 'base', toPath: 'vendor' }] });
+    const unpack = async (event: ArtifactReadyV1, label: string) => {
+      const root = join(dir.path, `${label}-${namespace}`);
+      extractTarGz(await fetchArtifact(event.url, event.digest, { maxBytes: 1_000_000, timeoutMs: 10_000 }), root);
+      return root;
+    };
+    const first = await waitFor('app artifact with include', () => eventsOf('ArtifactReady', namespace, 'app')[0]);
+    const root = await unpack(first, 'inc1');
+    expect(readFileSync(join(root, 'vendor/cm.yaml'), 'utf8')).toBe('lib: 1\n');
+    expect(readFileSync(join(root, 'app.yaml'), 'utf8')).toBe('app: 1\n');
+
+    await lib.commit({ 'base/cm.yaml': 'lib: 2\n' });
+    await requestReconcile(namespace, 'lib');
+    const second = await waitFor('app rebuilt after lib changed', () => eventsOf('ArtifactReady', namespace, 'app')[1]);
+    expect(second.revision).toBe(first.revision);
+    expect(readFileSync(join(await unpack(second, 'inc2'), 'vendor/cm.yaml'), 'utf8')).toBe('lib: 2\n');
+    const status = (await getRepository(namespace, 'app')).status;
+    expect(status?.includedArtifacts?.[0]?.revision).toBe(eventsOf('ArtifactReady', namespace, 'lib')[1]?.revision);
+  });
+
   it('reports bad credentials, a missing secret and a missing branch as Failed with Ready=False', async () => {
     const { namespace, repo } = await setUp({ password: 'wrong-password' });
     await repo.commit({ 'a.yaml': 'a: 1\n' });

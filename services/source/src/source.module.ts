@@ -117,6 +117,11 @@ export class SourceModule {
                 storage.removeAll(object);
               },
               (key, error) => logger.error(`reconcile of GitRepository ${key} failed`, { error }),
+              (namespace, name) =>
+                store
+                  .list()
+                  .filter((r) => (r.metadata.namespace ?? 'default') === namespace && r.spec.include?.some((i) => i.repository.name === name))
+                  .map((r) => r.metadata.name),
             );
             return { store, scheduler: holder.scheduler, archiver };
           },

@@ -26,7 +26,13 @@ describe('GitRepositoryScheduler', () => {
   beforeEach(() => {
     handler = new RecordingHandler();
     forgotten = [];
-    scheduler = new GitRepositoryScheduler(handler, 2, (o) => forgotten.push(`${o.namespace}/${o.name}`), () => undefined);
+    scheduler = new GitRepositoryScheduler(
+      handler,
+      2,
+      (o) => forgotten.push(`${o.namespace}/${o.name}`),
+      () => undefined,
+      (namespace, name) => (namespace === 'ns' && name === 'app' ? ['includer'] : []),
+    );
   });
 
   afterEach(() => scheduler.stop());
@@ -51,5 +57,15 @@ describe('GitRepositoryScheduler', () => {
     expect(handler.calls[0]).toEqual({ key: 'ns/app', cause });
     scheduler.onDelete({ namespace: 'ns', name: 'app' });
     expect(forgotten).toEqual(['ns/app']);
+  });
+
+  it('reconciles the GitRepositories that include an object when its artifact changes', async () => {
+    const artifact = { path: 'p', url: 'http://x/p', revision: 'main@sha1:1', digest: 'sha256:1', lastUpdateTime: 't' };
+    scheduler.onUpsert(repository(1, undefined, { artifact }), repository(1));
+    await scheduler.idle();
+    expect(handler.calls.map((c) => c.key)).toEqual(['ns/includer']);
+    scheduler.onUpsert(repository(1, undefined, { artifact, observedGeneration: 1 }), repository(1, undefined, { artifact }));
+    await scheduler.idle();
+    expect(handler.calls).toHaveLength(1);
   });
 });

@@ -6,7 +6,8 @@ import type { ObjectKey } from './ports';
 /**
  * Decides when a GitRepository is reconciled: when first seen, on a spec change (generation), a new
  * `reconcile.fluxcd.io/requestedAt`, a ReconcileRequested event, or its interval. Status-only updates (the
- * controller's own writes) do not trigger one. At most one reconcile per object runs at a time.
+ * controller's own writes) do not trigger one, except that a new artifact triggers the GitRepositories that
+ * include it. At most one reconcile per object runs at a time.
  */
 export class GitRepositoryScheduler {
   private readonly queue: ReconcileQueue;
@@ -17,6 +18,8 @@ export class GitRepositoryScheduler {
     workers: number,
     private readonly onForget: (object: ObjectKey) => void,
     onError: (key: string, error: unknown) => void,
+    /** Names of the GitRepositories in a namespace whose `spec.include` names `name`. */
+    private readonly includers: (namespace: string, name: string) => string[] = () => [],
   ) {
     this.queue = new ReconcileQueue(
       workers,
@@ -36,7 +39,14 @@ export class GitRepositoryScheduler {
       !previous ||
       previous.metadata.generation !== repository.metadata.generation ||
       previous.metadata.annotations?.[RECONCILE_REQUESTED_AT_ANNOTATION] !== repository.metadata.annotations?.[RECONCILE_REQUESTED_AT_ANNOTATION];
-    if (changed) this.queue.enqueue(keyOf(repository.metadata.namespace ?? 'default', repository.metadata.name));
+    const namespace = repository.metadata.namespace ?? 'default';
+    if (changed) this.queue.enqueue(keyOf(namespace, repository.metadata.name));
+    // A new artifact here is new content for every GitRepository that includes this one.
+    const before = previous?.status?.artifact;
+    const after = repository.status?.artifact;
+    if (after && (before?.revision !== after.revision || before?.digest !== after.digest)) {
+      for (const dependent of this.includers(namespace, repository.metadata.name)) this.queue.enqueue(keyOf(namespace, dependent));
+    }
   }
 
   /** The informer saw an object go: stop its timers and drop its mirror and artifacts. */

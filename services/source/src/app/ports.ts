@@ -11,6 +11,8 @@ export interface ObjectKey {
 /** GitRepository objects as the API server has them (an informer cache) and their status subresource. */
 export interface GitRepositoryStore {
   get(namespace: string, name: string): GitRepository | undefined;
+  /** Every GitRepository known (to find those that include another). */
+  list(): GitRepository[];
   /** Writes the status subresource (only metadata is read, so it also serves objects that failed validation); returns the object as stored. */
   writeStatus(repository: GitRepository, status: GitRepositoryStatus): Promise<GitRepository>;
 }
@@ -50,7 +52,17 @@ export interface ArchiveRequest {
   commit: string;
   shallow: boolean;
   ignore: string | undefined;
+  /** Other artifacts copied in (`spec.include`), in order; later ones overwrite earlier files. */
+  includes: IncludedFiles[];
   outFile: string;
+}
+
+/** Files of another GitRepository's artifact to copy: from `fromPath` in it to `toPath` in this one. */
+export interface IncludedFiles {
+  /** The included artifact's tar.gz on disk. */
+  file: string;
+  fromPath: string;
+  toPath: string;
 }
 
 /** The artifact file an ArchiveRequest produced. */
@@ -77,6 +89,8 @@ export interface ArtifactStorage {
   store(object: ObjectKey, file: string, meta: { revision: string; digest: string; size: number }, now: Date): Promise<Artifact>;
   /** Whether the artifact a status points at is still on disk. */
   has(artifact: Artifact): boolean;
+  /** The file of a stored artifact, if it is still on disk. */
+  fileOf(artifact: Artifact): string | undefined;
   /** Deletes everything stored for an object. */
   removeAll(object: ObjectKey): void;
 }

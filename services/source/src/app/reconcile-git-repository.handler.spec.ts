@@ -20,6 +20,9 @@ class MemoryRepositories implements GitRepositoryStore {
   get(namespace: string, name: string) {
     return this.objects.get(`${namespace}/${name}`);
   }
+  list() {
+    return [...this.objects.values()];
+  }
   async writeStatus(repository: GitRepository, status: GitRepositoryStatus) {
     const stored = { ...repository, status };
     this.objects.set(`${repository.metadata.namespace}/${repository.metadata.name}`, stored);
@@ -178,6 +181,39 @@ describe('ReconcileGitRepositoryHandler', () => {
     secrets.secrets.set('flux-system/ssh', { identity: 'KEY' });
     await handler.reconcile('flux-system', 'app');
     expect(repositories.get('flux-system', 'app')?.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ reason: 'InvalidSecret', message: expect.stringContaining("'known_hosts'") });
+  });
+
+  it('given spec.include, then it waits for the included artifact, copies it in, and rebuilds when it changes', async () => {
+    given(gitRepository({ include: [{ repository: { name: 'lib' }, toPath: 'vendor/lib' }] }));
+    git.refs = [{ ref: 'refs/heads/main', oid: sha('a') }];
+    await handler.reconcile('flux-system', 'app');
+    expect(repositories.get('flux-system', 'app')?.status?.conditions?.find((c) => c.type === 'IncludeUnavailable')).toMatchObject({
+      status: 'True',
+      reason: 'IncludeUnavailable',
+      message: "included GitRepository 'flux-system/lib' does not exist",
+    });
+    expect((await stream())[0]).toMatchObject({ type: 'Failed', stage: 'dependency', terminal: false });
+
+    const lib = { ...gitRepository(), metadata: { name: 'lib', namespace: 'flux-system', generation: 1 } };
+    repositories.objects.set('flux-system/lib', lib);
+    await handler.reconcile('flux-system', 'lib');
+    const libArtifact = repositories.get('flux-system', 'lib')?.status?.artifact;
+    await handler.reconcile('flux-system', 'app');
+    const app = repositories.get('flux-system', 'app')?.status;
+    expect(app?.includedArtifacts).toEqual([libArtifact]);
+    expect(app?.observedInclude).toEqual([{ repository: { name: 'lib' }, toPath: 'vendor/lib' }]);
+    expect(app?.conditions?.find((c) => c.type === 'IncludeUnavailable')).toBeUndefined();
+    expect(git.archived.at(-1)?.includes).toEqual([{ file: expect.stringContaining('gitrepository/flux-system/lib/'), fromPath: '', toPath: 'vendor/lib' }]);
+
+    const builds = git.archived.length;
+    await handler.reconcile('flux-system', 'app');
+    expect(git.archived).toHaveLength(builds);
+    git.refs = [{ ref: 'refs/heads/main', oid: sha('b') }];
+    await handler.reconcile('flux-system', 'lib');
+    git.refs = [{ ref: 'refs/heads/main', oid: sha('a') }];
+    await handler.reconcile('flux-system', 'app');
+    expect(git.archived).toHaveLength(builds + 2);
+    expect(repositories.get('flux-system', 'app')?.status?.includedArtifacts?.[0]?.revision).toBe(`main@sha1:${sha('b')}`);
   });
 
   it('given a bad semver range, then Failed is terminal, Stalled is set and no requeue is asked for', async () => {

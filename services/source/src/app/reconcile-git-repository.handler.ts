@@ -40,6 +40,14 @@ export interface ReconcileGitRepositoryDeps {
 
 const KIND = 'GitRepository';
 
+/** An included GitRepository's artifact, its file, and where its files go. */
+interface ResolvedInclude {
+  artifact: Artifact;
+  file: string;
+  fromPath: string;
+  toPath: string;
+}
+
 /** Everything about one attempt the `finally` records. */
 interface Attempt {
   revision: string | null;
@@ -94,11 +102,12 @@ export class ReconcileGitRepositoryHandler {
       const kind = refKind(repository.spec.ref);
       const resolved = resolveRef(repository.spec.ref, await this.deps.git.listRefs(remote, prefixFor(repository)), repository.spec.url);
       attempt.revision = resolved.revision;
+      const includes = this.resolveIncludes(repository);
       const current = repository.status?.artifact;
-      if (current && this.upToDate(repository, current, resolved)) {
+      if (current && this.upToDate(repository, current, resolved, includes)) {
         Object.assign(attempt, { outcome: 'unchanged', reason: Reason.Succeeded, message: `stored artifact for revision '${resolved.revision}'`, artifact: current });
         if (this.statusStale(repository, requested)) {
-          await this.deps.repositories.writeStatus(repository, succeededStatus(repository, { artifact: current, requestedAt: requested }, this.now()));
+          await this.deps.repositories.writeStatus(repository, succeededStatus(repository, { artifact: current, included: includes.map((i) => i.artifact), requestedAt: requested }, this.now()));
         }
         return { requeueAfterMs };
       }
@@ -106,9 +115,9 @@ export class ReconcileGitRepositoryHandler {
         repository,
         progressingStatus(repository, `building artifact: new upstream revision '${resolved.revision}'`, this.now()),
       );
-      const artifact = await this.buildArtifact(progressing, remote, resolved, kind === 'commit');
+      const artifact = await this.buildArtifact(progressing, remote, resolved, kind === 'commit', includes);
       const latest = this.deps.repositories.get(namespace, name) ?? progressing;
-      await this.deps.repositories.writeStatus(latest, succeededStatus(latest, { artifact, requestedAt: requested }, this.now()));
+      await this.deps.repositories.writeStatus(latest, succeededStatus(latest, { artifact, included: includes.map((i) => i.artifact), requestedAt: requested }, this.now()));
       const changed = current?.revision !== artifact.revision || current?.digest !== artifact.digest;
       Object.assign(attempt, {
         outcome: changed ? 'succeeded' : 'unchanged',
@@ -181,13 +190,39 @@ export class ReconcileGitRepositoryHandler {
     throw new SourceFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': expected 'username' and 'password', 'bearerToken' or 'ca.crt'`);
   }
 
-  /** Nothing to fetch: same revision, same ignore rules, and the artifact is still on disk. */
-  private upToDate(repository: GitRepository, current: Artifact, resolved: ResolvedRef): boolean {
+  /** Nothing to fetch: same revision, ignore rules and included artifacts, and the artifact is still on disk. */
+  private upToDate(repository: GitRepository, current: Artifact, resolved: ResolvedRef, includes: ResolvedInclude[]): boolean {
+    const status = repository.status;
+    const fingerprint = (artifacts: readonly Artifact[]) => artifacts.map((a) => `${a.revision} ${a.digest}`).join('\n');
     return (
       current.revision === resolved.revision &&
-      (repository.status?.observedIgnore ?? undefined) === (repository.spec.ignore ?? undefined) &&
+      (status?.observedIgnore ?? undefined) === (repository.spec.ignore ?? undefined) &&
+      JSON.stringify(status?.observedInclude ?? []) === JSON.stringify(repository.spec.include ?? []) &&
+      fingerprint(status?.includedArtifacts ?? []) === fingerprint(includes.map((i) => i.artifact)) &&
       this.deps.storage.has(current)
     );
+  }
+
+  /**
+   * The artifacts `spec.include` copies in. An included GitRepository that is missing or has no stored
+   * artifact yet fails the reconcile (retried); it is reconciled again when that artifact appears.
+   */
+  private resolveIncludes(repository: GitRepository): ResolvedInclude[] {
+    const namespace = repository.metadata.namespace ?? 'default';
+    return (repository.spec.include ?? []).map((include) => {
+      const name = include.repository.name;
+      const included = this.deps.repositories.get(namespace, name);
+      const artifact = included?.status?.artifact;
+      const file = artifact ? this.deps.storage.fileOf(artifact) : undefined;
+      if (!included || !artifact || !file) {
+        throw new SourceFailure(
+          'IncludeUnavailable',
+          'dependency',
+          `included GitRepository '${namespace}/${name}' ${included ? 'has no stored artifact yet' : 'does not exist'}`,
+        );
+      }
+      return { artifact, file, fromPath: include.fromPath ?? '', toPath: include.toPath ?? name };
+    });
   }
 
   private statusStale(repository: GitRepository, requested: string | undefined): boolean {
@@ -199,7 +234,13 @@ export class ReconcileGitRepositoryHandler {
     );
   }
 
-  private async buildArtifact(repository: GitRepository, remote: { url: string; auth: GitAuth; timeoutMs: number }, resolved: ResolvedRef, fullHistory: boolean): Promise<Artifact> {
+  private async buildArtifact(
+    repository: GitRepository,
+    remote: { url: string; auth: GitAuth; timeoutMs: number },
+    resolved: ResolvedRef,
+    fullHistory: boolean,
+    includes: ResolvedInclude[],
+  ): Promise<Artifact> {
     const object = { namespace: repository.metadata.namespace ?? 'default', name: repository.metadata.name };
     const outFile = this.deps.storage.tempFile();
     try {
@@ -210,6 +251,7 @@ export class ReconcileGitRepositoryHandler {
         commit: resolved.commit,
         shallow: !fullHistory,
         ignore: repository.spec.ignore,
+        includes: includes.map(({ file, fromPath, toPath }) => ({ file, fromPath, toPath })),
         outFile,
       });
       return await this.deps.storage

@@ -17,23 +17,26 @@ export function progressingStatus(repository: GitRepository, message: string, no
 /** Status after a reconcile that produced (or confirmed) `artifact`. */
 export function succeededStatus(
   repository: GitRepository,
-  result: { artifact: Artifact; requestedAt: string | undefined },
+  result: { artifact: Artifact; included?: Artifact[]; requestedAt: string | undefined },
   now: Date,
 ): GitRepositoryStatus {
   const status = { ...(repository.status ?? {}) };
   const observedGeneration = generationOf(repository);
   const message = `stored artifact for revision '${result.artifact.revision}'`;
   let conditions = status.conditions;
-  for (const type of [ConditionType.Reconciling, ConditionType.Stalled, ConditionType.FetchFailed, ConditionType.StorageOperationFailed]) {
+  for (const type of [ConditionType.Reconciling, ConditionType.Stalled, ConditionType.FetchFailed, ConditionType.StorageOperationFailed, ConditionType.IncludeUnavailable]) {
     conditions = removeCondition(conditions, type);
   }
   conditions = setCondition(conditions, { type: ConditionType.Ready, status: 'True', reason: Reason.Succeeded, message, observedGeneration }, now);
   conditions = setCondition(conditions, { type: ConditionType.ArtifactInStorage, status: 'True', reason: Reason.Succeeded, message, observedGeneration }, now);
-  const { ignore } = repository.spec;
+  const { ignore, include } = repository.spec;
+  const { includedArtifacts: _previous, observedInclude: _observed, ...rest } = status;
   return {
-    ...status,
+    ...rest,
     conditions,
     artifact: result.artifact,
+    // Explicit empty lists, not absent keys: a merge patch cannot delete, and stale ones would force rebuilds.
+    ...(include?.length ? { includedArtifacts: result.included ?? [], observedInclude: include } : _observed ? { includedArtifacts: [], observedInclude: [] } : {}),
     ...(observedGeneration !== undefined ? { observedGeneration } : {}),
     ...(result.requestedAt ? { lastHandledReconcileAt: result.requestedAt } : {}),
     ...(ignore !== undefined ? { observedIgnore: ignore } : {}),
@@ -54,7 +57,7 @@ export function failedStatus(
   const observedGeneration = generationOf(repository);
   const condition = { status: 'True' as const, reason: failure.reason, message: failure.message, observedGeneration };
   let conditions = setCondition(status.conditions, { ...condition, status: 'False', type: ConditionType.Ready }, now);
-  conditions = setCondition(conditions, { ...condition, type: failure.stage === 'build' ? ConditionType.StorageOperationFailed : ConditionType.FetchFailed }, now);
+  conditions = setCondition(conditions, { ...condition, type: conditionOf(failure.stage) }, now);
   if (failure.retryable) {
     conditions = removeCondition(conditions, ConditionType.Stalled);
     conditions = setCondition(conditions, { ...condition, type: ConditionType.Reconciling, reason: Reason.ProgressingWithRetry }, now);
@@ -68,6 +71,13 @@ export function failedStatus(
     ...(observedGeneration !== undefined ? { observedGeneration } : {}),
     ...(failure.requestedAt ? { lastHandledReconcileAt: failure.requestedAt } : {}),
   };
+}
+
+/** The condition a failure of a stage sets besides Ready, as source-controller names them. */
+function conditionOf(stage: string): string {
+  if (stage === 'build') return ConditionType.StorageOperationFailed;
+  if (stage === 'dependency') return ConditionType.IncludeUnavailable;
+  return ConditionType.FetchFailed;
 }
 
 /** The value of the `reconcile.fluxcd.io/requestedAt` style annotation, if set. */

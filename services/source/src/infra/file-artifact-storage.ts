@@ -50,8 +50,12 @@ export class FileArtifactStorage implements ArtifactStorage {
   }
 
   has(artifact: Artifact): boolean {
+    return this.fileOf(artifact) !== undefined;
+  }
+
+  fileOf(artifact: Artifact): string | undefined {
     const file = this.resolve(artifact.path);
-    return file !== undefined && existsSync(file);
+    return file !== undefined && existsSync(file) ? file : undefined;
   }
 
   removeAll(object: ObjectKey): void {

@@ -35,7 +35,7 @@ describe('git operations against a loopback git http-backend', () => {
 
     const mirrorDir = join(dir.path, 'mirror');
     const out1 = join(dir.path, 'a1.tar.gz');
-    const result = await fetchAndArchive({ remote, mirrorDir, fetchRef: resolved.fetchRef, commit: first, shallow: true, ignore: undefined, outFile: out1, limits });
+    const result = await fetchAndArchive({ remote, mirrorDir, fetchRef: resolved.fetchRef, commit: first, shallow: true, ignore: undefined, includes: [], outFile: out1, limits });
     expect(result.digest).toBe(sha256Digest(readFileSync(out1)));
     expect(result.files).toBe(3);
     const root = join(dir.path, 'x1');
@@ -44,7 +44,7 @@ describe('git operations against a loopback git http-backend', () => {
     expect(result.bytesReceived).toBeGreaterThan(0);
 
     const second = await repo.commit({ 'app/cm.yaml': 'a: 2\n' });
-    const again = await fetchAndArchive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit: second, shallow: true, ignore: 'run.sh', outFile: join(dir.path, 'a2.tar.gz'), limits });
+    const again = await fetchAndArchive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit: second, shallow: true, ignore: 'run.sh', includes: [], outFile: join(dir.path, 'a2.tar.gz'), limits });
     expect(again.files).toBe(2);
     const root2 = join(dir.path, 'x2');
     extractTarGz(readFileSync(join(dir.path, 'a2.tar.gz')), root2);
@@ -53,7 +53,7 @@ describe('git operations against a loopback git http-backend', () => {
     // The big blob is already in the mirror: the incremental fetch is a fraction of the first one.
     expect(again.bytesReceived).toBeLessThan(result.bytesReceived / 4);
 
-    const cached = await fetchAndArchive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit: second, shallow: true, ignore: 'run.sh', outFile: join(dir.path, 'a3.tar.gz'), limits });
+    const cached = await fetchAndArchive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit: second, shallow: true, ignore: 'run.sh', includes: [], outFile: join(dir.path, 'a3.tar.gz'), limits });
     expect(cached.bytesReceived).toBe(0);
     expect(cached.digest).toBe(again.digest);
   });
@@ -91,7 +91,7 @@ describe('git operations against a loopback git http-backend', () => {
       const trusted: GitRemote = { url: repo.url, auth: { caFile: tls.cert }, timeoutMs: 10_000 };
       const { refs } = await listRemoteRefs(trusted, 'refs/heads/main');
       expect(refs).toEqual([{ ref: 'refs/heads/main', oid: commit }]);
-      const result = await fetchAndArchive({ remote: trusted, mirrorDir: join(dir.path, 'tls'), fetchRef: 'refs/heads/main', commit, shallow: true, ignore: undefined, outFile: join(dir.path, 'tls.tar.gz'), limits });
+      const result = await fetchAndArchive({ remote: trusted, mirrorDir: join(dir.path, 'tls'), fetchRef: 'refs/heads/main', commit, shallow: true, ignore: undefined, includes: [], outFile: join(dir.path, 'tls.tar.gz'), limits });
       expect(result.files).toBe(1);
       await expect(listRemoteRefs({ ...trusted, auth: {} }, undefined)).rejects.toMatchObject({ reason: 'GitOperationFailed', message: expect.stringContaining('SELF_SIGNED') });
     } finally {

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import * as tls from 'node:tls';
 import git, { type HttpClient, type PromiseFsClient } from 'isomorphic-git';
 import { Reason } from '@ferry/contracts';
-import type { ArchiveResult, GitAuth, GitRemote } from '../app/ports';
+import type { ArchiveResult, GitAuth, GitRemote, IncludedFiles } from '../app/ports';
 import { safeUrl, type AdvertisedRef } from '../domain/git-ref';
 import { SOURCE_IGNORE_FILE, sourceIgnoreMatcher, type SourceIgnoreFile } from '../domain/source-ignore';
 import { SourceFailure } from '../domain/source-failure';
 import { PackReader, parseTree } from './pack-reader';
 import { SshError, SshGitSession, parseSshUrl } from './ssh-transport';
-import { reproducibleTarGz, type TarEntry } from './tarball';
+import { readTarGz, reproducibleTarGz, type TarEntry } from './tarball';
 
 /** What to fetch into the mirror and turn into an artifact. */
 export interface ArchiveJob {
@@ -25,6 +25,7 @@ export interface ArchiveJob {
   /** Shallow (depth 1) unless a commit must be found in history. */
   shallow: boolean;
   ignore: string | undefined;
+  includes: IncludedFiles[];
   /** Where to write the tar.gz. */
   outFile: string;
   limits: { maxFiles: number; maxBytes: number };
@@ -285,20 +286,38 @@ export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
   }
   const ignored = sourceIgnoreMatcher(ignoreFiles, job.ignore);
   const kept = files.filter((file) => !ignored(file.path));
-  if (kept.length > job.limits.maxFiles) {
-    throw new SourceFailure(Reason.StorageOperationFailed, 'build', `artifact would hold ${kept.length} files, more than the limit of ${job.limits.maxFiles}`, false);
-  }
-  const entries: TarEntry[] = [];
-  let total = 0;
+  const entries = new Map<string, TarEntry>();
   for (const file of kept) {
-    const data = await read(file.oid);
-    total += data.length;
-    if (total > job.limits.maxBytes) {
-      throw new SourceFailure(Reason.StorageOperationFailed, 'build', `artifact content exceeds the limit of ${job.limits.maxBytes} bytes`, false);
-    }
-    entries.push({ path: file.path, data, executable: file.mode === '100755' });
+    if (entries.size >= job.limits.maxFiles) break;
+    entries.set(file.path, { path: file.path, data: await read(file.oid), executable: file.mode === '100755' });
   }
-  const archive = reproducibleTarGz(entries);
+  for (const include of job.includes) {
+    for (const entry of includedEntries(include)) entries.set(entry.path, entry);
+  }
+  if (kept.length > job.limits.maxFiles || entries.size > job.limits.maxFiles) {
+    throw new SourceFailure(Reason.StorageOperationFailed, 'build', `artifact would hold more than the limit of ${job.limits.maxFiles} files`, false);
+  }
+  let total = 0;
+  for (const entry of entries.values()) total += entry.data.length;
+  if (total > job.limits.maxBytes) {
+    throw new SourceFailure(Reason.StorageOperationFailed, 'build', `artifact content of ${total} bytes exceeds the limit of ${job.limits.maxBytes} bytes`, false);
+  }
+  const archive = reproducibleTarGz([...entries.values()]);
   fs.writeFileSync(job.outFile, archive);
-  return { digest: `sha256:${createHash('sha256').update(archive).digest('hex')}`, size: archive.length, files: entries.length, bytesReceived: counter.bytes };
+  return { digest: `sha256:${createHash('sha256').update(archive).digest('hex')}`, size: archive.length, files: entries.size, bytesReceived: counter.bytes };
+}
+
+/** The files of an included artifact below `fromPath`, moved under `toPath`. */
+function includedEntries(include: IncludedFiles): TarEntry[] {
+  const from = include.fromPath.replace(/^\.?\/+|\/+$/g, '');
+  const to = include.toPath.replace(/^\.?\/+|\/+$/g, '');
+  const moved: TarEntry[] = [];
+  for (const entry of readTarGz(fs.readFileSync(include.file))) {
+    if (from && entry.path !== from && !entry.path.startsWith(`${from}/`)) continue;
+    const rest = from ? entry.path.slice(from.length).replace(/^\//, '') : entry.path;
+    const path = [to, rest].filter(Boolean).join('/');
+    if (path.split('/').includes('..')) continue;
+    moved.push({ ...entry, path });
+  }
+  return moved;
 }

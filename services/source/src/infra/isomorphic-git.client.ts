@@ -28,6 +28,7 @@ export class IsomorphicGitClient implements GitClient {
       commit: request.commit,
       shallow: request.shallow,
       ignore: request.ignore,
+      includes: request.includes,
       outFile: request.outFile,
       limits: this.limits,
     });

@@ -46,6 +46,10 @@ export class KubeGitRepositoryStore implements GitRepositoryStore {
     return object ? this.decode(object) : undefined;
   }
 
+  list(): GitRepository[] {
+    return this.watcher.list().flatMap((object) => this.decode(object) ?? []);
+  }
+
   async writeStatus(repository: GitRepository, status: GitRepositoryStatus): Promise<GitRepository> {
     const stored = await this.kube.mergePatch(
       { apiVersion: GIT_REPOSITORY_API_VERSION, kind: 'GitRepository', namespace: repository.metadata.namespace ?? 'default', name: repository.metadata.name },

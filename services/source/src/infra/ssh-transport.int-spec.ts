@@ -34,13 +34,13 @@ describe('git over SSH (ssh2 client carrying git-upload-pack) against a loopback
     const resolved = resolveRef({ branch: 'main' }, (await listRemoteRefs(remote, 'refs/heads/main')).refs, remote.url);
     const mirrorDir = join(dir.path, 'mirror');
     const out = join(dir.path, 'a.tar.gz');
-    const result = await fetchAndArchive({ remote, mirrorDir, fetchRef: resolved.fetchRef, commit: first, shallow: true, ignore: undefined, outFile: out, limits });
+    const result = await fetchAndArchive({ remote, mirrorDir, fetchRef: resolved.fetchRef, commit: first, shallow: true, ignore: undefined, includes: [], outFile: out, limits });
     expect(result.files).toBe(1);
     extractTarGz(readFileSync(out), join(dir.path, 'x'));
     expect(readFileSync(join(dir.path, 'x', 'deploy/a.yaml'), 'utf8')).toBe('a: 1\n');
 
     const second = await repo.commit({ 'deploy/a.yaml': 'a: 2\n' });
-    const next = await fetchAndArchive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit: second, shallow: true, ignore: undefined, outFile: join(dir.path, 'b.tar.gz'), limits });
+    const next = await fetchAndArchive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit: second, shallow: true, ignore: undefined, includes: [], outFile: join(dir.path, 'b.tar.gz'), limits });
     extractTarGz(readFileSync(join(dir.path, 'b.tar.gz')), join(dir.path, 'y'));
     expect(readFileSync(join(dir.path, 'y', 'deploy/a.yaml'), 'utf8')).toBe('a: 2\n');
     expect(next.bytesReceived).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractTarGz, sha256Digest } from '@ferry/artifact';
 import { tempDir } from '@ferry/testing';
-import { reproducibleTarGz } from './tarball';
+import { readTarGz, reproducibleTarGz } from './tarball';
 
 describe('reproducibleTarGz', () => {
   const long = `${'deep/'.repeat(30)}file.yaml`;
@@ -30,5 +30,14 @@ describe('reproducibleTarGz', () => {
     } finally {
       dir.remove();
     }
+  });
+
+  it('reads back its own archives, long names and modes included', () => {
+    const read = readTarGz(reproducibleTarGz(entries));
+    expect(read.map((e) => [e.path, e.data.toString(), e.executable])).toEqual([
+      ['a/run.sh', '#!/bin/sh\n', true],
+      ['b.yaml', 'b: 1\n', false],
+      [long, 'long: true\n', false],
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 /** One regular file of an artifact. */
 export interface TarEntry {
@@ -71,4 +71,38 @@ export function reproducibleTarGz(entries: readonly TarEntry[]): Buffer {
   gz.writeUInt32LE(0, 4);
   gz[9] = 0xff;
   return gz;
+}
+
+/**
+ * Reads the regular files of a tar.gz written by `reproducibleTarGz` (ustar, PAX `path` records) — what
+ * `spec.include` copies from another GitRepository's artifact. Other entry types are skipped.
+ */
+export function readTarGz(archive: Buffer): TarEntry[] {
+  const tar = gunzipSync(archive);
+  const entries: TarEntry[] = [];
+  let position = 0;
+  let paxPath: string | undefined;
+  while (position + BLOCK <= tar.length) {
+    const header = tar.subarray(position, position + BLOCK);
+    if (header.every((byte) => byte === 0)) break;
+    const text = (offset: number, length: number) => {
+      const raw = header.subarray(offset, offset + length);
+      const end = raw.indexOf(0);
+      return raw.subarray(0, end < 0 ? length : end).toString('utf8');
+    };
+    const size = parseInt(text(124, 12).trim() || '0', 8);
+    const type = text(156, 1) || '0';
+    const data = tar.subarray(position + BLOCK, position + BLOCK + size);
+    position += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+    if (type === 'x') {
+      paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(data.toString('utf8'))?.[1];
+      continue;
+    }
+    const prefix = text(345, 155);
+    const name = paxPath ?? (prefix ? `${prefix}/${text(0, 100)}` : text(0, 100));
+    paxPath = undefined;
+    if (type !== '0') continue;
+    entries.push({ path: name.replace(/^\.\//, ''), data: Buffer.from(data), executable: (parseInt(text(100, 8).trim() || '0', 8) & 0o111) !== 0 });
+  }
+  return entries;
 }

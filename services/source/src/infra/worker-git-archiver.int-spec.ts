@@ -25,11 +25,11 @@ describe('WorkerGitArchiver', () => {
     const remote = { url: repo.url, auth: {}, timeoutMs: 10_000 };
     const limits = { maxFiles: 10, maxBytes: 1000 };
     const outFile = join(dir.path, 'out.tar.gz');
-    const result = await archiver.archive({ remote, mirrorDir: join(dir.path, 'm'), fetchRef: 'refs/heads/main', commit, shallow: true, ignore: undefined, outFile, limits });
+    const result = await archiver.archive({ remote, mirrorDir: join(dir.path, 'm'), fetchRef: 'refs/heads/main', commit, shallow: true, ignore: undefined, includes: [], outFile, limits });
     expect(result).toMatchObject({ files: 1, digest: sha256Digest(readFileSync(outFile)) });
     const missing = 'f'.repeat(40);
     await expect(
-      archiver.archive({ remote, mirrorDir: join(dir.path, 'm'), fetchRef: 'refs/heads/main', commit: missing, shallow: false, ignore: undefined, outFile, limits }),
+      archiver.archive({ remote, mirrorDir: join(dir.path, 'm'), fetchRef: 'refs/heads/main', commit: missing, shallow: false, ignore: undefined, includes: [], outFile, limits }),
     ).rejects.toMatchObject({ name: 'SourceFailure', reason: 'GitOperationFailed', message: expect.stringContaining(`commit '${missing}' not found`) });
   });
 });
