@@ -162,6 +162,11 @@ describe('source service: GitRepository reconciles against a loopback git server
     expect((await fetch(`${service.url}/gitrepository/${namespace}/..%2F..%2F/x.tar.gz`)).status).toBe(404);
     const finished = eventsOf('ReconcileFinished', namespace, 'app');
     expect(finished[0]).toMatchObject({ outcome: 'succeeded', revision: `main@sha1:${commit}` });
+    const line = service.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['namespace'] === namespace && String(l['msg']).startsWith('Reconciliation finished in'));
+    expect(line).toMatchObject({ level: 'info', controllerKind: 'GitRepository', name: 'app', revision: `main@sha1:${commit}` });
+    expect(String(line?.['msg'])).toMatch(/^Reconciliation finished in [\d.]+m?s, next run in 10m0s$/);
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`gotk_reconcile_condition\\{[^}]*kind="GitRepository",namespace="${namespace}",name="app",type="Ready",status="True"[^}]*\\} 1`));
   });
 
   it('builds a new artifact for a new commit, and only lists refs when the tip is unchanged', async () => {
