@@ -59,9 +59,11 @@ describe('ReconcileQueue', () => {
 
   it('reports a failed run and keeps serving other keys; a requeue after stop is dropped', async () => {
     const errors: string[] = [];
+    const runs: string[] = [];
     const queue = new ReconcileQueue(
       1,
       async (key) => {
+        runs.push(key);
         if (key === 'bad') throw new Error('boom');
         return { requeueAfterMs: 60_000 };
       },
@@ -71,8 +73,10 @@ describe('ReconcileQueue', () => {
     queue.enqueue('good');
     await queue.idle();
     expect(errors).toEqual(['bad: boom']);
+    expect(runs).toEqual(['bad', 'good']);
     await queue.stop();
     queue.enqueue('good');
-    await queue.idle();
+    await flush();
+    expect(runs).toEqual(['bad', 'good']);
   });
 });
