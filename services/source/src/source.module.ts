@@ -25,6 +25,8 @@ interface SourceController {
   store: KubeGitRepositoryStore;
   scheduler: GitRepositoryScheduler;
   archiver: WorkerGitArchiver;
+  /** Removes artifacts and mirrors of objects that no longer exist; returns what went. */
+  collectOrphans(live: ReadonlySet<string>): string[];
 }
 
 /** Starts the informer once the application is up (retrying while the API server is unreachable); stops all on shutdown. */
@@ -55,6 +57,9 @@ class SourceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       try {
         await this.controller.store.start();
         this.logger.info('watching GitRepositories');
+        const live = new Set(this.controller.store.list().map((r) => `${r.metadata.namespace ?? 'default'}/${r.metadata.name}`));
+        const removed = this.controller.collectOrphans(live);
+        if (removed.length > 0) this.logger.info('removed artifacts and mirrors of deleted GitRepositories', { objects: removed });
         return;
       } catch (error) {
         if (attempt === 0) this.logger.error('cannot list GitRepositories, retrying', { error });
@@ -123,7 +128,12 @@ export class SourceModule {
                   .filter((r) => (r.metadata.namespace ?? 'default') === namespace && r.spec.include?.some((i) => i.repository.name === name))
                   .map((r) => r.metadata.name),
             );
-            return { store, scheduler: holder.scheduler, archiver };
+            return {
+              store,
+              scheduler: holder.scheduler,
+              archiver,
+              collectOrphans: (live) => [...new Set([...storage.retainOnly(live), ...git.retainOnly(live)])],
+            };
           },
           inject: [ARTIFACT_STORAGE, EVENT_STORE, METRICS, LOGGER],
         },

@@ -32,4 +32,15 @@ describe('FileArtifactStorage', () => {
     expect(storage.resolve(`gitrepository/ns/../${'a'.repeat(64)}.tar.gz`)).toBeUndefined();
     expect(storage.resolve('gitrepository/ns/app/x.tar.gz')).toBeUndefined();
   });
+
+  it('removes the artifacts of objects that are gone', async () => {
+    const storage = new FileArtifactStorage(join(dir.path, 'orphans'), async () => 'http://x', 1);
+    for (const name of ['kept', 'gone']) {
+      const file = storage.tempFile();
+      writeFileSync(file, name);
+      await storage.store({ namespace: 'ns', name }, file, { revision: 'r', digest: digest('a'), size: 1 }, new Date());
+    }
+    expect(storage.retainOnly(new Set(['ns/kept']))).toEqual(['ns/gone']);
+    expect(readdirSync(join(dir.path, 'orphans', 'gitrepository', 'ns'))).toEqual(['kept']);
+  });
 });

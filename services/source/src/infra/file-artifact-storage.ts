@@ -62,6 +62,11 @@ export class FileArtifactStorage implements ArtifactStorage {
     rmSync(join(this.root, artifactDir(object)), { recursive: true, force: true });
   }
 
+  /** Deletes the artifacts of every object not in `live` (`<ns>/<name>`): objects deleted while the service was down. */
+  retainOnly(live: ReadonlySet<string>): string[] {
+    return removeOrphans(join(this.root, 'gitrepository'), live, (name) => name);
+  }
+
   /** The file of a storage path, or undefined when the path escapes the root or is not an artifact. */
   resolve(path: string): string | undefined {
     if (!ARTIFACT_PATH.test(path)) return undefined;
@@ -82,4 +87,19 @@ export class FileArtifactStorage implements ArtifactStorage {
       .sort((a, b) => b.mtime - a.mtime);
     for (const stale of files.slice(Math.max(0, this.keep - 1))) rmSync(stale.file, { force: true });
   }
+}
+
+/** Removes `<root>/<ns>/<entry>` directories whose `<ns>/<nameOf(entry)>` is not live; returns what went. */
+export function removeOrphans(root: string, live: ReadonlySet<string>, nameOf: (entry: string) => string | undefined): string[] {
+  const removed: string[] = [];
+  if (!existsSync(root)) return removed;
+  for (const namespace of readdirSync(root)) {
+    for (const entry of readdirSync(join(root, namespace))) {
+      const name = nameOf(entry);
+      if (name === undefined || live.has(`${namespace}/${name}`)) continue;
+      rmSync(join(root, namespace, entry), { recursive: true, force: true });
+      removed.push(`${namespace}/${name}`);
+    }
+  }
+  return removed;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ArchiveRequest, ArchiveResult, GitClient, GitRemote, ObjectKey } from '../app/ports';
 import type { AdvertisedRef } from '../domain/git-ref';
 import { listRemoteRefs } from './git-operations';
+import { removeOrphans } from './file-artifact-storage';
 import type { WorkerGitArchiver } from './worker-git-archiver';
 
 /**
@@ -36,6 +37,11 @@ export class IsomorphicGitClient implements GitClient {
 
   forget(object: ObjectKey): void {
     rmSync(this.mirrorOf(object), { recursive: true, force: true });
+  }
+
+  /** Deletes the mirrors of objects not in `live` (`<ns>/<name>`). */
+  retainOnly(live: ReadonlySet<string>): string[] {
+    return removeOrphans(this.mirrorRoot, live, (entry) => (entry.endsWith('.git') ? entry.slice(0, -4) : undefined));
   }
 
   private mirrorOf(object: ObjectKey): string {
