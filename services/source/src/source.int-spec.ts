@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { extractTarGz, fetchArtifact } from '@ferry/artifact';
@@ -165,6 +167,11 @@ describe('source service: GitRepository reconciles against a loopback git server
     const line = service.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['namespace'] === namespace && String(l['msg']).startsWith('Reconciliation finished in'));
     expect(line).toMatchObject({ level: 'info', controllerKind: 'GitRepository', name: 'app', revision: `main@sha1:${commit}` });
     expect(String(line?.['msg'])).toMatch(/^Reconciliation finished in [\d.]+m?s, next run in 10m0s$/);
+    const kubeEvents = await waitFor('Kubernetes Event', async () => {
+      const { items } = await kube.list<KubeObject & { reason?: string; type?: string; message?: string; involvedObject?: { name?: string } }>('v1', 'Event', { namespace });
+      return items.find((e) => e.reason === 'NewArtifact' && e.involvedObject?.name === 'app');
+    });
+    expect(kubeEvents).toMatchObject({ type: 'Normal', message: `stored artifact for revision 'main@sha1:${commit}'` });
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
     expect(metrics).toMatch(new RegExp(`gotk_reconcile_condition\\{[^}]*kind="GitRepository",namespace="${namespace}",name="app",type="Ready",status="True"[^}]*\\} 1`));
   });
@@ -291,6 +298,12 @@ describe('source service: GitRepository reconciles against a loopback git server
       return conditions?.find((c) => c.type === 'Ready' && c.status === 'False') ? conditions : undefined;
     });
     expect(status.find((c) => c.type === 'FetchFailed')).toMatchObject({ status: 'True', reason: 'AuthenticationFailed' });
+    const warning = await waitFor('Warning event (kubectl)', async () => {
+      const { stdout } = await promisify(execFile)('kubectl', ['--kubeconfig', join(dir.path, 'kubeconfig'), 'get', 'events', '-n', namespace, '-o', 'json']);
+      const items = (JSON.parse(stdout) as { items: Array<{ type: string; reason: string; message: string; involvedObject: { kind: string; name: string } }> }).items;
+      return items.find((e) => e.type === 'Warning' && e.involvedObject.name === 'badauth');
+    });
+    expect(warning).toMatchObject({ reason: 'AuthenticationFailed', involvedObject: { kind: 'GitRepository' }, message: expect.stringContaining(repo.url) });
 
     const secret = await waitFor('secret Failed', () => eventsOf('Failed', namespace, 'nosecret')[0]);
     expect(secret).toMatchObject({ reason: 'AuthenticationFailed', message: expect.stringContaining(`secret '${namespace}/absent'`) });

@@ -11,6 +11,7 @@ import { ReconcileGitRepositoryHandler } from './app/reconcile-git-repository.ha
 import type { SourceConfig } from './config';
 import { FileArtifactStorage } from './infra/file-artifact-storage';
 import { IsomorphicGitClient } from './infra/isomorphic-git.client';
+import { KubeEventRecorder } from './infra/kube-event.recorder';
 import { KubeGitRepositoryStore } from './infra/kube-git-repository.store';
 import { KubeSecretReader } from './infra/kube-secret.reader';
 import { WorkerGitArchiver } from './infra/worker-git-archiver';
@@ -112,7 +113,16 @@ export class SourceModule {
               onInvalid: (object, error) => void holder.handler?.rejectInvalid(object, error.message),
               onError: (error) => logger.error('GitRepository watch failed', { error }),
             });
-            const handler = new ReconcileGitRepositoryHandler({ repositories: store, secrets: new KubeSecretReader(kube), git, storage, events, metrics, logger });
+            const handler = new ReconcileGitRepositoryHandler({
+              repositories: store,
+              secrets: new KubeSecretReader(kube),
+              git,
+              storage,
+              events,
+              recorder: new KubeEventRecorder(kube),
+              metrics,
+              logger,
+            });
             holder.handler = handler;
             holder.scheduler = new GitRepositoryScheduler(
               handler,

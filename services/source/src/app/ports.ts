@@ -94,3 +94,8 @@ export interface ArtifactStorage {
   /** Deletes everything stored for an object. */
   removeAll(object: ObjectKey): void;
 }
+
+/** Kubernetes Events on the GitRepository (what `kubectl describe` and `kubectl events` show). */
+export interface EventRecorder {
+  record(repository: GitRepository, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+}

@@ -24,7 +24,7 @@ import { recordCondition, type FerryMetrics, type Logger } from '@ferry/observab
 import { refKind, resolveRef, safeUrl, type ResolvedRef } from '../domain/git-ref';
 import { failedStatus, progressingStatus, requestedAt, succeededStatus } from '../domain/git-repository-status';
 import { SourceFailure } from '../domain/source-failure';
-import type { ArtifactStorage, GitClient, GitAuth, GitRepositoryStore, SecretReader } from './ports';
+import type { ArtifactStorage, EventRecorder, GitClient, GitAuth, GitRepositoryStore, SecretReader } from './ports';
 
 /** Dependencies of the GitRepository reconcile use case. */
 export interface ReconcileGitRepositoryDeps {
@@ -33,6 +33,8 @@ export interface ReconcileGitRepositoryDeps {
   git: GitClient;
   storage: ArtifactStorage;
   events: EventStore;
+  /** Kubernetes Events; none when absent. */
+  recorder?: EventRecorder;
   metrics: FerryMetrics;
   logger: Logger;
   now?: () => Date;
@@ -310,8 +312,13 @@ export class ReconcileGitRepositoryHandler {
       ),
     );
     await this.deps.events.append(`${KIND}/${ref.namespace}/${ref.name}`, events, 'any').catch((error: unknown) => log.error('failed to record reconcile events', { error }));
-    if (attempt.outcome === 'succeeded') log.info(attempt.message, { revision: attempt.revision });
-    else if (attempt.outcome === 'failed') log.error(attempt.message, { revision: attempt.revision, reason: attempt.reason });
+    if (attempt.outcome === 'succeeded') {
+      log.info(attempt.message, { revision: attempt.revision });
+      await this.deps.recorder?.record(repository, 'Normal', 'NewArtifact', attempt.message).catch((error: unknown) => log.error('failed to record Kubernetes event', { error }));
+    } else if (attempt.outcome === 'failed') {
+      log.error(attempt.message, { revision: attempt.revision, reason: attempt.reason });
+      await this.deps.recorder?.record(repository, 'Warning', attempt.reason, attempt.message).catch((error: unknown) => log.error('failed to record Kubernetes event', { error }));
+    }
     const next = requeueAfterMs === undefined ? '' : `, next run in ${formatDuration(requeueAfterMs)}`;
     log.info(`Reconciliation finished in ${formatDuration(durationMs)}${next}`, { revision: attempt.revision, outcome: attempt.outcome });
   }
