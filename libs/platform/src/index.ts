@@ -3,3 +3,4 @@ export * from './tokens';
 export * from './platform.module';
 export * from './run-service';
 export * from './nest-logger';
+export * from './reconcile-queue';

@@ -1,0 +1,101 @@
+import type { Artifact, GitRepository } from '@ferry/contracts';
+import type { AdvertisedRef } from '../domain/git-ref';
+import type { GitRepositoryStatus } from '../domain/git-repository-status';
+
+/** The namespace and name of a GitRepository. */
+export interface ObjectKey {
+  namespace: string;
+  name: string;
+}
+
+/** GitRepository objects as the API server has them (an informer cache) and their status subresource. */
+export interface GitRepositoryStore {
+  get(namespace: string, name: string): GitRepository | undefined;
+  /** Every GitRepository known (to find those that include another). */
+  list(): GitRepository[];
+  /** Writes the status subresource (only metadata is read, so it also serves objects that failed validation); returns the object as stored. */
+  writeStatus(repository: GitRepository, status: GitRepositoryStatus): Promise<GitRepository>;
+}
+
+/** Reads a Secret's decoded data; undefined when it does not exist. */
+export interface SecretReader {
+  read(namespace: string, name: string): Promise<Record<string, string> | undefined>;
+}
+
+/** Credentials for a Git remote, from the GitRepository's `secretRef`: HTTP(S) basic or bearer, or an SSH key. */
+export interface GitAuth {
+  username?: string;
+  password?: string;
+  bearerToken?: string;
+  /** SSH private key (Secret key `identity`). */
+  identity?: string;
+  /** known_hosts lines the server's host key must match (Secret key `known_hosts`). */
+  knownHosts?: string;
+  /** Passphrase of an encrypted SSH key (Secret key `password`). */
+  passphrase?: string;
+  /** PEM CA certificate(s) trusted for HTTPS in addition to the system roots (Secret key `ca.crt`). */
+  caFile?: string;
+}
+
+/** A remote and how to reach it. */
+export interface GitRemote {
+  url: string;
+  auth: GitAuth;
+  timeoutMs: number;
+}
+
+/** What to fetch and turn into an artifact file. */
+export interface ArchiveRequest {
+  object: ObjectKey;
+  remote: GitRemote;
+  fetchRef: string | undefined;
+  commit: string;
+  shallow: boolean;
+  ignore: string | undefined;
+  /** Other artifacts copied in (`spec.include`), in order; later ones overwrite earlier files. */
+  includes: IncludedFiles[];
+  outFile: string;
+}
+
+/** Files of another GitRepository's artifact to copy: from `fromPath` in it to `toPath` in this one. */
+export interface IncludedFiles {
+  /** The included artifact's tar.gz on disk. */
+  file: string;
+  fromPath: string;
+  toPath: string;
+}
+
+/** The artifact file an ArchiveRequest produced. */
+export interface ArchiveResult {
+  digest: string;
+  size: number;
+  files: number;
+  bytesReceived: number;
+}
+
+/** Git access: the cheap ref listing, and fetch + archive from a per-object mirror. */
+export interface GitClient {
+  listRefs(remote: GitRemote, prefix: string | undefined): Promise<AdvertisedRef[]>;
+  archive(request: ArchiveRequest): Promise<ArchiveResult>;
+  /** Drops the object's mirror (it was deleted). */
+  forget(object: ObjectKey): void;
+}
+
+/** Where artifacts are kept and served from. */
+export interface ArtifactStorage {
+  /** A fresh path to write an artifact to before it is stored. */
+  tempFile(): string;
+  /** Moves a written artifact into place, garbage-collects old ones; returns it as `status.artifact`. */
+  store(object: ObjectKey, file: string, meta: { revision: string; digest: string; size: number }, now: Date): Promise<Artifact>;
+  /** Whether the artifact a status points at is still on disk. */
+  has(artifact: Artifact): boolean;
+  /** The file of a stored artifact, if it is still on disk. */
+  fileOf(artifact: Artifact): string | undefined;
+  /** Deletes everything stored for an object. */
+  removeAll(object: ObjectKey): void;
+}
+
+/** Kubernetes Events on the GitRepository (what `kubectl describe` and `kubectl events` show). */
+export interface EventRecorder {
+  record(repository: GitRepository, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+}

@@ -1,0 +1,349 @@
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import {
+  ConditionType,
+  RECONCILE_REQUESTED_AT_ANNOTATION,
+  Reason,
+  findCondition,
+  formatDuration,
+  newEvent,
+  parseDuration,
+  type Artifact,
+  type ArtifactReadyV1,
+  type EventCause,
+  type FailedV1,
+  type FailureStage,
+  type FerryEvent,
+  type GitRepository,
+  type ReconcileFinishedV1,
+  type ReconcileOutcome,
+} from '@ferry/contracts';
+import type { EventStore } from '@ferry/event-store';
+import type { ReconcileResult } from '@ferry/platform';
+import { recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
+import { refKind, resolveRef, safeUrl, type ResolvedRef } from '../domain/git-ref';
+import { failedStatus, progressingStatus, requestedAt, succeededStatus } from '../domain/git-repository-status';
+import { SourceFailure } from '../domain/source-failure';
+import type { ArtifactStorage, EventRecorder, GitClient, GitAuth, GitRepositoryStore, SecretReader } from './ports';
+
+/** Dependencies of the GitRepository reconcile use case. */
+export interface ReconcileGitRepositoryDeps {
+  repositories: GitRepositoryStore;
+  secrets: SecretReader;
+  git: GitClient;
+  storage: ArtifactStorage;
+  events: EventStore;
+  /** Kubernetes Events; none when absent. */
+  recorder?: EventRecorder;
+  metrics: FerryMetrics;
+  logger: Logger;
+  now?: () => Date;
+}
+
+const KIND = 'GitRepository';
+
+/** An included GitRepository's artifact, its file, and where its files go. */
+interface ResolvedInclude {
+  artifact: Artifact;
+  file: string;
+  fromPath: string;
+  toPath: string;
+}
+
+/** Everything about one attempt the `finally` records. */
+interface Attempt {
+  revision: string | null;
+  outcome: ReconcileOutcome;
+  reason: string;
+  message: string;
+  stage: FailureStage;
+  artifact?: Artifact;
+}
+
+/**
+ * One reconcile of a GitRepository, as source-controller does it: read credentials, list the remote's refs
+ * (one cheap request), and only when the resolved commit differs from the stored artifact's revision fetch
+ * into the mirror and build a new artifact; then write status and record the outcome (events, metrics, log).
+ */
+export class ReconcileGitRepositoryHandler {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ReconcileGitRepositoryDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Reconciles `namespace/name`; returns when to run again. */
+  async reconcile(namespace: string, name: string, cause?: EventCause): Promise<ReconcileResult> {
+    const repository = this.deps.repositories.get(namespace, name);
+    if (!repository || repository.metadata.deletionTimestamp) return {};
+    const started = performance.now();
+    const ref = { kind: KIND, namespace, name };
+    const log = this.deps.logger.child({
+      controller: 'gitrepository',
+      controllerGroup: 'source.toolkit.fluxcd.io',
+      controllerKind: KIND,
+      name,
+      namespace,
+      reconcileID: randomUUID(),
+    });
+    this.deps.metrics.suspendStatus.set(ref, repository.spec.suspend ? 1 : 0);
+    const attempt: Attempt = { revision: null, outcome: 'failed', reason: Reason.GitOperationFailed, message: '', stage: 'fetch' };
+    const interval = parseDuration(repository.spec.interval);
+    let requeueAfterMs: number | undefined = interval;
+    const requested = requestedAt(repository, RECONCILE_REQUESTED_AT_ANNOTATION);
+    try {
+      if (repository.spec.suspend) {
+        Object.assign(attempt, { outcome: 'suspended', reason: Reason.Suspended, message: 'Reconciliation is suspended for this object' });
+        requeueAfterMs = undefined;
+        return {};
+      }
+      const remote = { url: repository.spec.url, auth: await this.credentials(repository), timeoutMs: parseDuration(repository.spec.timeout) };
+      if (!/^(https?|ssh):\/\//.test(remote.url)) {
+        throw new SourceFailure(Reason.URLInvalid, 'fetch', `unsupported URL scheme in '${safeUrl(remote.url)}': use http://, https:// or ssh://`, false);
+      }
+      const kind = refKind(repository.spec.ref);
+      const resolved = resolveRef(repository.spec.ref, await this.deps.git.listRefs(remote, prefixFor(repository)), repository.spec.url);
+      attempt.revision = resolved.revision;
+      const includes = this.resolveIncludes(repository);
+      const current = repository.status?.artifact;
+      if (current && this.upToDate(repository, current, resolved, includes)) {
+        Object.assign(attempt, { outcome: 'unchanged', reason: Reason.Succeeded, message: `stored artifact for revision '${resolved.revision}'`, artifact: current });
+        if (this.statusStale(repository, requested)) {
+          await this.deps.repositories.writeStatus(repository, succeededStatus(repository, { artifact: current, included: includes.map((i) => i.artifact), requestedAt: requested }, this.now()));
+        }
+        return { requeueAfterMs };
+      }
+      const progressing = await this.deps.repositories.writeStatus(
+        repository,
+        progressingStatus(repository, `building artifact: new upstream revision '${resolved.revision}'`, this.now()),
+      );
+      const artifact = await this.buildArtifact(progressing, remote, resolved, kind === 'commit', includes);
+      const latest = this.deps.repositories.get(namespace, name) ?? progressing;
+      await this.deps.repositories.writeStatus(latest, succeededStatus(latest, { artifact, included: includes.map((i) => i.artifact), requestedAt: requested }, this.now()));
+      const changed = current?.revision !== artifact.revision || current?.digest !== artifact.digest;
+      Object.assign(attempt, {
+        outcome: changed ? 'succeeded' : 'unchanged',
+        reason: Reason.Succeeded,
+        message: `stored artifact for revision '${artifact.revision}'`,
+        artifact,
+      });
+      return { requeueAfterMs };
+    } catch (error) {
+      const failure = toFailure(error);
+      Object.assign(attempt, { outcome: 'failed', reason: failure.reason, message: failure.message, stage: failure.stage });
+      requeueAfterMs = failure.retryable ? interval : undefined;
+      const latest = this.deps.repositories.get(namespace, name) ?? repository;
+      await this.deps.repositories
+        .writeStatus(latest, failedStatus(latest, { reason: failure.reason, message: failure.message, stage: failure.stage, retryable: failure.retryable, requestedAt: requested }, this.now()))
+        .catch((statusError: unknown) => log.error('failed to write status', { error: statusError }));
+      return requeueAfterMs === undefined ? {} : { requeueAfterMs };
+    } finally {
+      await this.finish(repository, attempt, performance.now() - started, requeueAfterMs, cause, log);
+    }
+  }
+
+  /**
+   * Reports an object that does not match the GitRepository API (the message names the object and the
+   * field): Ready=False and Stalled with InvalidConfig, and a terminal Failed event. Nothing is fetched.
+   */
+  async rejectInvalid(object: Pick<GitRepository, 'metadata'> & { status?: unknown }, message: string): Promise<void> {
+    const namespace = object.metadata.namespace ?? 'default';
+    const ref = { kind: KIND, namespace, name: object.metadata.name };
+    const log = this.deps.logger.child({ controller: 'gitrepository', controllerKind: KIND, name: ref.name, namespace });
+    const previous = (object.status ?? {}) as GitRepository['status'];
+    const shell = { ...object, status: previous } as GitRepository;
+    await this.deps.repositories
+      .writeStatus(shell, failedStatus(shell, { reason: Reason.InvalidConfig, message, stage: 'validate', retryable: false, requestedAt: undefined }, this.now()))
+      .catch((error: unknown) => log.error('failed to write status', { error }));
+    recordCondition(this.deps.metrics, ref, 'Ready', 'False');
+    const events: FerryEvent[] = [
+      newEvent<FailedV1>({ type: 'Failed', schemaVersion: 1, object: ref, revision: null, reason: Reason.InvalidConfig, message, stage: 'validate', terminal: true }),
+      newEvent<ReconcileFinishedV1>({ type: 'ReconcileFinished', schemaVersion: 1, object: ref, revision: null, outcome: 'failed', reason: Reason.InvalidConfig, message, durationMs: 0 }),
+    ];
+    await this.deps.events.append(`${KIND}/${namespace}/${ref.name}`, events, 'any').catch((error: unknown) => log.error('failed to record reconcile events', { error }));
+    log.error(message, { reason: Reason.InvalidConfig });
+  }
+
+  private async credentials(repository: GitRepository): Promise<GitAuth> {
+    const secretRef = repository.spec.secretRef;
+    if (!secretRef) return {};
+    const namespace = repository.metadata.namespace ?? 'default';
+    const data = await this.deps.secrets.read(namespace, secretRef.name).catch((error: unknown) => {
+      throw new SourceFailure(Reason.AuthenticationFailed, 'fetch', `failed to get secret '${namespace}/${secretRef.name}': ${error instanceof Error ? error.message : String(error)}`);
+    });
+    if (!data) throw new SourceFailure(Reason.AuthenticationFailed, 'fetch', `failed to get secret '${namespace}/${secretRef.name}': secrets "${secretRef.name}" not found`);
+    if (repository.spec.url.startsWith('ssh://')) {
+      if (!data['identity'] || !data['known_hosts']) {
+        throw new SourceFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': ssh:// needs 'identity' and 'known_hosts'`);
+      }
+      return { identity: data['identity'], knownHosts: data['known_hosts'], ...(data['password'] ? { passphrase: data['password'] } : {}) };
+    }
+    // Flux reads the CA from `ca.crt` (older Secrets: `caFile`).
+    const ca = data['ca.crt'] ?? data['caFile'];
+    const tls = ca ? { caFile: ca } : {};
+    if (data['bearerToken']) return { bearerToken: data['bearerToken'], ...tls };
+    if (data['username'] !== undefined || data['password'] !== undefined) {
+      if (!data['username'] || !data['password']) {
+        throw new SourceFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': basic auth needs both 'username' and 'password'`);
+      }
+      return { username: data['username'], password: data['password'], ...tls };
+    }
+    if (ca) return tls;
+    throw new SourceFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': expected 'username' and 'password', 'bearerToken' or 'ca.crt'`);
+  }
+
+  /** Nothing to fetch: same revision, ignore rules and included artifacts, and the artifact is still on disk. */
+  private upToDate(repository: GitRepository, current: Artifact, resolved: ResolvedRef, includes: ResolvedInclude[]): boolean {
+    const status = repository.status;
+    const fingerprint = (artifacts: readonly Artifact[]) => artifacts.map((a) => `${a.revision} ${a.digest}`).join('\n');
+    return (
+      current.revision === resolved.revision &&
+      (status?.observedIgnore ?? undefined) === (repository.spec.ignore ?? undefined) &&
+      JSON.stringify(status?.observedInclude ?? []) === JSON.stringify(repository.spec.include ?? []) &&
+      fingerprint(status?.includedArtifacts ?? []) === fingerprint(includes.map((i) => i.artifact)) &&
+      this.deps.storage.has(current)
+    );
+  }
+
+  /**
+   * The artifacts `spec.include` copies in. An included GitRepository that is missing or has no stored
+   * artifact yet fails the reconcile (retried); it is reconciled again when that artifact appears.
+   */
+  private resolveIncludes(repository: GitRepository): ResolvedInclude[] {
+    const namespace = repository.metadata.namespace ?? 'default';
+    return (repository.spec.include ?? []).map((include) => {
+      const name = include.repository.name;
+      const included = this.deps.repositories.get(namespace, name);
+      const artifact = included?.status?.artifact;
+      const file = artifact ? this.deps.storage.fileOf(artifact) : undefined;
+      if (!included || !artifact || !file) {
+        throw new SourceFailure(
+          'IncludeUnavailable',
+          'dependency',
+          `included GitRepository '${namespace}/${name}' ${included ? 'has no stored artifact yet' : 'does not exist'}`,
+        );
+      }
+      return { artifact, file, fromPath: include.fromPath ?? '', toPath: include.toPath ?? name };
+    });
+  }
+
+  private statusStale(repository: GitRepository, requested: string | undefined): boolean {
+    const status = repository.status;
+    return (
+      findCondition(status?.conditions, ConditionType.Ready)?.status !== 'True' ||
+      status?.observedGeneration !== repository.metadata.generation ||
+      (requested !== undefined && status?.lastHandledReconcileAt !== requested)
+    );
+  }
+
+  private async buildArtifact(
+    repository: GitRepository,
+    remote: { url: string; auth: GitAuth; timeoutMs: number },
+    resolved: ResolvedRef,
+    fullHistory: boolean,
+    includes: ResolvedInclude[],
+  ): Promise<Artifact> {
+    const object = { namespace: repository.metadata.namespace ?? 'default', name: repository.metadata.name };
+    const outFile = this.deps.storage.tempFile();
+    try {
+      const result = await this.deps.git.archive({
+        object,
+        remote,
+        fetchRef: resolved.fetchRef,
+        commit: resolved.commit,
+        shallow: !fullHistory,
+        ignore: repository.spec.ignore,
+        includes: includes.map(({ file, fromPath, toPath }) => ({ file, fromPath, toPath })),
+        outFile,
+      });
+      return await this.deps.storage
+        .store(object, outFile, { revision: resolved.revision, digest: result.digest, size: result.size }, this.now())
+        .catch((error: unknown) => {
+          throw new SourceFailure(Reason.StorageOperationFailed, 'build', `failed to store artifact: ${error instanceof Error ? error.message : String(error)}`);
+        });
+    } finally {
+      rmSync(outFile, { force: true });
+    }
+  }
+
+  // One place records the attempt: history event, ArtifactReady or Failed, metrics and the log line.
+  private async finish(
+    repository: GitRepository,
+    attempt: Attempt,
+    durationMs: number,
+    requeueAfterMs: number | undefined,
+    cause: EventCause | undefined,
+    log: Logger,
+  ): Promise<void> {
+    const ref = { kind: KIND, namespace: repository.metadata.namespace ?? 'default', name: repository.metadata.name };
+    this.deps.metrics.reconcileDuration.observe(ref, durationMs / 1000);
+    if (attempt.outcome !== 'suspended') recordCondition(this.deps.metrics, ref, 'Ready', attempt.outcome === 'failed' ? 'False' : 'True');
+    const events: FerryEvent[] = [];
+    if (attempt.outcome === 'succeeded' && attempt.artifact?.digest) {
+      const { artifact } = attempt;
+      events.push(
+        newEvent<ArtifactReadyV1>(
+          { type: 'ArtifactReady', schemaVersion: 1, source: ref, revision: artifact.revision, digest: artifact.digest as string, url: artifact.url, size: artifact.size ?? 0 },
+          cause,
+        ),
+      );
+    }
+    if (attempt.outcome === 'failed') {
+      events.push(
+        newEvent<FailedV1>(
+          {
+            type: 'Failed',
+            schemaVersion: 1,
+            object: ref,
+            revision: attempt.revision,
+            reason: attempt.reason,
+            message: attempt.message,
+            stage: attempt.stage,
+            terminal: requeueAfterMs === undefined,
+          },
+          cause,
+        ),
+      );
+    }
+    events.push(
+      newEvent<ReconcileFinishedV1>(
+        { type: 'ReconcileFinished', schemaVersion: 1, object: ref, revision: attempt.revision, outcome: attempt.outcome, reason: attempt.reason, message: attempt.message, durationMs },
+        cause,
+      ),
+    );
+    await this.deps.events.append(`${KIND}/${ref.namespace}/${ref.name}`, events, 'any').catch((error: unknown) => log.error('failed to record reconcile events', { error }));
+    if (attempt.outcome === 'succeeded') {
+      log.info(attempt.message, { revision: attempt.revision });
+      await this.deps.recorder?.record(repository, 'Normal', 'NewArtifact', attempt.message).catch((error: unknown) => log.error('failed to record Kubernetes event', { error }));
+    } else if (attempt.outcome === 'failed') {
+      log.error(attempt.message, { revision: attempt.revision, reason: attempt.reason });
+      await this.deps.recorder?.record(repository, 'Warning', attempt.reason, attempt.message).catch((error: unknown) => log.error('failed to record Kubernetes event', { error }));
+    }
+    const next = requeueAfterMs === undefined ? '' : `, next run in ${formatDuration(requeueAfterMs)}`;
+    log.info(`Reconciliation finished in ${formatDuration(durationMs)}${next}`, { revision: attempt.revision, outcome: attempt.outcome });
+  }
+}
+
+/** The ls-refs prefix that covers `spec.ref`, so the advertisement stays small. */
+function prefixFor(repository: GitRepository): string | undefined {
+  const ref = repository.spec.ref;
+  switch (refKind(ref)) {
+    case 'commit':
+      return ref?.branch ? `refs/heads/${ref.branch}` : undefined;
+    case 'name':
+      return ref?.name;
+    case 'semver':
+      return 'refs/tags/';
+    case 'tag':
+      return `refs/tags/${ref?.tag}`;
+    default:
+      return `refs/heads/${ref?.branch ?? 'master'}`;
+  }
+}
+
+function toFailure(error: unknown): SourceFailure {
+  if (error instanceof SourceFailure) return error;
+  const e = error as { name?: string; reason?: string; stage?: string; message?: string; retryable?: boolean };
+  if (e?.name === 'SourceFailure' && e.reason) return new SourceFailure(e.reason, 'fetch', e.message ?? String(error), e.retryable ?? true);
+  return new SourceFailure(Reason.GitOperationFailed, 'fetch', error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { extractTarGz, sha256Digest } from '@ferry/artifact';
+import { GitServer, selfSignedCertificate, tempDir } from '@ferry/testing';
+import { resolveRef } from '../domain/git-ref';
+import type { GitRemote } from '../app/ports';
+import { fetchAndArchive, listRemoteRefs } from './git-operations';
+
+describe('git operations against a loopback git http-backend', () => {
+  let server: GitServer;
+  const dir = tempDir();
+  const limits = { maxFiles: 1000, maxBytes: 10_000_000 };
+
+  beforeAll(async () => {
+    server = await GitServer.start({ basic: { username: 'flux', password: 'pw' } });
+  });
+
+  afterAll(async () => {
+    await server.stop();
+    dir.remove();
+  });
+
+  it('lists refs, fetches into a mirror and archives the tree; a new commit fetches only what changed', async () => {
+    const repo = await server.createRepo('ops.git');
+    const big = randomBytes(200_000);
+    const first = await repo.commit({ 'app/big.txt': big, 'app/cm.yaml': 'a: 1\n', '.github/ci.yml': 'x', 'run.sh': '#!/bin/sh\n' }, { executable: ['run.sh'] });
+    await repo.tag('v1.0.0');
+    const remote: GitRemote = { url: repo.url, auth: { username: 'flux', password: 'pw' }, timeoutMs: 10_000 };
+    const { refs } = await listRemoteRefs(remote, 'refs/heads/main');
+    const resolved = resolveRef({ branch: 'main' }, refs, repo.url);
+    expect(resolved).toEqual({ fetchRef: 'refs/heads/main', commit: first, revision: `main@sha1:${first}` });
+
+    const mirrorDir = join(dir.path, 'mirror');
+    const out1 = join(dir.path, 'a1.tar.gz');
+    const result = await fetchAndArchive({ remote, mirrorDir, fetchRef: resolved.fetchRef, commit: first, shallow: true, ignore: undefined, includes: [], outFile: out1, limits });
+    expect(result.digest).toBe(sha256Digest(readFileSync(out1)));
+    expect(result.files).toBe(3);
+    const root = join(dir.path, 'x1');
+    extractTarGz(readFileSync(out1), root);
+    expect(readFileSync(join(root, 'app/cm.yaml'), 'utf8')).toBe('a: 1\n');
+    expect(result.bytesReceived).toBeGreaterThan(0);
+
+    const second = await repo.commit({ 'app/cm.yaml': 'a: 2\n' });
+    const again = await fetchAndArchive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit: second, shallow: true, ignore: 'run.sh', includes: [], outFile: join(dir.path, 'a2.tar.gz'), limits });
+    expect(again.files).toBe(2);
+    const root2 = join(dir.path, 'x2');
+    extractTarGz(readFileSync(join(dir.path, 'a2.tar.gz')), root2);
+    expect(readFileSync(join(root2, 'app/cm.yaml'), 'utf8')).toBe('a: 2\n');
+    expect(readFileSync(join(root2, 'app/big.txt')).equals(big)).toBe(true);
+    // The big blob is already in the mirror: the incremental fetch is a fraction of the first one.
+    expect(again.bytesReceived).toBeLessThan(result.bytesReceived / 4);
+
+    const cached = await fetchAndArchive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit: second, shallow: true, ignore: 'run.sh', includes: [], outFile: join(dir.path, 'a3.tar.gz'), limits });
+    expect(cached.bytesReceived).toBe(0);
+    expect(cached.digest).toBe(again.digest);
+  });
+
+  it('reports bad credentials as AuthenticationFailed without leaking them', async () => {
+    const repo = await server.createRepo('auth.git');
+    await repo.commit({ 'a.txt': 'a' });
+    const remote: GitRemote = { url: repo.url, auth: { username: 'flux', password: 'wrong-pw' }, timeoutMs: 10_000 };
+    const error = (await listRemoteRefs(remote, undefined).catch((e: unknown) => e)) as Error & { reason: string };
+    expect(error).toMatchObject({ reason: 'AuthenticationFailed' });
+    expect(error.message).toContain(repo.url);
+    expect(error.message).not.toContain('wrong-pw');
+  });
+
+  it('gives up after spec.timeout on a server that never answers', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const remote: GitRemote = { url: `http://127.0.0.1:${port}/slow.git`, auth: {}, timeoutMs: 300 };
+      await expect(listRemoteRefs(remote, undefined)).rejects.toMatchObject({ reason: 'GitOperationFailed', message: expect.stringContaining('timeout after 300ms') });
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
+  it('trusts a custom CA for HTTPS remotes and refuses an unknown one', async () => {
+    const tls = selfSignedCertificate();
+    const secure = await GitServer.start({}, tls);
+    try {
+      const repo = await secure.createRepo('tls.git');
+      const commit = await repo.commit({ 'a.yaml': 'a: 1\n' });
+      expect(repo.url.startsWith('https://127.0.0.1:')).toBe(true);
+      const trusted: GitRemote = { url: repo.url, auth: { caFile: tls.cert }, timeoutMs: 10_000 };
+      const { refs } = await listRemoteRefs(trusted, 'refs/heads/main');
+      expect(refs).toEqual([{ ref: 'refs/heads/main', oid: commit }]);
+      const result = await fetchAndArchive({ remote: trusted, mirrorDir: join(dir.path, 'tls'), fetchRef: 'refs/heads/main', commit, shallow: true, ignore: undefined, includes: [], outFile: join(dir.path, 'tls.tar.gz'), limits });
+      expect(result.files).toBe(1);
+      await expect(listRemoteRefs({ ...trusted, auth: {} }, undefined)).rejects.toMatchObject({ reason: 'GitOperationFailed', message: expect.stringContaining('SELF_SIGNED') });
+    } finally {
+      await secure.stop();
+    }
+  });
+
+  it('reports an unreachable host as GitOperationFailed', async () => {
+    const remote: GitRemote = { url: 'http://127.0.0.1:1/nothing.git', auth: {}, timeoutMs: 5_000 };
+    await expect(listRemoteRefs(remote, undefined)).rejects.toMatchObject({ reason: 'GitOperationFailed', message: expect.stringContaining('127.0.0.1:1') });
+  });
+});

@@ -1,0 +1,108 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+
+/** One regular file of an artifact. */
+export interface TarEntry {
+  /** Slash-separated path relative to the artifact root. */
+  path: string;
+  data: Buffer;
+  executable: boolean;
+}
+
+const BLOCK = 512;
+
+function writeString(header: Buffer, value: string, offset: number, length: number): void {
+  header.write(value, offset, Math.min(Buffer.byteLength(value), length), 'utf8');
+}
+
+function writeOctal(header: Buffer, value: number, offset: number, length: number): void {
+  writeString(header, `${value.toString(8).padStart(length - 1, '0')}\0`, offset, length);
+}
+
+function header(name: string, size: number, mode: number, type: '0' | 'x'): Buffer {
+  const block = Buffer.alloc(BLOCK);
+  writeString(block, name, 0, 100);
+  writeOctal(block, mode, 100, 8);
+  writeOctal(block, 0, 108, 8);
+  writeOctal(block, 0, 116, 8);
+  writeOctal(block, size, 124, 12);
+  writeOctal(block, 0, 136, 12);
+  block.fill(0x20, 148, 156);
+  writeString(block, type, 156, 1);
+  writeString(block, 'ustar\0', 257, 6);
+  writeString(block, '00', 263, 2);
+  let sum = 0;
+  for (const byte of block) sum += byte;
+  writeString(block, `${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
+  return block;
+}
+
+function padding(size: number): Buffer {
+  return Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK);
+}
+
+function paxRecord(key: string, value: string): Buffer {
+  const body = ` ${key}=${value}\n`;
+  const size = Buffer.byteLength(body);
+  // The record's length includes its own decimal digits: iterate until stable.
+  let length = size + 1;
+  while (length !== size + String(length).length) length = size + String(length).length;
+  return Buffer.from(`${length}${body}`);
+}
+
+/**
+ * A reproducible gzipped tar of regular files: entries sorted by path, mtime 0, uid/gid 0, no owner names,
+ * modes 0644/0755, long names in PAX headers, and a gzip header with no mtime and OS "unknown", so the same
+ * tree always gives the same bytes and therefore the same sha256 digest.
+ */
+export function reproducibleTarGz(entries: readonly TarEntry[]): Buffer {
+  const parts: Buffer[] = [];
+  const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const entry of sorted) {
+    let name = entry.path;
+    if (Buffer.byteLength(name) > 99) {
+      const pax = paxRecord('path', name);
+      parts.push(header('PaxHeader', pax.length, 0o644, 'x'), pax, padding(pax.length));
+      name = name.slice(-99);
+    }
+    parts.push(header(name, entry.data.length, entry.executable ? 0o755 : 0o644, '0'), entry.data, padding(entry.data.length));
+  }
+  parts.push(Buffer.alloc(BLOCK * 2));
+  const gz = gzipSync(Buffer.concat(parts), { level: 6 });
+  gz.writeUInt32LE(0, 4);
+  gz[9] = 0xff;
+  return gz;
+}
+
+/**
+ * Reads the regular files of a tar.gz written by `reproducibleTarGz` (ustar, PAX `path` records) — what
+ * `spec.include` copies from another GitRepository's artifact. Other entry types are skipped.
+ */
+export function readTarGz(archive: Buffer): TarEntry[] {
+  const tar = gunzipSync(archive);
+  const entries: TarEntry[] = [];
+  let position = 0;
+  let paxPath: string | undefined;
+  while (position + BLOCK <= tar.length) {
+    const header = tar.subarray(position, position + BLOCK);
+    if (header.every((byte) => byte === 0)) break;
+    const text = (offset: number, length: number) => {
+      const raw = header.subarray(offset, offset + length);
+      const end = raw.indexOf(0);
+      return raw.subarray(0, end < 0 ? length : end).toString('utf8');
+    };
+    const size = parseInt(text(124, 12).trim() || '0', 8);
+    const type = text(156, 1) || '0';
+    const data = tar.subarray(position + BLOCK, position + BLOCK + size);
+    position += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+    if (type === 'x') {
+      paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(data.toString('utf8'))?.[1];
+      continue;
+    }
+    const prefix = text(345, 155);
+    const name = paxPath ?? (prefix ? `${prefix}/${text(0, 100)}` : text(0, 100));
+    paxPath = undefined;
+    if (type !== '0') continue;
+    entries.push({ path: name.replace(/^\.\//, ''), data: Buffer.from(data), executable: (parseInt(text(100, 8).trim() || '0', 8) & 0o111) !== 0 });
+  }
+  return entries;
+}
