@@ -66,7 +66,10 @@ class Observed implements DeliveryObserver {
   providerNotReady(_alert: CompiledAlert, message: string) {
     this.notReady.push(message);
   }
-  duplicate() {}
+  duplicates = 0;
+  duplicate() {
+    this.duplicates++;
+  }
 }
 
 const failedEvent = (message = 'build failed: kustomization.yaml not found') =>
