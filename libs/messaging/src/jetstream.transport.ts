@@ -47,9 +47,11 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
         if (version === undefined) throw new Error(`@EventPattern('${type}') names no known event type`);
         return subjectFor(type, version, stream.subjectPrefix);
       });
+      // NATS before 2.10 has no multi-subject filters: take the whole prefix and ack types nobody handles.
+      const takeAll = filterSubjects.length > 1 && !supportsMultipleFilters(connection.info?.version);
       await ensureDurableConsumer(jsm, stream.stream, {
         durable: this.options.durable,
-        filterSubjects,
+        filterSubjects: takeAll ? [`${stream.subjectPrefix}.>`] : filterSubjects,
         ackWaitMs: this.options.ackWaitMs ?? 30_000,
         maxDeliver,
       });
@@ -61,7 +63,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
         ...(this.options.backoffMs ? { backoffMs: this.options.backoffMs } : {}),
         ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}),
         onDeadLetter: this.options.onDeadLetter,
-        handle: (event, context) => this.dispatch(event, context),
+        handle: (event, context) => (takeAll && !this.getHandlerByPattern(event.type) ? Promise.resolve() : this.dispatch(event, context)),
         onError: (error, context) =>
           this.logger.error(
             `handler failed for ${context.subject} #${context.streamSequence} (delivery ${context.deliveryCount}): ${String(error)}`,
@@ -91,4 +93,10 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     if (!handler) throw new Error(`no @EventPattern('${event.type}') handler`);
     await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
   }
+}
+
+/** Whether a NATS server version (`2.10.4`) accepts `filter_subjects` on a consumer. */
+export function supportsMultipleFilters(version: string | undefined): boolean {
+  const [major = 0, minor = 0] = (version ?? '0.0').split('.').map(Number);
+  return major > 2 || (major === 2 && minor >= 10);
 }

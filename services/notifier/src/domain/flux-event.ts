@@ -26,7 +26,7 @@ export interface FluxEvent {
   reportingInstance?: string;
 }
 
-const apiVersionOfKind: Record<string, string> = {
+const apiVersionOf: Record<string, string> = {
   GitRepository: 'source.toolkit.fluxcd.io/v1',
   OCIRepository: 'source.toolkit.fluxcd.io/v1beta2',
   Bucket: 'source.toolkit.fluxcd.io/v1',
@@ -46,9 +46,14 @@ const controllerOfKind: Record<string, string> = {
   HelmRelease: 'helm-controller',
 };
 
+/** The API version Ferry serves a Flux kind at (for references that leave it out). */
+export function apiVersionOfKind(kind: string): string {
+  return apiVersionOf[kind] ?? 'v1';
+}
+
 function involved(ref: { apiVersion?: string | undefined; kind: string; namespace: string; name: string }): InvolvedObject {
   return {
-    apiVersion: ref.apiVersion ?? apiVersionOfKind[ref.kind] ?? 'v1',
+    apiVersion: ref.apiVersion ?? apiVersionOfKind(ref.kind),
     kind: ref.kind,
     namespace: ref.namespace,
     name: ref.name,
