@@ -14,9 +14,11 @@ export class FakeEndpoint {
   readonly requests: ReceivedRequest[] = [];
   private server: Server | undefined;
   url = '';
+  private port = 0;
 
   constructor(private readonly respond: (request: ReceivedRequest) => { status: number; body: string } = () => ({ status: 200, body: 'ok' })) {}
 
+  /** Listens on a free port, or on the same port as before when restarted. */
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -28,8 +30,9 @@ export class FakeEndpoint {
         res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    this.url = `http://127.0.0.1:${this.port}`;
     return this;
   }
 
