@@ -1,6 +1,9 @@
 import type { ServiceProcess } from '@ferry/testing';
 import { notifierFixture, type NotifierFixture } from '../test/notifier-fixture';
 
+// Real processes, NATS and a cluster on a shared 2-core machine: a ceiling for hangs, not a speed assertion.
+jest.setTimeout(90_000);
+
 describe('notifier service process', () => {
   let fixture: NotifierFixture;
   let service: ServiceProcess;

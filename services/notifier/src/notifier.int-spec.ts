@@ -11,6 +11,9 @@ const sha = (n: number) => n.toString(16).padStart(40, '0');
 const GITLAB_TOKEN = 'glpat-test-token';
 const RECEIVER_TOKEN = 'receiver-secret-token';
 
+// Real processes, NATS and a cluster on a shared 2-core machine: a ceiling for hangs, not a speed assertion.
+jest.setTimeout(90_000);
+
 describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
   let fixture: NotifierFixture;
   let service: ServiceProcess | undefined;
