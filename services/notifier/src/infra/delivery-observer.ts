@@ -27,7 +27,9 @@ export class LoggingDeliveryObserver implements DeliveryObserver {
     this.metrics.notifications.inc({ provider: record.provider.type, outcome: record.outcome });
     this.metrics.notificationDuration.observe({ provider: record.provider.type }, record.durationMs / 1000);
     if (record.outcome === 'failed') this.logger.error(`failed to send notification for ${formatObjectRef(record.object)}: ${record.error ?? ''}`, fields);
-    else this.logger.info(record.outcome === 'skipped' ? `notification skipped: ${record.error ?? ''}` : 'notification sent', fields);
+    else if (record.outcome === 'skipped') this.logger.info(`notification skipped: ${record.error ?? ''}`, fields);
+    // Every success is in the event store and the metrics; at info level the log would grow with the event rate.
+    else this.logger.debug('notification sent', fields);
   }
 
   rateLimited(event: FluxEvent, eventId: string): void {
