@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { newEvent, subjectFor, type AppliedV1, type Condition, type FailedV1 } from '@ferry/contracts';
 import { openEventStoreDatabase } from '@ferry/event-store';
@@ -181,6 +182,54 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
     expect(received).toHaveLength(1);
     expect(service!.lines.some((line) => line.includes('webhook rejected'))).toBe(true);
     expect(service!.lines.some((line) => line.includes('wrong-token-value') || line.includes(RECEIVER_TOKEN) || line.includes(path.slice(6)))).toBe(false);
+  });
+
+  it('matches `*` + matchLabels against the object in the cluster and signs generic-hmac requests with the token', async () => {
+    const hooks = await new FakeEndpoint().start();
+    try {
+      await fixture.client.create(secret('hmac-key', { token: 'hmac-secret', headers: 'X-Team: platform' }));
+      await fixture.apply(notification('Provider', 'hmac', { type: 'generic-hmac', address: `${hooks.url}/flux`, secretRef: { name: 'hmac-key' } }));
+      await fixture.apply(
+        notification('Alert', 'team-a', { providerRef: { name: 'hmac' }, eventSeverity: 'error', eventSources: [{ kind: 'Kustomization', name: '*', matchLabels: { team: 'a' } }] }),
+      );
+      const kustomization = (name: string, team: string): KubeObject => ({
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name, namespace: fixture.namespace, labels: { team } },
+        spec: { interval: '10m', path: './', prune: true, sourceRef: { kind: 'GitRepository', name: 'podinfo' } },
+      });
+      await fixture.apply(kustomization('team-a-app', 'a'));
+      await fixture.apply(kustomization('team-b-app', 'b'));
+      await eventually('hmac Provider Ready', async () => (await readyOf('Provider', 'hmac'))?.status === 'True');
+      await eventually('team-a Alert Ready', async () => (await readyOf('Alert', 'team-a'))?.status === 'True');
+      const failure = (name: string) =>
+        newEvent<FailedV1>({
+          type: 'Failed',
+          schemaVersion: 1,
+          object: { kind: 'Kustomization', namespace: fixture.namespace, name },
+          revision: `main@sha1:${sha(3)}`,
+          reason: 'BuildFailed',
+          message: `${name}: kustomization.yaml not found`,
+          stage: 'build',
+          terminal: true,
+        });
+      await publisher.publish(failure('team-b-app'));
+      await publisher.publish(failure('team-a-app'));
+      const request = await eventually('the generic-hmac call', () => hooks.requests[0]);
+      expect(JSON.parse(request.body)).toMatchObject({
+        involvedObject: { kind: 'Kustomization', name: 'team-a-app', namespace: fixture.namespace },
+        severity: 'error',
+        reason: 'BuildFailed',
+        reportingController: 'kustomize-controller',
+      });
+      expect(request.headers['x-signature']).toBe(`sha256=${createHmac('sha256', 'hmac-secret').update(request.body).digest('hex')}`);
+      expect(request.headers['x-team']).toBe('platform');
+      expect(request.headers['gotk-component']).toBe('kustomize-controller');
+      // team-b's event came first on the stream; had it matched, it would have been the first request.
+      expect(hooks.requests.every((r) => r.body.includes('team-a-app'))).toBe(true);
+    } finally {
+      await hooks.stop();
+    }
   });
 
   it('after a restart, delivers each of 100 events published while stopped exactly once', async () => {
