@@ -149,6 +149,28 @@ describe('NotifyEventHandler', () => {
     expect(up.sent).toHaveLength(1);
   });
 
+  it('Given a slow failing provider, When the delivery deadline passes, Then no further try starts and a retry is asked for', async () => {
+    let clock = 0;
+    const slow: NotificationSender = {
+      send: async () => {
+        clock += 15_000;
+        throw new DeliveryError('POST request failed: timed out after 15000ms', null, true);
+      },
+    };
+    const observer = new Observed();
+    const handler = new NotifyEventHandler(new Objects([alert('a', 'slow')], new Map([['slow', { ready: true, provider: provider('slow'), sender: slow }]])), store, new EventRateLimiter(0), observer, {
+      attempts: 5,
+      backoffMs: [1000],
+      deadlineMs: 20_000,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
+    await expect(handler.handle(failedEvent())).rejects.toThrow(RetryLaterError);
+    expect(observer.attempts).toHaveLength(2);
+  });
+
   it('Given a provider answering 400, When notified, Then it fails once, finally, and a redelivery does not resend', async () => {
     const bad = new ScriptedSender([new DeliveryError('generic: POST answered 400: bad', 400, false)]);
     const { handler } = setup([alert('a', 'bad')], { bad });

@@ -20,6 +20,9 @@ export interface DeliveryObserver {
 export interface NotifyOptions {
   attempts: number;
   backoffMs: number[];
+  /** No new try starts this long after the event arrived: stays under JetStream's ack wait, so a slow provider
+   * cannot get the message redelivered (and sent twice) while we are still trying. */
+  deadlineMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -74,14 +77,15 @@ export class NotifyEventHandler {
     const labels = needsLabels ? await this.objects.labelsOf(flux.involvedObject) : undefined;
     const matching = alerts.filter((compiled) => alertMatches(compiled, flux, () => labels));
     // Providers are independent: one failing or slow never holds the others back.
-    const outcomes = await Promise.all(matching.map((compiled) => this.deliverForAlert(event, flux, compiled)));
+    const deadline = this.now() + (this.options.deadlineMs ?? 20_000);
+    const outcomes = await Promise.all(matching.map((compiled) => this.deliverForAlert(event, flux, compiled, deadline)));
     if (outcomes.includes('retry-later')) {
       throw new RetryLaterError(`event ${event.id}: ${outcomes.filter((o) => o === 'retry-later').length} provider(s) failed and will be retried`);
     }
     return outcomes;
   }
 
-  private async deliverForAlert(event: RawEnvelope, flux: FluxEvent, compiled: CompiledAlert): Promise<PairOutcome> {
+  private async deliverForAlert(event: RawEnvelope, flux: FluxEvent, compiled: CompiledAlert, deadline: number): Promise<PairOutcome> {
     const { alert } = compiled;
     const namespace = alert.metadata.namespace ?? 'default';
     const state = this.objects.provider(namespace, alert.spec.providerRef.name);
@@ -104,6 +108,7 @@ export class NotifyEventHandler {
       alert: { namespace, name: alert.metadata.name },
       provider: { namespace, name: state.provider.metadata.name, type: state.provider.spec.type },
       sender: state.sender,
+      deadline,
     });
   }
 
@@ -112,7 +117,7 @@ export class NotifyEventHandler {
     flux: FluxEvent,
     streamId: string,
     startVersion: number,
-    target: { alert: NotificationAttemptedV1['alert']; provider: NotificationAttemptedV1['provider']; sender: NotificationSender },
+    target: { alert: NotificationAttemptedV1['alert']; provider: NotificationAttemptedV1['provider']; sender: NotificationSender; deadline: number },
   ): Promise<PairOutcome> {
     let version = startVersion;
     for (let index = 0; index < this.options.attempts; index++) {
@@ -162,7 +167,8 @@ export class NotifyEventHandler {
       if (outcome !== 'failed') return outcome;
       if (!retryable) return 'failed';
       const delay = this.options.backoffMs[Math.min(index, this.options.backoffMs.length - 1)] ?? 0;
-      if (index + 1 < this.options.attempts) await this.sleep(delay);
+      if (index + 1 >= this.options.attempts || this.now() + delay >= target.deadline) break;
+      await this.sleep(delay);
     }
     return 'retry-later';
   }
