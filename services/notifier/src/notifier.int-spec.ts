@@ -232,6 +232,19 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
     }
   });
 
+  it('dead-letters a malformed event with a log line naming the field and keeps notifying', async () => {
+    const subject = subjectFor('Failed', 1, fixture.subjectPrefix);
+    const js = nats.jetstream();
+    await js.publish(subject, new TextEncoder().encode('{not json'));
+    const invalid = { ...newEvent<FailedV1>({ type: 'Failed', schemaVersion: 1, object: { kind: 'Kustomization', namespace: fixture.namespace, name: 'apps' }, revision: null, reason: 'BuildFailed', message: 'x', stage: 'build', terminal: false }), reason: 'not pascal' };
+    await js.publish(subject, new TextEncoder().encode(JSON.stringify(invalid)), { msgID: invalid.id });
+    await publisher.publish(applied('after-bad-input', `main@sha1:${sha(4)}`));
+    await eventually('the Slack call after bad input', () => slack.requests.find((r) => r.body.includes(sha(4))));
+    const deadLetters = service!.lines.filter((line) => line.includes('dead letter'));
+    expect(deadLetters.some((line) => line.includes('field \\"reason\\"') || line.includes('reason must be a PascalCase Flux reason'))).toBe(true);
+    expect(deadLetters.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('after a restart, delivers each of 100 events published while stopped exactly once', async () => {
     expect(await service!.stop()).toBe(0);
     service = undefined;
