@@ -19,6 +19,7 @@ import { compileAlert, type CompiledAlert } from '../domain/alert-matching';
 import { SUPPORTED_RECEIVER_TYPES, webhookPath } from '../domain/receiver-verification';
 import { createSender } from './providers/provider-factory';
 import { FetchTransport, type HttpTransport } from './providers/http-transport';
+import { TlsTransport, tlsMaterialFromSecret, type TlsMaterial } from './providers/tls-transport';
 
 /** Flux's default Provider timeout. */
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -163,15 +164,22 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
       secret = await this.readSecret(namespace, provider.spec.secretRef.name);
       if (!secret) return { ready: false, provider, message: `spec.secretRef: secret "${namespace}/${provider.spec.secretRef.name}" not found` };
     }
-    if (provider.spec.certSecretRef) {
-      return { ready: false, provider, message: 'spec.certSecretRef is not supported by Ferry yet' };
-    }
     if (provider.spec.proxy) {
       return { ready: false, provider, message: 'spec.proxy is not supported by Ferry yet' };
     }
+    let tls: TlsMaterial | undefined;
+    if (provider.spec.certSecretRef) {
+      const certs = await this.readSecret(namespace, provider.spec.certSecretRef.name);
+      if (!certs) return { ready: false, provider, message: `spec.certSecretRef: secret "${namespace}/${provider.spec.certSecretRef.name}" not found` };
+      try {
+        tls = tlsMaterialFromSecret(certs, `${namespace}/${provider.spec.certSecretRef.name}`);
+      } catch (error) {
+        return { ready: false, provider, message: (error as Error).message };
+      }
+    }
     try {
       const timeoutMs = provider.spec.timeout ? this.options.parseDuration(provider.spec.timeout) : DEFAULT_TIMEOUT_MS;
-      const transport = this.options.transport?.(timeoutMs) ?? new FetchTransport(timeoutMs);
+      const transport = this.options.transport?.(timeoutMs) ?? (tls ? new TlsTransport(tls, timeoutMs) : new FetchTransport(timeoutMs));
       return { ready: true, provider, sender: createSender(provider, secret, transport) };
     } catch (error) {
       return { ready: false, provider, message: error instanceof Error ? error.message : String(error) };
@@ -208,6 +216,10 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
     if (!(SUPPORTED_RECEIVER_TYPES as readonly string[]).includes(receiver.spec.type)) {
       this.removeReceiver(key);
       return this.report(object, { ready: false, reason: Reason.ValidationFailed, message: `spec.type: receiver type "${receiver.spec.type}" is not supported by Ferry (supported: ${SUPPORTED_RECEIVER_TYPES.join(', ')})` });
+    }
+    if (receiver.spec.resourceFilter) {
+      this.removeReceiver(key);
+      return this.report(object, { ready: false, reason: Reason.ValidationFailed, message: 'spec.resourceFilter: CEL filters are not supported by Ferry yet' });
     }
     const secret = await this.readSecret(namespace, receiver.spec.secretRef.name);
     const token = secret?.['token'];
