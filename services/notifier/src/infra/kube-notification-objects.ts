@@ -164,8 +164,17 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
       secret = await this.readSecret(namespace, provider.spec.secretRef.name);
       if (!secret) return { ready: false, provider, message: `spec.secretRef: secret "${namespace}/${provider.spec.secretRef.name}" not found` };
     }
-    if (provider.spec.proxy) {
-      return { ready: false, provider, message: 'spec.proxy is not supported by Ferry yet' };
+    // The secret's proxy wins over spec.proxy, as in Flux; either may carry credentials, so neither is echoed.
+    const proxyText = secret?.['proxy'] ?? provider.spec.proxy;
+    let proxy: URL | undefined;
+    if (proxyText) {
+      const field = secret?.['proxy'] !== undefined ? 'secret key "proxy"' : 'spec.proxy';
+      try {
+        proxy = new URL(proxyText);
+      } catch {
+        return { ready: false, provider, message: `${field} is not a valid URL` };
+      }
+      if (proxy.protocol !== 'http:') return { ready: false, provider, message: `${field} must be an http:// proxy, got scheme "${proxy.protocol}"` };
     }
     let tls: TlsMaterial | undefined;
     if (provider.spec.certSecretRef) {
@@ -179,7 +188,7 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
     }
     try {
       const timeoutMs = provider.spec.timeout ? this.options.parseDuration(provider.spec.timeout) : DEFAULT_TIMEOUT_MS;
-      const transport = this.options.transport?.(timeoutMs) ?? (tls ? new TlsTransport(tls, timeoutMs) : new FetchTransport(timeoutMs));
+      const transport = this.options.transport?.(timeoutMs) ?? (tls || proxy ? new TlsTransport(tls ?? {}, timeoutMs, proxy) : new FetchTransport(timeoutMs));
       return { ready: true, provider, sender: createSender(provider, secret, transport) };
     } catch (error) {
       return { ready: false, provider, message: error instanceof Error ? error.message : String(error) };
