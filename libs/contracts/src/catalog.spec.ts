@@ -145,6 +145,7 @@ describe('JSON Schema export', () => {
       'Applied.v1',
       'ArtifactReady.v1',
       'Failed.v1',
+      'NotificationAttempted.v1',
       'ReconcileFinished.v1',
       'ReconcileRequested.v1',
     ]);

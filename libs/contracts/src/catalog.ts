@@ -6,6 +6,7 @@ import { artifactReadyV1Schema } from './events/artifact-ready.v1';
 import { failedV1Schema } from './events/failed.v1';
 import { reconcileFinishedV1Schema } from './events/reconcile-finished.v1';
 import { reconcileRequestedV1Schema } from './events/reconcile-requested.v1';
+import { notificationAttemptedV1Schema } from './events/notification-attempted.v1';
 
 /** The JetStream stream that carries every Ferry event. */
 export const EVENTS_STREAM = 'FERRY_EVENTS';
@@ -143,7 +144,8 @@ export const ferryEvents = new EventCatalog()
   .register(appliedV1Schema)
   .register(failedV1Schema)
   .register(reconcileRequestedV1Schema)
-  .register(reconcileFinishedV1Schema);
+  .register(reconcileFinishedV1Schema)
+  .register(notificationAttemptedV1Schema);
 
 /** Any current Ferry event. */
 export type FerryEvent =
@@ -151,7 +153,8 @@ export type FerryEvent =
   | z.infer<typeof appliedV1Schema>
   | z.infer<typeof failedV1Schema>
   | z.infer<typeof reconcileRequestedV1Schema>
-  | z.infer<typeof reconcileFinishedV1Schema>;
+  | z.infer<typeof reconcileFinishedV1Schema>
+  | z.infer<typeof notificationAttemptedV1Schema>;
 
 /** Where an event comes from in a chain: the event (or request) that caused it. */
 export interface EventCause {

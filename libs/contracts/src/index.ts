@@ -13,3 +13,4 @@ export * from './flux/git-repository.v1';
 export * from './flux/kustomization.v1';
 export * from './flux/notification';
 export * from './flux/crds';
+export * from './events/notification-attempted.v1';

@@ -21,7 +21,8 @@ export interface RunningService {
  * and, when it has `@EventPattern` handlers, its durable JetStream consumer named after the service.
  */
 export async function runService(rootModule: unknown, config: PlatformConfig): Promise<RunningService> {
-  const app = await NestFactory.create(rootModule as never, { bufferLogs: true });
+  // rawBody: webhook receivers verify HMAC signatures over the exact bytes received.
+  const app = await NestFactory.create(rootModule as never, { bufferLogs: true, rawBody: true });
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new NestJsonLogger(logger));
   const deadLetters = app.get<DeadLetterStore>(DEAD_LETTERS);

@@ -1,26 +1,21 @@
-import { TEST_NATS_URL, deleteTestStream, startServiceProcess, tempDir, uniqueSuffix, type ServiceProcess } from '@ferry/testing';
+import type { ServiceProcess } from '@ferry/testing';
+import { notifierFixture, type NotifierFixture } from '../test/notifier-fixture';
+
+// Real processes, NATS and a cluster on a shared 2-core machine: a ceiling for hangs, not a speed assertion.
+jest.setTimeout(90_000);
 
 describe('notifier service process', () => {
-  const dir = tempDir();
-  const stream = `TEST_${uniqueSuffix()}`;
+  let fixture: NotifierFixture;
   let service: ServiceProcess;
 
   beforeAll(async () => {
-    service = await startServiceProcess('services/notifier/src/main.ts', {
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      NATS_URL: TEST_NATS_URL,
-      DATABASE_URL: `sqlite:${dir.path}/notifier.db`,
-      FERRY_EVENT_STREAM: stream,
-      FERRY_EVENT_SUBJECT_PREFIX: `test${uniqueSuffix()}.ferry.events`,
-      FERRY_EVENT_STORAGE: 'memory',
-    });
+    fixture = await notifierFixture();
+    service = await fixture.start();
   });
 
   afterAll(async () => {
     expect(await service.stop()).toBe(0);
-    await deleteTestStream(stream);
-    dir.remove();
+    await fixture.dispose();
   });
 
   it('answers /healthz and /readyz once connected to NATS and its database', async () => {
@@ -34,6 +29,10 @@ describe('notifier service process', () => {
     const text = await (await fetch(`${service.url}/metrics`)).text();
     expect(text).toContain('# TYPE gotk_reconcile_duration_seconds histogram');
     expect(text).toMatch(/process_resident_memory_bytes\{service="notifier"\} \d+/);
+  });
+
+  it('answers 404 on an unknown webhook path', async () => {
+    expect((await fetch(`${service.url}/hook/${'0'.repeat(64)}`, { method: 'POST' })).status).toBe(404);
   });
 
   it('logs JSON lines only', () => {

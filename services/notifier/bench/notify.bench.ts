@@ -1,0 +1,89 @@
+// Notifier benchmark: event published on JetStream → provider request received on loopback, with 100 Alerts
+// (one per Kustomization, so each event matches exactly one) at a target rate of 1,000 events/s, through the
+// real notifier process (dev cluster informers, SQLite event store for the once-only record, outbox relay).
+import { connect } from 'nats';
+import { newEvent, type AppliedV1 } from '@ferry/contracts';
+import { JetStreamPublisher } from '@ferry/messaging';
+import { TEST_NATS_URL } from '@ferry/testing';
+import { FakeEndpoint, eventually } from '../test/fake-endpoint';
+import { notifierFixture } from '../test/notifier-fixture';
+
+const ALERTS = 100;
+const RATE = Number(process.env['BENCH_RATE'] ?? 1000);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const endpoint = await new FakeEndpoint((request) => {
+    const revision = /"revision":"([^"]+)"/.exec(request.body)?.[1];
+    const started = revision ? sentAt.get(revision) : undefined;
+    if (started !== undefined) latencies.push(performance.now() - started);
+    return { status: 200, body: '{}' };
+  }).start();
+  const fixture = await notifierFixture();
+  const nats = await connect({ servers: TEST_NATS_URL });
+  try {
+    const ns = fixture.namespace;
+    await fixture.apply({ apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider', metadata: { name: 'sink', namespace: ns }, spec: { type: 'generic', address: `${endpoint.url}/flux` } });
+    for (let i = 0; i < ALERTS; i++) {
+      await fixture.apply({
+        apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+        kind: 'Alert',
+        metadata: { name: `alert-${i}`, namespace: ns },
+        spec: { providerRef: { name: 'sink' }, eventSources: [{ kind: 'Kustomization', name: `ks-${i}` }] },
+      });
+    }
+    const service = await fixture.start();
+    const publisher = new JetStreamPublisher(nats.jetstream(), fixture.subjectPrefix);
+    const total = RATE * SECONDS;
+    const started = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      // Pace in 10 ms ticks so the offered load is RATE events/s.
+      const due = started + (i / RATE) * 1000;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      const revision = `main@sha1:${i.toString(16).padStart(40, '0')}`;
+      const event = newEvent<AppliedV1>({
+        type: 'Applied',
+        schemaVersion: 1,
+        object: { kind: 'Kustomization', namespace: ns, name: `ks-${i % ALERTS}` },
+        revision,
+        changeSet: [{ id: `Deployment/${ns}/web-${i % ALERTS}`, action: 'configured' }],
+        durationMs: 1,
+      });
+      sentAt.set(revision, performance.now());
+      inFlight.push(publisher.publish(event));
+    }
+    await Promise.all(inFlight);
+    const offered = total / ((performance.now() - started) / 1000);
+    await eventually(`${total} deliveries`, () => latencies.length >= total, 300_000);
+    const elapsed = (performance.now() - started) / 1000;
+    await service.stop();
+    const sorted = [...latencies].sort((a, b) => a - b);
+    process.stdout.write(
+      `${JSON.stringify({
+        alerts: ALERTS,
+        events: total,
+        offeredEventsPerSecond: Math.round(offered),
+        deliveredPerSecond: Math.round(total / elapsed),
+        requestsReceived: endpoint.requests.length,
+        latencyMs: { p50: Number(percentile(sorted, 50).toFixed(1)), p99: Number(percentile(sorted, 99).toFixed(1)), max: Number((sorted.at(-1) ?? NaN).toFixed(1)) },
+      })}\n`,
+    );
+  } finally {
+    await nats.close();
+    await fixture.dispose();
+    await endpoint.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`notify bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

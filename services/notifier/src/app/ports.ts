@@ -1,0 +1,56 @@
+import type { Alert, Provider, Receiver, RawEnvelope } from '@ferry/contracts';
+import type { CompiledAlert } from '../domain/alert-matching';
+import type { FluxEvent } from '../domain/flux-event';
+
+/** What a provider's endpoint answered; `statusCode` is that of the last request made. */
+export interface SendResult {
+  statusCode: number | null;
+  /** Set when nothing was sent on purpose (duplicate commit status, progressing event, no revision). */
+  skipped?: string;
+}
+
+/** A failed delivery; `retryable` for network errors, timeouts, 429 and 5xx. */
+export class DeliveryError extends Error {
+  override readonly name = 'DeliveryError';
+  constructor(
+    message: string,
+    readonly statusCode: number | null,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** One configured provider, ready to send (Flux's `notifier.Interface`). */
+export interface NotificationSender {
+  /** Sends the event; throws a DeliveryError when the provider did not take it. */
+  send(event: FluxEvent): Promise<SendResult>;
+}
+
+/** A Provider that can be used: its sender, or why not (for its Ready condition). */
+export type ProviderState =
+  | { ready: true; provider: Provider; sender: NotificationSender }
+  | { ready: false; provider: Provider; message: string };
+
+/** Providers and Alerts as the API server has them, prepared for dispatch. */
+export interface NotificationObjects {
+  /** Every Alert whose spec is valid, compiled. */
+  alerts(): CompiledAlert[];
+  /** The Provider named by an Alert, if it exists. */
+  provider(namespace: string, name: string): ProviderState | undefined;
+  /** Labels of an event's object (for `matchLabels`); undefined when it cannot be read. */
+  labelsOf(object: { apiVersion: string; kind: string; namespace: string; name: string }): Promise<Record<string, string> | undefined>;
+}
+
+/** Receivers by webhook path, with the token their secret holds. */
+export interface ReceiverDirectory {
+  byPath(path: string): { receiver: Receiver; token: string } | undefined;
+}
+
+/** Lists objects of a kind in a namespace, for receivers' `name: "*"` resources. */
+export interface ObjectLister {
+  list(apiVersion: string, kind: string, namespace: string, matchLabels?: Record<string, string>): Promise<{ name: string }[]>;
+}
+
+/** Re-export so transport and infra name the same Alert/Provider types. */
+export type { Alert, Provider, Receiver, RawEnvelope };

@@ -1,0 +1,54 @@
+import { newEvent, type ReconcileRequestedV1 } from '@ferry/contracts';
+import type { EventStore } from '@ferry/event-store';
+import { apiVersionOfKind } from '../domain/flux-event';
+import { verifyWebhook, type WebhookRequest } from '../domain/receiver-verification';
+import type { ObjectLister, ReceiverDirectory } from './ports';
+
+/** The answer to a webhook call; transport turns it into the HTTP status. */
+export type WebhookOutcome =
+  | { status: 200; requested: { kind: string; namespace: string; name: string }[]; note?: string }
+  | { status: 401 | 404 | 503; reason: string; receiver?: { namespace: string; name: string } };
+
+/**
+ * Flux's receiver server: finds the Receiver by its secret path, authenticates the call by type, and asks
+ * for a reconcile of each listed resource (`name: "*"` expands to every object of the kind, by matchLabels)
+ * by appending ReconcileRequested events; the outbox relay publishes them.
+ */
+export class ReceiveWebhookHandler {
+  constructor(
+    private readonly receivers: ReceiverDirectory,
+    private readonly lister: ObjectLister,
+    private readonly store: EventStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async handle(path: string, request: WebhookRequest): Promise<WebhookOutcome> {
+    const entry = this.receivers.byPath(path);
+    if (!entry) return { status: 404, reason: 'no receiver for this path' };
+    const { receiver, token } = entry;
+    const namespace = receiver.metadata.namespace ?? 'default';
+    const id = { namespace, name: receiver.metadata.name };
+    if (receiver.spec.suspend) return { status: 503, reason: 'receiver is suspended', receiver: id };
+    const verdict = verifyWebhook(receiver, token, request);
+    if (!verdict.accepted) return { status: 401, reason: verdict.reason, receiver: id };
+    if (!verdict.reconcile) return { status: 200, requested: [], ...(verdict.note ? { note: verdict.note } : {}) };
+    const targets: { apiVersion: string; kind: string; namespace: string; name: string }[] = [];
+    for (const resource of receiver.spec.resources) {
+      const apiVersion = resource.apiVersion ?? apiVersionOfKind(resource.kind);
+      const resourceNamespace = resource.namespace ?? namespace;
+      if (resource.name !== '*') {
+        targets.push({ apiVersion, kind: resource.kind, namespace: resourceNamespace, name: resource.name });
+        continue;
+      }
+      for (const { name } of await this.lister.list(apiVersion, resource.kind, resourceNamespace, resource.matchLabels)) {
+        targets.push({ apiVersion, kind: resource.kind, namespace: resourceNamespace, name });
+      }
+    }
+    const requestedAt = this.now().toISOString();
+    const events = targets.map((object) =>
+      newEvent<ReconcileRequestedV1>({ type: 'ReconcileRequested', schemaVersion: 1, object, reason: 'webhook', requestedAt }),
+    );
+    if (events.length > 0) await this.store.append(`receiver-${namespace}.${receiver.metadata.name}`, events, 'any');
+    return { status: 200, requested: targets.map(({ kind, namespace: ns, name }) => ({ kind, namespace: ns, name })) };
+  }
+}

@@ -1,0 +1,86 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Receiver } from '@ferry/contracts';
+
+/** Flux's webhook path: `/hook/` + hex sha256 of token + name + namespace. */
+export function webhookPath(token: string, name: string, namespace: string): string {
+  return `/hook/${createHash('sha256').update(token + name + namespace).digest('hex')}`;
+}
+
+/** An incoming webhook call: lower-case header names, the raw body. */
+export interface WebhookRequest {
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+}
+
+/** The verdict on a webhook call. `accepted: false` with `reconcile: false` is a 401; `ping` is 200 with no reconcile. */
+export type WebhookVerdict =
+  | { accepted: true; reconcile: boolean; note?: string }
+  | { accepted: false; reason: string };
+
+/** Constant-time comparison of two strings (different lengths compare unequal without leaking where). */
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  if (left.length !== right.length) {
+    timingSafeEqual(left, left);
+    return false;
+  }
+  return timingSafeEqual(left, right);
+}
+
+const algorithms: Record<string, string> = { sha1: 'sha1', sha256: 'sha256', sha512: 'sha512' };
+
+/** Checks `<algo>=<hex>` against the HMAC of the body with the token. */
+function validSignature(header: string | undefined, token: string, body: Buffer): boolean {
+  if (!header) return false;
+  const [prefix, signature] = header.split('=', 2);
+  const algorithm = algorithms[prefix ?? ''];
+  if (!algorithm || !signature) return false;
+  return safeEqual(createHmac(algorithm, token).update(body).digest('hex'), signature.toLowerCase());
+}
+
+function eventAllowed(receiver: Receiver, event: string | undefined): boolean {
+  const events = receiver.spec.events ?? [];
+  if (events.length === 0) return true;
+  return event !== undefined && events.some((allowed) => allowed.toLowerCase() === event.toLowerCase());
+}
+
+/**
+ * Flux's receiver validation by type. The path already proved knowledge of the token for `generic`; the
+ * others also authenticate the call itself (shared token header or HMAC signature).
+ */
+export function verifyWebhook(receiver: Receiver, token: string, request: WebhookRequest): WebhookVerdict {
+  switch (receiver.spec.type) {
+    case 'generic':
+      return { accepted: true, reconcile: true };
+    case 'generic-hmac':
+      return validSignature(request.headers['x-signature'], token, request.body)
+        ? { accepted: true, reconcile: true }
+        : { accepted: false, reason: 'the X-Signature header is missing or does not match the HMAC of the body' };
+    case 'github': {
+      const signature = request.headers['x-hub-signature-256'] ?? request.headers['x-hub-signature'];
+      if (!validSignature(signature, token, request.body)) {
+        return { accepted: false, reason: 'the X-Hub-Signature-256 header is missing or does not match the HMAC of the body' };
+      }
+      const event = request.headers['x-github-event'];
+      if (event === 'ping') return { accepted: true, reconcile: false, note: 'ping' };
+      return eventAllowed(receiver, event)
+        ? { accepted: true, reconcile: true }
+        : { accepted: false, reason: `GitHub event "${event ?? ''}" is not in spec.events` };
+    }
+    case 'gitlab': {
+      if (!safeEqual(request.headers['x-gitlab-token'] ?? '', token)) {
+        return { accepted: false, reason: 'the X-Gitlab-Token header is missing or wrong' };
+      }
+      const event = request.headers['x-gitlab-event'];
+      return eventAllowed(receiver, event)
+        ? { accepted: true, reconcile: true }
+        : { accepted: false, reason: `GitLab event "${event ?? ''}" is not in spec.events` };
+    }
+    default:
+      return { accepted: false, reason: `receiver type "${receiver.spec.type}" is not supported by Ferry` };
+  }
+}
+
+/** Receiver types Ferry verifies; other Flux types are reported as not supported on the Receiver's status. */
+export const SUPPORTED_RECEIVER_TYPES = ['generic', 'generic-hmac', 'github', 'gitlab'] as const;

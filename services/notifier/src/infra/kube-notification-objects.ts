@@ -1,0 +1,276 @@
+import {
+  alertSchema,
+  NOTIFICATION_V1,
+  NOTIFICATION_V1BETA3,
+  parseFluxObject,
+  providerSchema,
+  Reason,
+  receiverSchema,
+  setCondition,
+  type Alert,
+  type Condition,
+  type Provider,
+  type Receiver,
+} from '@ferry/contracts';
+import { ObjectWatcher, type KubeClient, type KubeObject } from '@ferry/kube';
+import type { Logger } from '@ferry/observability';
+import type { NotificationObjects, ObjectLister, ProviderState, ReceiverDirectory } from '../app/ports';
+import { compileAlert, type CompiledAlert } from '../domain/alert-matching';
+import { SUPPORTED_RECEIVER_TYPES, webhookPath } from '../domain/receiver-verification';
+import { createSender } from './providers/provider-factory';
+import { FetchTransport, type HttpTransport } from './providers/http-transport';
+import { TlsTransport, tlsMaterialFromSecret, type TlsMaterial } from './providers/tls-transport';
+
+/** Flux's default Provider timeout. */
+const DEFAULT_TIMEOUT_MS = 15_000;
+const FIELD_MANAGER = 'ferry-notifier';
+
+/** Options of the notification objects cache. */
+export interface KubeNotificationObjectsOptions {
+  /** Re-reads secrets of every Provider and Receiver this often (secrets are not watched). */
+  resyncMs: number;
+  /** Builds the HTTP transport of a Provider; tests may substitute one. */
+  transport?: (timeoutMs: number) => HttpTransport;
+  parseDuration: (text: string) => number;
+}
+
+type Verdict = { ready: true; message: string } | { ready: false; reason: string; message: string };
+
+const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
+const namespaceOf = (object: KubeObject) => object.metadata.namespace ?? 'default';
+
+/**
+ * Providers, Alerts and Receivers from the API server (ObjectWatcher informers), each validated once per change
+ * and given a Ready condition: an invalid address, a missing secret or a bad regex makes it Ready=False with
+ * a message naming the field, logs it, and leaves the rest of the service running.
+ */
+export class KubeNotificationObjects implements NotificationObjects, ReceiverDirectory, ObjectLister {
+  private readonly providers = new Map<string, ProviderState>();
+  private readonly alertsByKey = new Map<string, CompiledAlert>();
+  private readonly receiversByPath = new Map<string, { receiver: Receiver; token: string; key: string }>();
+  private readonly watchers: ObjectWatcher<KubeObject>[] = [];
+  private resync: NodeJS.Timeout | undefined;
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly logger: Logger,
+    private readonly options: KubeNotificationObjectsOptions,
+  ) {}
+
+  /** Lists and watches the three kinds; resolves once the initial lists are processed. */
+  async start(): Promise<void> {
+    const watch = (apiVersion: string, kind: string, upsert: (object: KubeObject) => Promise<void>, remove: (object: KubeObject) => void) => {
+      const watcher = new ObjectWatcher<KubeObject>(this.client, apiVersion, kind, {
+        onUpsert: (object) => this.track(upsert(object)),
+        onDelete: remove,
+        onError: (error) => this.logger.error(`watching ${kind} failed`, { error }),
+      });
+      this.watchers.push(watcher);
+      return watcher.start();
+    };
+    await watch(NOTIFICATION_V1BETA3, 'Provider', (o) => this.upsertProvider(o), (o) => this.providers.delete(keyOf(namespaceOf(o), o.metadata.name)));
+    await watch(NOTIFICATION_V1BETA3, 'Alert', (o) => this.upsertAlert(o), (o) => this.alertsByKey.delete(keyOf(namespaceOf(o), o.metadata.name)));
+    await watch(NOTIFICATION_V1, 'Receiver', (o) => this.upsertReceiver(o), (o) => this.removeReceiver(keyOf(namespaceOf(o), o.metadata.name)));
+    await this.settled();
+    this.resync = setInterval(() => void this.resyncAll(), this.options.resyncMs);
+    this.resync.unref();
+  }
+
+  /** Stops the informers. */
+  async stop(): Promise<void> {
+    if (this.resync) clearInterval(this.resync);
+    await Promise.all(this.watchers.map((watcher) => watcher.stop()));
+    await this.settled();
+  }
+
+  /** Waits for the status writes and secret reads in flight. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  alerts(): CompiledAlert[] {
+    return [...this.alertsByKey.values()];
+  }
+
+  provider(namespace: string, name: string): ProviderState | undefined {
+    return this.providers.get(keyOf(namespace, name));
+  }
+
+  byPath(path: string): { receiver: Receiver; token: string } | undefined {
+    return this.receiversByPath.get(path);
+  }
+
+  async labelsOf(object: { apiVersion: string; kind: string; namespace: string; name: string }): Promise<Record<string, string> | undefined> {
+    try {
+      return (await this.client.get(object))?.metadata.labels ?? {};
+    } catch (error) {
+      this.logger.error('cannot read labels for matchLabels', { kind: object.kind, name: object.name, namespace: object.namespace, error });
+      return undefined;
+    }
+  }
+
+  async list(apiVersion: string, kind: string, namespace: string, matchLabels?: Record<string, string>): Promise<{ name: string }[]> {
+    const labelSelector = matchLabels ? Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`).join(',') : undefined;
+    const { items } = await this.client.list(apiVersion, kind, { namespace, ...(labelSelector ? { labelSelector } : {}) });
+    return items.map((item) => ({ name: item.metadata.name }));
+  }
+
+  private track(task: Promise<void>): void {
+    const guarded = task.catch((error: unknown) => this.logger.error('processing a notification object failed', { error }));
+    this.pending.add(guarded);
+    void guarded.finally(() => this.pending.delete(guarded));
+  }
+
+  private async resyncAll(): Promise<void> {
+    for (const watcher of this.watchers) {
+      for (const object of watcher.list()) {
+        if (object.kind === 'Provider') this.track(this.upsertProvider(object));
+        if (object.kind === 'Receiver') this.track(this.upsertReceiver(object));
+      }
+    }
+  }
+
+  private async readSecret(namespace: string, name: string): Promise<Record<string, string> | undefined> {
+    const secret = await this.client.get<KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> }>({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace,
+      name,
+    });
+    if (!secret) return undefined;
+    const data = Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
+    return { ...data, ...(secret.stringData ?? {}) };
+  }
+
+  private async upsertProvider(object: KubeObject): Promise<void> {
+    const key = keyOf(namespaceOf(object), object.metadata.name);
+    let provider: Provider;
+    try {
+      provider = parseFluxObject(providerSchema, object);
+    } catch (error) {
+      this.providers.delete(key);
+      return this.report(object, { ready: false, reason: Reason.ValidationFailed, message: (error as Error).message });
+    }
+    const state = await this.resolveProvider(provider);
+    this.providers.set(key, state);
+    await this.report(object, state.ready ? { ready: true, message: 'Initialized' } : { ready: false, reason: Reason.InvalidConfig, message: state.message });
+  }
+
+  private async resolveProvider(provider: Provider): Promise<ProviderState> {
+    const namespace = provider.metadata.namespace ?? 'default';
+    let secret: Record<string, string> | undefined;
+    if (provider.spec.secretRef) {
+      secret = await this.readSecret(namespace, provider.spec.secretRef.name);
+      if (!secret) return { ready: false, provider, message: `spec.secretRef: secret "${namespace}/${provider.spec.secretRef.name}" not found` };
+    }
+    // The secret's proxy wins over spec.proxy, as in Flux; either may carry credentials, so neither is echoed.
+    const proxyText = secret?.['proxy'] ?? provider.spec.proxy;
+    let proxy: URL | undefined;
+    if (proxyText) {
+      const field = secret?.['proxy'] !== undefined ? 'secret key "proxy"' : 'spec.proxy';
+      try {
+        proxy = new URL(proxyText);
+      } catch {
+        return { ready: false, provider, message: `${field} is not a valid URL` };
+      }
+      if (proxy.protocol !== 'http:') return { ready: false, provider, message: `${field} must be an http:// proxy, got scheme "${proxy.protocol}"` };
+    }
+    let tls: TlsMaterial | undefined;
+    if (provider.spec.certSecretRef) {
+      const certs = await this.readSecret(namespace, provider.spec.certSecretRef.name);
+      if (!certs) return { ready: false, provider, message: `spec.certSecretRef: secret "${namespace}/${provider.spec.certSecretRef.name}" not found` };
+      try {
+        tls = tlsMaterialFromSecret(certs, `${namespace}/${provider.spec.certSecretRef.name}`);
+      } catch (error) {
+        return { ready: false, provider, message: (error as Error).message };
+      }
+    }
+    try {
+      const timeoutMs = provider.spec.timeout ? this.options.parseDuration(provider.spec.timeout) : DEFAULT_TIMEOUT_MS;
+      const transport = this.options.transport?.(timeoutMs) ?? (tls || proxy ? new TlsTransport(tls ?? {}, timeoutMs, proxy) : new FetchTransport(timeoutMs));
+      return { ready: true, provider, sender: createSender(provider, secret, transport) };
+    } catch (error) {
+      return { ready: false, provider, message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private async upsertAlert(object: KubeObject): Promise<void> {
+    const key = keyOf(namespaceOf(object), object.metadata.name);
+    let alert: Alert;
+    try {
+      alert = parseFluxObject(alertSchema, object);
+      this.alertsByKey.set(key, compileAlert(alert));
+    } catch (error) {
+      this.alertsByKey.delete(key);
+      return this.report(object, { ready: false, reason: Reason.ValidationFailed, message: (error as Error).message });
+    }
+    await this.report(object, { ready: true, message: 'Initialized' });
+  }
+
+  private removeReceiver(key: string): void {
+    for (const [path, entry] of this.receiversByPath) if (entry.key === key) this.receiversByPath.delete(path);
+  }
+
+  private async upsertReceiver(object: KubeObject): Promise<void> {
+    const namespace = namespaceOf(object);
+    const key = keyOf(namespace, object.metadata.name);
+    let receiver: Receiver;
+    try {
+      receiver = parseFluxObject(receiverSchema, object);
+    } catch (error) {
+      this.removeReceiver(key);
+      return this.report(object, { ready: false, reason: Reason.ValidationFailed, message: (error as Error).message });
+    }
+    if (!(SUPPORTED_RECEIVER_TYPES as readonly string[]).includes(receiver.spec.type)) {
+      this.removeReceiver(key);
+      return this.report(object, { ready: false, reason: Reason.ValidationFailed, message: `spec.type: receiver type "${receiver.spec.type}" is not supported by Ferry (supported: ${SUPPORTED_RECEIVER_TYPES.join(', ')})` });
+    }
+    if (receiver.spec.resourceFilter) {
+      this.removeReceiver(key);
+      return this.report(object, { ready: false, reason: Reason.ValidationFailed, message: 'spec.resourceFilter: CEL filters are not supported by Ferry yet' });
+    }
+    const secret = await this.readSecret(namespace, receiver.spec.secretRef.name);
+    const token = secret?.['token'];
+    if (!token) {
+      this.removeReceiver(key);
+      const message = secret
+        ? `spec.secretRef: secret "${namespace}/${receiver.spec.secretRef.name}" has no "token" key`
+        : `spec.secretRef: secret "${namespace}/${receiver.spec.secretRef.name}" not found`;
+      return this.report(object, { ready: false, reason: Reason.TokenNotFound, message });
+    }
+    const path = webhookPath(token, receiver.metadata.name, namespace);
+    this.removeReceiver(key);
+    this.receiversByPath.set(path, { receiver, token, key });
+    await this.report(object, { ready: true, message: `Receiver initialized for path: ${path}` }, { webhookPath: path });
+  }
+
+  /** Writes Ready (only when it changed, so our own status writes do not loop through the watch) and logs failures. */
+  private async report(object: KubeObject, verdict: Verdict, extra: Record<string, unknown> = {}): Promise<void> {
+    const ids = { kind: object.kind, name: object.metadata.name, namespace: namespaceOf(object) };
+    const status = (object['status'] ?? {}) as { conditions?: Condition[]; observedGeneration?: number; webhookPath?: string };
+    const update = verdict.ready
+      ? { type: 'Ready', status: 'True' as const, reason: Reason.Succeeded, message: verdict.message }
+      : { type: 'Ready', status: 'False' as const, reason: verdict.reason, message: verdict.message };
+    const current = status.conditions?.find((c) => c.type === 'Ready');
+    const generation = object.metadata.generation;
+    const unchanged =
+      current?.status === update.status &&
+      current.reason === update.reason &&
+      current.message === update.message &&
+      status.observedGeneration === generation &&
+      Object.entries(extra).every(([k, v]) => (status as Record<string, unknown>)[k] === v);
+    if (!verdict.ready && !unchanged) this.logger.error(`${object.kind} is not ready: ${verdict.message}`, ids);
+    if (unchanged) return;
+    const conditions = setCondition(status.conditions, { ...update, ...(generation !== undefined ? { observedGeneration: generation } : {}) }, new Date());
+    try {
+      await this.client.mergePatch(
+        object,
+        { status: { conditions, ...(generation !== undefined ? { observedGeneration: generation } : {}), ...extra } },
+        { fieldManager: FIELD_MANAGER, subresource: 'status' },
+      );
+    } catch (error) {
+      this.logger.error(`cannot write ${object.kind} status`, { ...ids, error });
+    }
+  }
+}

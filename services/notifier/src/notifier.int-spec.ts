@@ -1,0 +1,277 @@
+import { createHmac } from 'node:crypto';
+import { connect, type NatsConnection } from 'nats';
+import { newEvent, subjectFor, type AppliedV1, type Condition, type FailedV1 } from '@ferry/contracts';
+import { openEventStoreDatabase } from '@ferry/event-store';
+import type { KubeObject } from '@ferry/kube';
+import { JetStreamPublisher } from '@ferry/messaging';
+import { TEST_NATS_URL, type ServiceProcess } from '@ferry/testing';
+import { eventually, FakeEndpoint } from '../test/fake-endpoint';
+import { notifierFixture, type NotifierFixture } from '../test/notifier-fixture';
+
+const sha = (n: number) => n.toString(16).padStart(40, '0');
+const GITLAB_TOKEN = 'glpat-test-token';
+const RECEIVER_TOKEN = 'receiver-secret-token';
+
+// Real processes, NATS and a cluster on a shared 2-core machine: a ceiling for hangs, not a speed assertion.
+jest.setTimeout(90_000);
+
+describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
+  let fixture: NotifierFixture;
+  let service: ServiceProcess | undefined;
+  let nats: NatsConnection;
+  let publisher: JetStreamPublisher;
+  const slack = new FakeEndpoint();
+  const gitlab = new FakeEndpoint((request) => (request.method === 'GET' ? { status: 200, body: '[]' } : { status: 201, body: '{}' }));
+  let providerUid = '';
+
+  const secret = (name: string, data: Record<string, string>): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: fixture.namespace },
+    stringData: data,
+  });
+  const notification = (kind: string, name: string, spec: Record<string, unknown>): KubeObject => ({
+    apiVersion: kind === 'Receiver' ? 'notification.toolkit.fluxcd.io/v1' : 'notification.toolkit.fluxcd.io/v1beta3',
+    kind,
+    metadata: { name, namespace: fixture.namespace },
+    spec,
+  });
+  const readyOf = async (kind: string, name: string): Promise<Condition | undefined> => {
+    const apiVersion = kind === 'Receiver' ? 'notification.toolkit.fluxcd.io/v1' : 'notification.toolkit.fluxcd.io/v1beta3';
+    const object = await fixture.client.get<KubeObject & { status?: { conditions?: Condition[] } }>({ apiVersion, kind, namespace: fixture.namespace, name });
+    return object?.status?.conditions?.find((c) => c.type === 'Ready');
+  };
+  const applied = (name: string, revision: string) =>
+    newEvent<AppliedV1>({
+      type: 'Applied',
+      schemaVersion: 1,
+      object: { kind: 'Kustomization', namespace: fixture.namespace, name },
+      revision,
+      changeSet: [{ id: `Deployment/${fixture.namespace}/${name}`, action: 'configured' }],
+      durationMs: 42,
+    });
+
+  beforeAll(async () => {
+    await slack.start();
+    await gitlab.start();
+    fixture = await notifierFixture();
+    nats = await connect({ servers: TEST_NATS_URL });
+    publisher = new JetStreamPublisher(nats.jetstream(), fixture.subjectPrefix);
+    await fixture.client.create(secret('slack-url', { address: `${slack.url}/services/T000/B000/XXXX` }));
+    await fixture.client.create(secret('gitlab-token', { token: GITLAB_TOKEN }));
+    await fixture.client.create(secret('receiver-token', { token: RECEIVER_TOKEN }));
+    await fixture.apply(notification('Provider', 'slack', { type: 'slack', channel: 'general', secretRef: { name: 'slack-url' } }));
+    await fixture.apply(notification('Provider', 'gitlab', { type: 'gitlab', address: `${gitlab.url}/owner/repo`, secretRef: { name: 'gitlab-token' } }));
+    await fixture.apply(notification('Alert', 'everything', { providerRef: { name: 'slack' }, eventSeverity: 'info', eventSources: [{ kind: 'Kustomization', name: '*' }], summary: 'dev cluster' }));
+    await fixture.apply(notification('Alert', 'commit-status', { providerRef: { name: 'gitlab' }, eventSources: [{ kind: 'Kustomization', name: 'apps' }] }));
+    const provider = await fixture.client.get({ apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider', namespace: fixture.namespace, name: 'gitlab' });
+    providerUid = provider?.metadata.uid ?? '';
+    service = await fixture.start({ NOTIFIER_RATE_LIMIT_INTERVAL: '0' });
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await nats?.close();
+    await fixture?.dispose();
+    await slack.stop();
+    await gitlab.stop();
+  });
+
+  it('marks valid Providers and Alerts Ready, and bad ones Ready=False with a message naming the field', async () => {
+    await fixture.apply(notification('Alert', 'bad-regex', { providerRef: { name: 'slack' }, eventSources: [{ kind: 'Kustomization', name: '*' }], inclusionList: ['(unclosed'] }));
+    await fixture.apply(notification('Provider', 'no-secret', { type: 'slack', secretRef: { name: 'missing' } }));
+    await fixture.apply(notification('Provider', 'bad-address', { type: 'generic', address: 'not a url' }));
+    expect(await eventually('slack Ready', () => readyOf('Provider', 'slack'))).toMatchObject({ status: 'True' });
+    expect(await eventually('alert Ready', () => readyOf('Alert', 'everything'))).toMatchObject({ status: 'True' });
+    expect(await eventually('bad alert status', () => readyOf('Alert', 'bad-regex'))).toMatchObject({
+      status: 'False',
+      reason: 'ValidationFailed',
+      message: expect.stringContaining('spec.inclusionList[0] "(unclosed" is not a valid regular expression'),
+    });
+    expect(await eventually('no-secret status', () => readyOf('Provider', 'no-secret'))).toMatchObject({
+      status: 'False',
+      message: `spec.secretRef: secret "${fixture.namespace}/missing" not found`,
+    });
+    expect(await eventually('bad-address status', () => readyOf('Provider', 'bad-address'))).toMatchObject({ status: 'False', message: 'spec.address is not a valid URL' });
+    expect(service!.lines.some((line) => line.includes('is not ready') && line.includes('bad-address'))).toBe(true);
+  });
+
+  it('sends an Applied event to Slack (exact payload) and sets the GitLab commit status', async () => {
+    const revision = `main@sha1:${sha(1)}`;
+    await publisher.publish(applied('apps', revision));
+    const request = await eventually('the Slack webhook call', () => slack.requests.find((r) => r.body.includes(sha(1))));
+    expect(request.method).toBe('POST');
+    expect(request.url).toBe('/services/T000/B000/XXXX');
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(request.body)).toEqual({
+      channel: 'general',
+      username: 'kustomize-controller',
+      icon_url: '',
+      icon_emoji: '',
+      attachments: [
+        {
+          color: 'good',
+          author_name: `kustomization/apps.${fixture.namespace}`,
+          text: `Deployment/${fixture.namespace}/apps configured`,
+          mrkdwn_in: ['text'],
+          fields: [
+            { title: 'revision', value: revision, short: false },
+            { title: 'summary', value: 'dev cluster', short: false },
+          ],
+        },
+      ],
+    });
+    const post = await eventually('the GitLab status', () => gitlab.requests.find((r) => r.method === 'POST'));
+    expect(gitlab.requests[0]).toMatchObject({ method: 'GET', url: `/api/v4/projects/owner%2Frepo/repository/commits/${sha(1)}/statuses` });
+    expect(post.url).toBe(`/api/v4/projects/owner%2Frepo/statuses/${sha(1)}`);
+    expect(post.headers['private-token']).toBe(GITLAB_TOKEN);
+    expect(JSON.parse(post.body)).toEqual({ state: 'success', name: `kustomization/apps/${providerUid.split('-')[0]}`, description: 'reconciliation succeeded' });
+  });
+
+  it('keeps delivering to Slack when GitLab is unreachable for a Failed event', async () => {
+    await gitlab.stop();
+    const failed = newEvent<FailedV1>({
+      type: 'Failed',
+      schemaVersion: 1,
+      object: { kind: 'Kustomization', namespace: fixture.namespace, name: 'apps' },
+      revision: `main@sha1:${sha(2)}`,
+      reason: 'HealthCheckFailed',
+      message: 'timeout waiting for: [Deployment/apps/web status: InProgress]',
+      stage: 'health',
+      terminal: false,
+    });
+    await publisher.publish(failed);
+    const request = await eventually('the Slack call for the failure', () => slack.requests.find((r) => r.body.includes('timeout waiting for')));
+    expect(JSON.parse(request.body).attachments[0].color).toBe('danger');
+    await eventually('a logged GitLab failure', () => service!.lines.some((line) => line.includes('failed to send notification') && line.includes('gitlab')));
+    await gitlab.start();
+  });
+
+  it('turns a GitLab push webhook into ReconcileRequested on NATS, and answers 401 to a wrong token without logging it', async () => {
+    await fixture.apply(
+      notification('Receiver', 'gitlab-push', {
+        type: 'gitlab',
+        events: ['Push Hook', 'Tag Push Hook'],
+        secretRef: { name: 'receiver-token' },
+        resources: [{ kind: 'GitRepository', name: 'podinfo' }],
+      }),
+    );
+    const path = await eventually('the receiver webhookPath', async () => {
+      const object = await fixture.client.get<KubeObject & { status?: { webhookPath?: string } }>({
+        apiVersion: 'notification.toolkit.fluxcd.io/v1',
+        kind: 'Receiver',
+        namespace: fixture.namespace,
+        name: 'gitlab-push',
+      });
+      return object?.status?.webhookPath;
+    });
+    expect(path).toMatch(/^\/hook\/[0-9a-f]{64}$/);
+    const subscription = nats.subscribe(subjectFor('ReconcileRequested', 1, fixture.subjectPrefix));
+    const received: unknown[] = [];
+    void (async () => {
+      for await (const message of subscription) received.push(JSON.parse(new TextDecoder().decode(message.data)));
+    })();
+    const body = JSON.stringify({ object_kind: 'push', ref: 'refs/heads/main' });
+    const rejected = await fetch(`${service!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Gitlab-Token': 'wrong-token-value', 'X-Gitlab-Event': 'Push Hook' }, body });
+    expect(rejected.status).toBe(401);
+    const accepted = await fetch(`${service!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Gitlab-Token': RECEIVER_TOKEN, 'X-Gitlab-Event': 'Push Hook' }, body });
+    expect(accepted.status).toBe(200);
+    const event = await eventually('ReconcileRequested on NATS', () => received[0]);
+    subscription.unsubscribe();
+    expect(event).toMatchObject({ type: 'ReconcileRequested', reason: 'webhook', object: { kind: 'GitRepository', namespace: fixture.namespace, name: 'podinfo' } });
+    expect(received).toHaveLength(1);
+    expect(service!.lines.some((line) => line.includes('webhook rejected'))).toBe(true);
+    expect(service!.lines.some((line) => line.includes('wrong-token-value') || line.includes(RECEIVER_TOKEN) || line.includes(path.slice(6)))).toBe(false);
+  });
+
+  it('matches `*` + matchLabels against the object in the cluster and signs generic-hmac requests with the token', async () => {
+    const hooks = await new FakeEndpoint().start();
+    try {
+      await fixture.client.create(secret('hmac-key', { token: 'hmac-secret', headers: 'X-Team: platform' }));
+      await fixture.apply(notification('Provider', 'hmac', { type: 'generic-hmac', address: `${hooks.url}/flux`, secretRef: { name: 'hmac-key' } }));
+      await fixture.apply(
+        notification('Alert', 'team-a', { providerRef: { name: 'hmac' }, eventSeverity: 'error', eventSources: [{ kind: 'Kustomization', name: '*', matchLabels: { team: 'a' } }] }),
+      );
+      const kustomization = (name: string, team: string): KubeObject => ({
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name, namespace: fixture.namespace, labels: { team } },
+        spec: { interval: '10m', path: './', prune: true, sourceRef: { kind: 'GitRepository', name: 'podinfo' } },
+      });
+      await fixture.apply(kustomization('team-a-app', 'a'));
+      await fixture.apply(kustomization('team-b-app', 'b'));
+      await eventually('hmac Provider Ready', async () => (await readyOf('Provider', 'hmac'))?.status === 'True');
+      await eventually('team-a Alert Ready', async () => (await readyOf('Alert', 'team-a'))?.status === 'True');
+      const failure = (name: string) =>
+        newEvent<FailedV1>({
+          type: 'Failed',
+          schemaVersion: 1,
+          object: { kind: 'Kustomization', namespace: fixture.namespace, name },
+          revision: `main@sha1:${sha(3)}`,
+          reason: 'BuildFailed',
+          message: `${name}: kustomization.yaml not found`,
+          stage: 'build',
+          terminal: true,
+        });
+      await publisher.publish(failure('team-b-app'));
+      await publisher.publish(failure('team-a-app'));
+      const request = await eventually('the generic-hmac call', () => hooks.requests[0]);
+      expect(JSON.parse(request.body)).toMatchObject({
+        involvedObject: { kind: 'Kustomization', name: 'team-a-app', namespace: fixture.namespace },
+        severity: 'error',
+        reason: 'BuildFailed',
+        reportingController: 'kustomize-controller',
+      });
+      expect(request.headers['x-signature']).toBe(`sha256=${createHmac('sha256', 'hmac-secret').update(request.body).digest('hex')}`);
+      expect(request.headers['x-team']).toBe('platform');
+      expect(request.headers['gotk-component']).toBe('kustomize-controller');
+      // team-b's event came first on the stream; had it matched, it would have been the first request.
+      expect(hooks.requests.every((r) => r.body.includes('team-a-app'))).toBe(true);
+    } finally {
+      await hooks.stop();
+    }
+  });
+
+  it('dead-letters a malformed event with a log line naming the field and keeps notifying', async () => {
+    const subject = subjectFor('Failed', 1, fixture.subjectPrefix);
+    const js = nats.jetstream();
+    await js.publish(subject, new TextEncoder().encode('{not json'));
+    const invalid = { ...newEvent<FailedV1>({ type: 'Failed', schemaVersion: 1, object: { kind: 'Kustomization', namespace: fixture.namespace, name: 'apps' }, revision: null, reason: 'BuildFailed', message: 'x', stage: 'build', terminal: false }), reason: 'not pascal' };
+    await js.publish(subject, new TextEncoder().encode(JSON.stringify(invalid)), { msgID: invalid.id });
+    await publisher.publish(applied('after-bad-input', `main@sha1:${sha(4)}`));
+    await eventually('the Slack call after bad input', () => slack.requests.find((r) => r.body.includes(sha(4))));
+    const deadLetters = service!.lines.filter((line) => line.includes('dead letter'));
+    expect(deadLetters.some((line) => line.includes('field \\"reason\\"') || line.includes('reason must be a PascalCase Flux reason'))).toBe(true);
+    expect(deadLetters.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('after a restart, delivers each of 100 events published while stopped exactly once', async () => {
+    expect(await service!.stop()).toBe(0);
+    service = undefined;
+    const before = slack.requests.length;
+    const revisions = Array.from({ length: 100 }, (_, i) => `main@sha1:${sha(1000 + i)}`);
+    for (const revision of revisions) await publisher.publish(applied('other', revision));
+    service = await fixture.start({ NOTIFIER_RATE_LIMIT_INTERVAL: '0' });
+    const delivered = () => slack.requests.slice(before).filter((r) => r.body.includes('kustomization/other.'));
+    await eventually('100 Slack calls', () => delivered().length >= 100, 60_000);
+    expect(await service.stop()).toBe(0);
+    service = undefined;
+    const texts = delivered().map((r) => (JSON.parse(r.body) as { attachments: { fields: { value: string }[] }[] }).attachments[0]!.fields[0]!.value);
+    expect(texts).toHaveLength(100);
+    expect(new Set(texts)).toEqual(new Set(revisions));
+    // The store agrees: one delivered attempt per event, no stream with two.
+    const db = await openEventStoreDatabase({ type: 'sqlite', path: fixture.databasePath });
+    try {
+      const rows = (await db.query(`SELECT stream_id, data FROM events WHERE type = 'NotificationAttempted'`)) as { stream_id: string; data: string }[];
+      const deliveredPerStream = new Map<string, number>();
+      for (const row of rows) {
+        const data = JSON.parse(row.data) as { outcome: string; object: { name: string } };
+        if (data.object.name === 'other' && data.outcome === 'delivered') deliveredPerStream.set(row.stream_id, (deliveredPerStream.get(row.stream_id) ?? 0) + 1);
+      }
+      expect(deliveredPerStream.size).toBe(100);
+      expect([...deliveredPerStream.values()].every((count) => count === 1)).toBe(true);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
