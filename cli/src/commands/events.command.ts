@@ -65,5 +65,11 @@ export function describeEvent(event: FerryEvent): { type: 'Normal' | 'Warning'; 
         reason: event.reason,
         message: `Reconciliation ${event.outcome} in ${formatDuration(event.durationMs)}${event.message ? `: ${event.message.split('\n')[0] ?? ''}` : ''}`,
       };
+    case 'NotificationAttempted':
+      return {
+        type: event.outcome === 'failed' ? 'Warning' : 'Normal',
+        reason: event.outcome === 'failed' ? 'NotificationFailed' : 'NotificationSent',
+        message: `${event.provider.type} provider ${event.provider.namespace}/${event.provider.name} (alert ${event.alert.name}): ${event.outcome}${event.error ? `: ${event.error}` : ''}`,
+      };
   }
 }
