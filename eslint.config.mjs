@@ -38,6 +38,8 @@ function boundaries(forTests) {
       { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:pure', 'type:testing'] },
       { sourceTag: 'type:service', onlyDependOnLibsWithTags: allowed(['type:contracts', 'type:pure', 'type:infra']) },
       { sourceTag: 'type:cli', onlyDependOnLibsWithTags: allowed(['type:contracts', 'type:pure', 'type:infra']) },
+      // `npm start`'s local environment (dev cluster, demo git server): tooling over the libs, fixtures included.
+      { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:contracts', 'type:pure', 'type:infra', 'type:testing'] },
       // Services talk only through events: none imports another.
       { sourceTag: 'scope:source', notDependOnLibsWithTags: ['scope:reconciler', 'scope:notifier'] },
       { sourceTag: 'scope:reconciler', notDependOnLibsWithTags: ['scope:source', 'scope:notifier'] },

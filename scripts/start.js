@@ -1,13 +1,16 @@
 // `npm start`: the local Ferry platform with embedded defaults. Uses the NATS on 127.0.0.1:4222 if one
-// runs, else starts `nats-server` (installing Debian's package when root), then the three services on
-// SQLite. Ctrl-C stops everything it started.
+// runs, else starts `nats-server` (installing Debian's package when root); then the local environment
+// (dev cluster, a Git server with an example repository, its GitRepository and Kustomization) and the
+// three services on SQLite. Ctrl-C stops everything it started. FERRY_PORT_BASE (default 9790) moves every
+// port; FERRY_STATE_DIR (default .ferry) moves the state.
 const { spawn, spawnSync } = require('node:child_process');
 const { mkdirSync } = require('node:fs');
 const net = require('node:net');
-const { join } = require('node:path');
+const { join, resolve } = require('node:path');
 
 const root = join(__dirname, '..');
-const stateDir = join(root, '.ferry');
+const stateDir = process.env.FERRY_STATE_DIR ? resolve(process.env.FERRY_STATE_DIR) : join(root, '.ferry');
+const portBase = Number(process.env.FERRY_PORT_BASE ?? 9790);
 const children = [];
 
 const say = (mark, text) => console.log(`${mark} ${text}`);
@@ -88,10 +91,25 @@ function prefix(name, chunk) {
 }
 
 const services = [
-  { name: 'source', port: 9790 },
-  { name: 'reconciler', port: 9791 },
-  { name: 'notifier', port: 9792 },
+  { name: 'source', port: portBase },
+  { name: 'reconciler', port: portBase + 1 },
+  { name: 'notifier', port: portBase + 2 },
 ];
+
+/** Starts the dev cluster, the example Git server and the Flux objects; resolves once they are ready. */
+function startLocalEnvironment() {
+  const child = start('local', process.execPath, ['-r', '@swc-node/register', join(root, 'local', 'src', 'main.ts')], {
+    FERRY_STATE_DIR: stateDir,
+    FERRY_PORT_BASE: String(portBase),
+  });
+  return new Promise((resolve) => {
+    let seen = '';
+    child.stdout.on('data', (chunk) => {
+      seen += chunk.toString();
+      if (seen.includes('local environment ready')) resolve();
+    });
+  });
+}
 
 let stopping = false;
 async function stopAll(code) {
@@ -122,11 +140,15 @@ async function main() {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   await ensureNats();
+  await startLocalEnvironment();
   for (const service of services) {
     start(service.name, process.execPath, ['-r', '@swc-node/register', join(root, 'services', service.name, 'src', 'main.ts')], {
       HTTP_PORT: String(service.port),
       HTTP_HOST: '127.0.0.1',
       DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${join(stateDir, `${service.name}.db`)}`,
+      KUBECONFIG: join(stateDir, 'kubeconfig'),
+      ARTIFACT_ROOT: join(stateDir, 'artifacts'),
+      GIT_MIRROR_ROOT: join(stateDir, 'git-mirrors'),
     });
   }
   for (const service of services) {
@@ -140,6 +162,7 @@ async function main() {
   for (const service of services) {
     console.log(`  ${service.name.padEnd(10)} http://127.0.0.1:${service.port}/metrics  (/healthz, /readyz)`);
   }
+  console.log(`  kubeconfig ${join(stateDir, 'kubeconfig')}`);
   console.log('  Ctrl-C stops everything.');
 }
 

@@ -143,16 +143,17 @@ spec:
     subresources: {status: {}}
     additionalPrinterColumns:
     - {name: Size, type: integer, jsonPath: .spec.size}
+    - {name: Wheels, type: string, jsonPath: '.spec.parts[?(@.kind=="wheel")].count'}
     schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
 `;
     const c = await fx.kubectl(['apply', '-f', '-'], crd);
     expect(c.stdout.trim()).toBe(`customresourcedefinition.apiextensions.k8s.io/widgets.${group} created`);
     const est = await fx.kubectl(['wait', '--for=condition=Established', `crd/widgets.${group}`, '--timeout=10s']);
     expect(est.code).toBe(0);
-    const cr = `apiVersion: ${group}/v1\nkind: Widget\nmetadata: {name: w1, namespace: ${ns}}\nspec: {size: 3}\nstatus: {ignored: true}\n`;
+    const cr = `apiVersion: ${group}/v1\nkind: Widget\nmetadata: {name: w1, namespace: ${ns}}\nspec: {size: 3, parts: [{kind: bolt, count: 9}, {kind: wheel, count: 4}]}\nstatus: {ignored: true}\n`;
     expect((await fx.kubectl(['apply', '-f', '-'], cr)).stdout.trim()).toBe(`widget.${group}/w1 created`);
     const table = await fx.kubectl(['get', `widgets.${group}`, '-n', ns]);
-    expect(table.stdout).toMatch(/NAME\s+SIZE\s+AGE\nw1\s+3\s+\S+/);
+    expect(table.stdout).toMatch(/NAME\s+SIZE\s+WHEELS\s+AGE\nw1\s+3\s+4\s+\S+/);
     const short = await fx.kubectl(['get', `wd${ns.slice(2)}`, '-n', ns, '-o', 'name']);
     expect(short.stdout.trim()).toBe(`widget.${group}/w1`);
     const obj = JSON.parse((await fx.kubectl(['get', `widgets.${group}`, 'w1', '-n', ns, '-o', 'json'])).stdout) as Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -133,26 +133,35 @@ export class GitServer {
     readonly url: string,
   ) {}
 
-  /** Starts a server on 127.0.0.1 and a random port; over HTTPS when `tls` is given. */
-  static async start(auth: GitServerAuth = {}, tls?: { key: string; cert: string }): Promise<GitServer> {
-    const root = tempDir('ferry-git-');
-    mkdirSync(join(root.path, 'repos'));
-    mkdirSync(join(root.path, 'work'));
+  /**
+   * Starts a server on 127.0.0.1 and a random port; over HTTPS when `tls` is given. `place` keeps the
+   * repositories in a lasting directory and serves them on a fixed port (the local platform's demo server).
+   */
+  static async start(auth: GitServerAuth = {}, tls?: { key: string; cert: string }, place: { root?: string; port?: number } = {}): Promise<GitServer> {
+    const root = place.root ? { path: place.root, remove: () => undefined } : tempDir('ferry-git-');
+    mkdirSync(join(root.path, 'repos'), { recursive: true });
+    mkdirSync(join(root.path, 'work'), { recursive: true });
     const holder: { server?: GitServer } = {};
     const listener = (request: IncomingMessage, response: ServerResponse) => {
       void handle(request, response, join(root.path, 'repos'), auth, (record) => holder.server?.requests.push(record));
     };
     const server: Server = tls ? createHttpsServer(tls, listener) : createServer(listener);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(place.port ?? 0, '127.0.0.1', resolve);
+    });
     const { port } = server.address() as AddressInfo;
     holder.server = new GitServer(server, root, `${tls ? 'https' : 'http'}://127.0.0.1:${port}`);
     return holder.server;
   }
 
-  /** Creates an empty bare repository (`name` like `app.git`) and its work tree. */
+  /** Creates an empty bare repository (`name` like `app.git`) and its work tree; opens them if they exist. */
   async createRepo(name: string): Promise<GitRepoFixture> {
     const barePath = join(this.root.path, 'repos', name);
     const workPath = join(this.root.path, 'work', name);
+    if (existsSync(join(barePath, 'HEAD')) && existsSync(join(workPath, '.git'))) {
+      return new GitRepoFixture(name, `${this.url}/${name}`, barePath, workPath);
+    }
     mkdirSync(barePath, { recursive: true });
     mkdirSync(workPath, { recursive: true });
     await git(barePath, ['init', '-q', '--bare']);

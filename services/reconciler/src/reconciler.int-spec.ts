@@ -298,7 +298,9 @@ describe('reconciler end to end: dev cluster, NATS, artifact over HTTP', () => {
       await Promise.all(names.map((name) => client.create(kustomization(name, { path: `./${name}` }))));
       for (const name of names) await until(() => ready(name), (s) => s?.lastAppliedRevision === revision.revision);
 
-      const runs = seen.filter((e): e is ReconcileFinishedV1 => e.type === 'ReconcileFinished' && names.includes((e as ReconcileFinishedV1).object.name));
+      // Status is written before the history event reaches NATS through the outbox: wait for the events too.
+      const finishedRuns = async () => seen.filter((e): e is ReconcileFinishedV1 => e.type === 'ReconcileFinished' && names.includes((e as ReconcileFinishedV1).object.name));
+      const runs = await until(finishedRuns, (list) => names.every((name) => list.some((run) => run.object.name === name && run.outcome === 'succeeded')));
       for (const name of names) {
         const spans = runs
           .filter((run) => run.object.name === name)

@@ -47,26 +47,21 @@ class SourceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    await this.starting;
+    // Stopping the store ends a start still waiting for the API server.
     await this.controller.store.stop().catch(() => undefined);
+    await this.starting;
     await this.controller.scheduler.stop();
     await this.controller.archiver.close();
   }
 
+  // The store's informer retries an unreachable API server itself (reporting through the watch's onError).
   private async startInformer(): Promise<void> {
-    for (let attempt = 0; !this.stopped; attempt++) {
-      try {
-        await this.controller.store.start();
-        this.logger.info('watching GitRepositories');
-        const live = new Set(this.controller.store.list().map((r) => `${r.metadata.namespace ?? 'default'}/${r.metadata.name}`));
-        const removed = this.controller.collectOrphans(live);
-        if (removed.length > 0) this.logger.info('removed artifacts and mirrors of deleted GitRepositories', { objects: removed });
-        return;
-      } catch (error) {
-        if (attempt === 0) this.logger.error('cannot list GitRepositories, retrying', { error });
-        await new Promise((done) => setTimeout(done, 2000).unref());
-      }
-    }
+    await this.controller.store.start();
+    if (this.stopped) return;
+    this.logger.info('watching GitRepositories');
+    const live = new Set(this.controller.store.list().map((r) => `${r.metadata.namespace ?? 'default'}/${r.metadata.name}`));
+    const removed = this.controller.collectOrphans(live);
+    if (removed.length > 0) this.logger.info('removed artifacts and mirrors of deleted GitRepositories', { objects: removed });
   }
 }
 

@@ -159,16 +159,35 @@ let clock: () => Date = () => new Date();
 const AGE: Column = col('Age', (o) => humanAge(at(o, 'metadata', 'creationTimestamp') as string | undefined, clock()), 0, 'date');
 
 /** Evaluates the simple JSONPath (`.spec.replicas`, `.status.conditions[0].type`) of printer columns. */
+// The JSONPath subset printer columns use: `.field`, `[n]`, `[*]` and `[?(@.a.b=="v")]` (or `!=`). Like the
+// API server's table convertor, a column shows the first match.
+const JSONPATH_STEP = /^(?:\.([^.[]+)|\[(\d+)\]|\[\*\]|\[\?\(@((?:\.[^.=!)]+)+)\s*(==|!=)\s*(?:"([^"]*)"|'([^']*)'|([^)\s]+))\)\])/;
+
 function evalJsonPath(o: JsonObject, path: string): Json | undefined {
-  let cur: Json | undefined = o;
-  for (const part of path.replace(/^\./, '').split('.')) {
-    const m = /^([^[]*)((\[\d+\])*)$/.exec(part);
+  let matches: Json[] = [o];
+  let rest = path.trim().replace(/^\{(.*)\}$/, '$1').replace(/^\$/, '');
+  while (rest.length > 0) {
+    const m = JSONPATH_STEP.exec(rest);
     if (!m) return undefined;
-    if (m[1]) cur = isObject(cur) ? cur[m[1]] : undefined;
-    for (const idx of (m[2] ?? '').match(/\d+/g) ?? []) cur = Array.isArray(cur) ? cur[Number(idx)] : undefined;
-    if (cur === undefined) return undefined;
+    rest = rest.slice(m[0].length);
+    const [, field, index, filterPath, operator, double, single, bare] = m;
+    if (field !== undefined) matches = matches.flatMap((v) => (isObject(v) && v[field] !== undefined ? [v[field] as Json] : []));
+    else if (index !== undefined) matches = matches.flatMap((v) => (Array.isArray(v) && v[Number(index)] !== undefined ? [v[Number(index)] as Json] : []));
+    else if (filterPath === undefined) matches = matches.flatMap((v) => (Array.isArray(v) ? v : isObject(v) ? Object.values(v) : []));
+    else {
+      const wanted = double ?? single ?? bare ?? '';
+      const keys = filterPath.slice(1).split('.');
+      matches = matches.flatMap((v) =>
+        (Array.isArray(v) ? v : []).filter((item) => {
+          let cur: Json | undefined = item;
+          for (const key of keys) cur = isObject(cur) ? cur[key] : undefined;
+          const equal = cur !== undefined && String(cur) === wanted;
+          return operator === '==' ? equal : !equal;
+        }),
+      );
+    }
   }
-  return cur;
+  return matches[0];
 }
 
 function customColumns(cols: PrinterColumn[]): Column[] {
