@@ -55,8 +55,17 @@ describe('npm start from a clean clone', () => {
     await eventually(async () => output, (text) => text.includes('Ferry is running') || platform.exitCode !== null, 150_000);
   });
 
+  const groupAlive = (): boolean => {
+    try {
+      process.kill(-(platform.pid ?? 0), 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
   afterAll(async () => {
-    if (platform.exitCode === null) process.kill(-(platform.pid ?? 0), 'SIGKILL');
+    if (groupAlive()) process.kill(-(platform.pid ?? 0), 'SIGKILL');
     await deleteTestStream(stream);
     dir.remove();
   });
@@ -87,9 +96,11 @@ describe('npm start from a clean clone', () => {
     );
     expect(replicas).toBe('2');
 
+    // Ctrl-C reaches the whole foreground process group: npm, start.js and what it started.
     process.kill(-(platform.pid ?? 0), 'SIGINT');
-    const code = await new Promise<number | null>((done) => platform.once('exit', (exitCode) => done(exitCode)));
-    expect(code).toBe(0);
+    await eventually(async () => (groupAlive() ? 'running' : 'gone'), (state) => state === 'gone', 30_000);
+    expect(groupAlive()).toBe(false);
+    expect(output).toContain('► stopping Ferry');
     expect(output).toContain('✔ stopped');
   });
 });
