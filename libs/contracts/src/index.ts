@@ -14,3 +14,4 @@ export * from './flux/kustomization.v1';
 export * from './flux/notification';
 export * from './flux/crds';
 export * from './events/notification-attempted.v1';
+export * from './reconcile-failure';

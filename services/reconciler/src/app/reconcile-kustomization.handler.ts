@@ -18,7 +18,7 @@ import { ApplyError, identityOf, inventoryOf, parseInventoryId, staleEntries, ty
 import { recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
 import { KUSTOMIZATION_FINALIZER, decideReconcile, deletionGarbageCollection, isPruneDisabled, reconcileRequested } from '../domain/kustomization.decider';
 import { failedStatus, progressingStatus, succeededStatus } from '../domain/kustomization-status';
-import { ReconcileFailure } from '../domain/reconcile-failure';
+import { ReconcileFailure } from '@ferry/contracts';
 import type { ArtifactWorkspace, ClusterResolver, EventRecorder, KustomizationRepository, ManifestBuilder, ReconcileLock, SourceReader } from './ports';
 import type { ReconcileResult } from './reconcile-queue';
 

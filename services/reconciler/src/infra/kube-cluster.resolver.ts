@@ -1,7 +1,7 @@
 import { Reason, type Kustomization } from '@ferry/contracts';
 import { KubeClient, ResourceManager, type KubeObject } from '@ferry/kube';
 import type { ClusterApplier, ClusterResolver } from '../app/ports';
-import { ReconcileFailure } from '../domain/reconcile-failure';
+import { ReconcileFailure } from '@ferry/contracts';
 
 type Secret = KubeObject & { data?: Record<string, string> };
 

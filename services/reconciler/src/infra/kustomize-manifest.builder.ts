@@ -13,7 +13,7 @@ import {
 } from '@ferry/kustomize';
 import type { ManifestBuilder } from '../app/ports';
 import { KUSTOMIZATION_FILE_NAMES, generatedKustomization, overlaySpec, type KustomizationFile } from '../domain/kustomization-file';
-import { ReconcileFailure } from '../domain/reconcile-failure';
+import { ReconcileFailure } from '@ferry/contracts';
 import { OverlayFileSystem } from './overlay-file-system';
 
 const buildFailure = (message: string, retryable = false) => new ReconcileFailure(Reason.BuildFailed, 'build', message, retryable);

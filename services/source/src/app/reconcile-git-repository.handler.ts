@@ -23,7 +23,7 @@ import type { ReconcileResult } from '@ferry/platform';
 import { recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
 import { refKind, resolveRef, safeUrl, type ResolvedRef } from '../domain/git-ref';
 import { failedStatus, progressingStatus, requestedAt, succeededStatus } from '../domain/git-repository-status';
-import { SourceFailure } from '../domain/source-failure';
+import { ReconcileFailure } from '@ferry/contracts';
 import type { ArtifactStorage, EventRecorder, GitClient, GitAuth, GitRepositoryStore, SecretReader } from './ports';
 
 /** Dependencies of the GitRepository reconcile use case. */
@@ -99,7 +99,7 @@ export class ReconcileGitRepositoryHandler {
       }
       const remote = { url: repository.spec.url, auth: await this.credentials(repository), timeoutMs: parseDuration(repository.spec.timeout) };
       if (!/^(https?|ssh):\/\//.test(remote.url)) {
-        throw new SourceFailure(Reason.URLInvalid, 'fetch', `unsupported URL scheme in '${safeUrl(remote.url)}': use http://, https:// or ssh://`, false);
+        throw new ReconcileFailure(Reason.URLInvalid, 'fetch', `unsupported URL scheme in '${safeUrl(remote.url)}': use http://, https:// or ssh://`, false);
       }
       const kind = refKind(repository.spec.ref);
       const resolved = resolveRef(repository.spec.ref, await this.deps.git.listRefs(remote, prefixFor(repository)), repository.spec.url);
@@ -169,12 +169,12 @@ export class ReconcileGitRepositoryHandler {
     if (!secretRef) return {};
     const namespace = repository.metadata.namespace ?? 'default';
     const data = await this.deps.secrets.read(namespace, secretRef.name).catch((error: unknown) => {
-      throw new SourceFailure(Reason.AuthenticationFailed, 'fetch', `failed to get secret '${namespace}/${secretRef.name}': ${error instanceof Error ? error.message : String(error)}`);
+      throw new ReconcileFailure(Reason.AuthenticationFailed, 'fetch', `failed to get secret '${namespace}/${secretRef.name}': ${error instanceof Error ? error.message : String(error)}`);
     });
-    if (!data) throw new SourceFailure(Reason.AuthenticationFailed, 'fetch', `failed to get secret '${namespace}/${secretRef.name}': secrets "${secretRef.name}" not found`);
+    if (!data) throw new ReconcileFailure(Reason.AuthenticationFailed, 'fetch', `failed to get secret '${namespace}/${secretRef.name}': secrets "${secretRef.name}" not found`);
     if (repository.spec.url.startsWith('ssh://')) {
       if (!data['identity'] || !data['known_hosts']) {
-        throw new SourceFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': ssh:// needs 'identity' and 'known_hosts'`);
+        throw new ReconcileFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': ssh:// needs 'identity' and 'known_hosts'`);
       }
       return { identity: data['identity'], knownHosts: data['known_hosts'], ...(data['password'] ? { passphrase: data['password'] } : {}) };
     }
@@ -184,12 +184,12 @@ export class ReconcileGitRepositoryHandler {
     if (data['bearerToken']) return { bearerToken: data['bearerToken'], ...tls };
     if (data['username'] !== undefined || data['password'] !== undefined) {
       if (!data['username'] || !data['password']) {
-        throw new SourceFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': basic auth needs both 'username' and 'password'`);
+        throw new ReconcileFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': basic auth needs both 'username' and 'password'`);
       }
       return { username: data['username'], password: data['password'], ...tls };
     }
     if (ca) return tls;
-    throw new SourceFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': expected 'username' and 'password', 'bearerToken' or 'ca.crt'`);
+    throw new ReconcileFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': expected 'username' and 'password', 'bearerToken' or 'ca.crt'`);
   }
 
   /** Nothing to fetch: same revision, ignore rules and included artifacts, and the artifact is still on disk. */
@@ -217,7 +217,7 @@ export class ReconcileGitRepositoryHandler {
       const artifact = included?.status?.artifact;
       const file = artifact ? this.deps.storage.fileOf(artifact) : undefined;
       if (!included || !artifact || !file) {
-        throw new SourceFailure(
+        throw new ReconcileFailure(
           'IncludeUnavailable',
           'dependency',
           `included GitRepository '${namespace}/${name}' ${included ? 'has no stored artifact yet' : 'does not exist'}`,
@@ -259,7 +259,7 @@ export class ReconcileGitRepositoryHandler {
       return await this.deps.storage
         .store(object, outFile, { revision: resolved.revision, digest: result.digest, size: result.size }, this.now())
         .catch((error: unknown) => {
-          throw new SourceFailure(Reason.StorageOperationFailed, 'build', `failed to store artifact: ${error instanceof Error ? error.message : String(error)}`);
+          throw new ReconcileFailure(Reason.StorageOperationFailed, 'build', `failed to store artifact: ${error instanceof Error ? error.message : String(error)}`);
         });
     } finally {
       rmSync(outFile, { force: true });
@@ -341,9 +341,9 @@ function prefixFor(repository: GitRepository): string | undefined {
   }
 }
 
-function toFailure(error: unknown): SourceFailure {
-  if (error instanceof SourceFailure) return error;
+function toFailure(error: unknown): ReconcileFailure {
+  if (error instanceof ReconcileFailure) return error;
   const e = error as { name?: string; reason?: string; stage?: string; message?: string; retryable?: boolean };
-  if (e?.name === 'SourceFailure' && e.reason) return new SourceFailure(e.reason, 'fetch', e.message ?? String(error), e.retryable ?? true);
-  return new SourceFailure(Reason.GitOperationFailed, 'fetch', error instanceof Error ? error.message : String(error));
+  if (e?.name === 'ReconcileFailure' && e.reason) return new ReconcileFailure(e.reason, 'fetch', e.message ?? String(error), e.retryable ?? true);
+  return new ReconcileFailure(Reason.GitOperationFailed, 'fetch', error instanceof Error ? error.message : String(error));
 }

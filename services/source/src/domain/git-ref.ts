@@ -1,6 +1,6 @@
 import semver from 'semver';
 import { Reason, type GitRepositoryRef } from '@ferry/contracts';
-import { SourceFailure } from './source-failure';
+import { ReconcileFailure } from '@ferry/contracts';
 
 /** One ref of a remote's advertisement: `refs/heads/main` → commit (tags peeled to their commit). */
 export interface AdvertisedRef {
@@ -42,7 +42,7 @@ export function refKind(ref: GitRepositoryRef | undefined): 'commit' | 'name' | 
 
 /**
  * Resolves `spec.ref` against the refs a remote advertises (tags already peeled), without fetching anything.
- * A commit ref resolves to itself (the branch, if any, is fetched to find it). Throws a SourceFailure naming
+ * A commit ref resolves to itself (the branch, if any, is fetched to find it). Throws a ReconcileFailure naming
  * the ref when it does not exist or the semver range is invalid or matches no tag.
  */
 export function resolveRef(ref: GitRepositoryRef | undefined, advertised: readonly AdvertisedRef[], url: string): ResolvedRef {
@@ -51,7 +51,7 @@ export function resolveRef(ref: GitRepositoryRef | undefined, advertised: readon
   if (kind === 'commit') {
     const commit = (ref?.commit as string).toLowerCase();
     if (!/^[0-9a-f]{40}$/.test(commit)) {
-      throw new SourceFailure(Reason.InvalidConfig, 'fetch', `invalid commit '${ref?.commit}': must be a 40 hex digit SHA-1`, false);
+      throw new ReconcileFailure(Reason.InvalidConfig, 'fetch', `invalid commit '${ref?.commit}': must be a 40 hex digit SHA-1`, false);
     }
     const branch = ref?.branch;
     if (branch && !lookup.has(`refs/heads/${branch}`)) throw missing(`branch '${branch}'`, url);
@@ -66,7 +66,7 @@ export function resolveRef(ref: GitRepositoryRef | undefined, advertised: readon
   if (kind === 'semver') {
     const range = ref?.semver as string;
     if (semver.validRange(range) === null) {
-      throw new SourceFailure(Reason.InvalidSemVer, 'fetch', `semver parse error: '${range}' is not a valid range`, false);
+      throw new ReconcileFailure(Reason.InvalidSemVer, 'fetch', `semver parse error: '${range}' is not a valid range`, false);
     }
     let best: { tag: string; version: string; oid: string } | undefined;
     for (const entry of advertised) {
@@ -91,6 +91,6 @@ export function resolveRef(ref: GitRepositoryRef | undefined, advertised: readon
   return { fetchRef: `refs/heads/${branch}`, commit: oid, revision: formatRevision(branch, oid) };
 }
 
-function missing(what: string, url: string): SourceFailure {
-  return new SourceFailure(Reason.GitOperationFailed, 'fetch', `failed to checkout and determine revision: unable to resolve ${what} in '${safeUrl(url)}': not found`);
+function missing(what: string, url: string): ReconcileFailure {
+  return new ReconcileFailure(Reason.GitOperationFailed, 'fetch', `failed to checkout and determine revision: unable to resolve ${what} in '${safeUrl(url)}': not found`);
 }

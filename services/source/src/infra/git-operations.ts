@@ -9,7 +9,7 @@ import { Reason } from '@ferry/contracts';
 import type { ArchiveResult, GitAuth, GitRemote, IncludedFiles } from '../app/ports';
 import { safeUrl, type AdvertisedRef } from '../domain/git-ref';
 import { SOURCE_IGNORE_FILE, sourceIgnoreMatcher, type SourceIgnoreFile } from '../domain/source-ignore';
-import { SourceFailure } from '../domain/source-failure';
+import { ReconcileFailure } from '@ferry/contracts';
 import { PackReader, parseTree } from './pack-reader';
 import { SshError, SshGitSession, parseSshUrl } from './ssh-transport';
 import { readTarGz, reproducibleTarGz, type TarEntry } from './tarball';
@@ -93,7 +93,7 @@ function transportFor(remote: GitRemote, signal: AbortSignal, counter: { bytes: 
   }
   const { identity, knownHosts, passphrase } = remote.auth;
   if (!identity || !knownHosts) {
-    throw new SourceFailure(Reason.AuthenticationFailed, 'fetch', `ssh:// URL '${safeUrl(remote.url)}' needs a secretRef with 'identity' and 'known_hosts'`, false);
+    throw new ReconcileFailure(Reason.AuthenticationFailed, 'fetch', `ssh:// URL '${safeUrl(remote.url)}' needs a secretRef with 'identity' and 'known_hosts'`, false);
   }
   const target = parseSshUrl(remote.url);
   const session = new SshGitSession(target, { identity, knownHosts, ...(passphrase ? { passphrase } : {}) }, signal, counter);
@@ -109,26 +109,26 @@ function authHeaders(auth: GitAuth): Record<string, string> {
   return {};
 }
 
-/** Turns what isomorphic-git or the network threw into a SourceFailure with Flux's reason. */
-export function gitFailure(error: unknown, remote: GitRemote, action: string): SourceFailure {
-  if (error instanceof SourceFailure) return error;
+/** Turns what isomorphic-git or the network threw into a ReconcileFailure with Flux's reason. */
+export function gitFailure(error: unknown, remote: GitRemote, action: string): ReconcileFailure {
+  if (error instanceof ReconcileFailure) return error;
   const url = safeUrl(remote.url);
   const e = error as { name?: string; code?: string; message?: string; data?: { statusCode?: number }; cause?: { code?: string; message?: string } };
   const status = e?.data?.statusCode;
   if (error instanceof SshError) {
-    return new SourceFailure(error.kind === 'auth' ? Reason.AuthenticationFailed : Reason.GitOperationFailed, 'fetch', `failed to ${action} '${url}': ${error.message}`);
+    return new ReconcileFailure(error.kind === 'auth' ? Reason.AuthenticationFailed : Reason.GitOperationFailed, 'fetch', `failed to ${action} '${url}': ${error.message}`);
   }
   if (status === 401 || status === 403) {
-    return new SourceFailure(Reason.AuthenticationFailed, 'fetch', `failed to ${action} '${url}': authentication required (HTTP ${status})`);
+    return new ReconcileFailure(Reason.AuthenticationFailed, 'fetch', `failed to ${action} '${url}': authentication required (HTTP ${status})`);
   }
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
-    return new SourceFailure(Reason.GitOperationFailed, 'fetch', `failed to ${action} '${url}': timeout after ${remote.timeoutMs}ms`);
+    return new ReconcileFailure(Reason.GitOperationFailed, 'fetch', `failed to ${action} '${url}': timeout after ${remote.timeoutMs}ms`);
   }
   const message = e?.cause?.message ?? e?.message ?? String(error);
   const code = e?.cause?.code ?? e?.code;
   const detail = code && !message.includes(code) ? `${message} (${code})` : message;
   const statusText = status ? `HTTP ${status}` : detail;
-  return new SourceFailure(Reason.GitOperationFailed, 'fetch', `failed to ${action} '${url}': ${safeUrl(statusText)}`);
+  return new ReconcileFailure(Reason.GitOperationFailed, 'fetch', `failed to ${action} '${url}': ${safeUrl(statusText)}`);
 }
 
 /**
@@ -268,7 +268,7 @@ export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
       await git.writeRef({ fs, gitdir: mirrorDir, ref: job.fetchRef ?? 'HEAD', value: job.commit, force: true });
     }
     if (!(await hasCommit(mirrorDir, job.commit, cache))) {
-      throw new SourceFailure(
+      throw new ReconcileFailure(
         Reason.GitOperationFailed,
         'fetch',
         `failed to checkout and determine revision: commit '${job.commit}' not found in '${safeUrl(remote.url)}'${job.fetchRef ? ` on ${job.fetchRef}` : ''}`,
@@ -295,12 +295,12 @@ export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
     for (const entry of includedEntries(include)) entries.set(entry.path, entry);
   }
   if (kept.length > job.limits.maxFiles || entries.size > job.limits.maxFiles) {
-    throw new SourceFailure(Reason.StorageOperationFailed, 'build', `artifact would hold more than the limit of ${job.limits.maxFiles} files`, false);
+    throw new ReconcileFailure(Reason.StorageOperationFailed, 'build', `artifact would hold more than the limit of ${job.limits.maxFiles} files`, false);
   }
   let total = 0;
   for (const entry of entries.values()) total += entry.data.length;
   if (total > job.limits.maxBytes) {
-    throw new SourceFailure(Reason.StorageOperationFailed, 'build', `artifact content of ${total} bytes exceeds the limit of ${job.limits.maxBytes} bytes`, false);
+    throw new ReconcileFailure(Reason.StorageOperationFailed, 'build', `artifact content of ${total} bytes exceeds the limit of ${job.limits.maxBytes} bytes`, false);
   }
   const archive = reproducibleTarGz([...entries.values()]);
   fs.writeFileSync(job.outFile, archive);

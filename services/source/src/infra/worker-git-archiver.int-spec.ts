@@ -30,6 +30,6 @@ describe('WorkerGitArchiver', () => {
     const missing = 'f'.repeat(40);
     await expect(
       archiver.archive({ remote, mirrorDir: join(dir.path, 'm'), fetchRef: 'refs/heads/main', commit: missing, shallow: false, ignore: undefined, includes: [], outFile, limits }),
-    ).rejects.toMatchObject({ name: 'SourceFailure', reason: 'GitOperationFailed', message: expect.stringContaining(`commit '${missing}' not found`) });
+    ).rejects.toMatchObject({ name: 'ReconcileFailure', reason: 'GitOperationFailed', message: expect.stringContaining(`commit '${missing}' not found`) });
   });
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Reason, type FailureStage } from '@ferry/contracts';
-import { SourceFailure } from '../domain/source-failure';
+import { ReconcileFailure } from '@ferry/contracts';
 import type { ArchiveResult } from '../app/ports';
 import type { ArchiveJob } from './git-operations';
 
@@ -56,14 +56,14 @@ export class WorkerGitArchiver {
         const e = message.error ?? { message: 'git worker failed' };
         pending.reject(
           e.reason
-            ? new SourceFailure(e.reason, (e.stage ?? 'fetch') as FailureStage, e.message, e.retryable ?? true)
-            : new SourceFailure(Reason.GitOperationFailed, 'fetch', e.message),
+            ? new ReconcileFailure(e.reason, (e.stage ?? 'fetch') as FailureStage, e.message, e.retryable ?? true)
+            : new ReconcileFailure(Reason.GitOperationFailed, 'fetch', e.message),
         );
       }
     });
     const failAll = (error: Error) => {
       if (this.worker === worker) this.worker = undefined;
-      for (const pending of this.pending.values()) pending.reject(new SourceFailure(Reason.GitOperationFailed, 'fetch', `git worker failed: ${error.message}`));
+      for (const pending of this.pending.values()) pending.reject(new ReconcileFailure(Reason.GitOperationFailed, 'fetch', `git worker failed: ${error.message}`));
       this.pending.clear();
     };
     worker.on('error', failAll);
