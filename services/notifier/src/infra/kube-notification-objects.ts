@@ -18,8 +18,8 @@ import type { NotificationObjects, ObjectLister, ProviderState, ReceiverDirector
 import { compileAlert, type CompiledAlert } from '../domain/alert-matching';
 import { SUPPORTED_RECEIVER_TYPES, webhookPath } from '../domain/receiver-verification';
 import { createSender } from './providers/provider-factory';
-import { FetchTransport, type HttpTransport } from './providers/http-transport';
-import { TlsTransport, tlsMaterialFromSecret, type TlsMaterial } from './providers/tls-transport';
+import type { HttpTransport } from './providers/http-transport';
+import { NodeHttpTransport, tlsMaterialFromSecret, type TlsMaterial } from './providers/node-http-transport';
 
 /** Flux's default Provider timeout. */
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -188,7 +188,7 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
     }
     try {
       const timeoutMs = provider.spec.timeout ? this.options.parseDuration(provider.spec.timeout) : DEFAULT_TIMEOUT_MS;
-      const transport = this.options.transport?.(timeoutMs) ?? (tls || proxy ? new TlsTransport(tls ?? {}, timeoutMs, proxy) : new FetchTransport(timeoutMs));
+      const transport = this.options.transport?.(timeoutMs) ?? new NodeHttpTransport(tls ?? {}, timeoutMs, proxy);
       return { ready: true, provider, sender: createSender(provider, secret, transport) };
     } catch (error) {
       return { ready: false, provider, message: error instanceof Error ? error.message : String(error) };
