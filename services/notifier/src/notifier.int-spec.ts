@@ -184,6 +184,22 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
     expect(service!.lines.some((line) => line.includes('wrong-token-value') || line.includes(RECEIVER_TOKEN) || line.includes(path.slice(6)))).toBe(false);
   });
 
+  it('verifies a generic-hmac webhook over the exact bytes of a non-JSON body', async () => {
+    await fixture.client.create(secret('hmac-receiver-token', { token: 'hmac-receiver' }));
+    await fixture.apply(notification('Receiver', 'hmac-hook', { type: 'generic-hmac', secretRef: { name: 'hmac-receiver-token' }, resources: [{ kind: 'Kustomization', name: 'apps' }] }));
+    const path = await eventually('the hmac receiver path', async () => {
+      const object = await fixture.client.get<KubeObject & { status?: { webhookPath?: string } }>({ apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', namespace: fixture.namespace, name: 'hmac-hook' });
+      return object?.status?.webhookPath;
+    });
+    const body = 'plain text payload\n';
+    const signature = `sha256=${createHmac('sha256', 'hmac-receiver').update(body).digest('hex')}`;
+    const good = await fetch(`${service!.url}${path}`, { method: 'POST', headers: { 'content-type': 'text/plain', 'X-Signature': signature }, body });
+    expect(good.status).toBe(200);
+    expect(await good.json()).toEqual({ requested: [{ kind: 'Kustomization', namespace: fixture.namespace, name: 'apps' }] });
+    const bad = await fetch(`${service!.url}${path}`, { method: 'POST', headers: { 'content-type': 'text/plain', 'X-Signature': signature }, body: `${body}tampered` });
+    expect(bad.status).toBe(401);
+  });
+
   it('matches `*` + matchLabels against the object in the cluster and signs generic-hmac requests with the token', async () => {
     const hooks = await new FakeEndpoint().start();
     try {
