@@ -14,6 +14,7 @@ export interface DeliveryObserver {
   rateLimited(event: FluxEvent, eventId: string): void;
   providerNotReady(alert: CompiledAlert, message: string): void;
   duplicate(streamId: string): void;
+  tooOld(event: FluxEvent, eventId: string, ageMs: number): void;
 }
 
 /** Retries within one delivery; JetStream redelivers the event later if they all fail. */
@@ -23,6 +24,8 @@ export interface NotifyOptions {
   /** No new try starts this long after the event arrived: stays under JetStream's ack wait, so a slow provider
    * cannot get the message redelivered (and sent twice) while we are still trying. */
   deadlineMs?: number;
+  /** Events older than this are not sent: a fresh consumer replays the whole stream, and news from yesterday is noise. */
+  maxEventAgeMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -68,6 +71,11 @@ export class NotifyEventHandler {
   async handle(event: RawEnvelope): Promise<PairOutcome[]> {
     const flux = toFluxEvent(event);
     if (!flux) return [];
+    const ageMs = this.now() - Date.parse(event.occurredAt);
+    if (this.options.maxEventAgeMs !== undefined && ageMs > this.options.maxEventAgeMs) {
+      this.observer.tooOld(flux, event.id, ageMs);
+      return [];
+    }
     if (!this.limiter.allow(flux, event.id, this.now())) {
       this.observer.rateLimited(flux, event.id);
       return [];

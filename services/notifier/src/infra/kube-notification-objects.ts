@@ -51,6 +51,8 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
   private readonly watchers: ObjectWatcher<KubeObject>[] = [];
   private resync: NodeJS.Timeout | undefined;
   private readonly pending = new Set<Promise<void>>();
+  /** Generation last resolved per Provider/Receiver: our own status writes come back as watch events. */
+  private readonly resolvedGeneration = new Map<string, number | undefined>();
 
   constructor(
     private readonly client: KubeClient,
@@ -69,9 +71,15 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
       this.watchers.push(watcher);
       return watcher.start();
     };
-    await watch(NOTIFICATION_V1BETA3, 'Provider', (o) => this.upsertProvider(o), (o) => this.providers.delete(keyOf(namespaceOf(o), o.metadata.name)));
+    await watch(NOTIFICATION_V1BETA3, 'Provider', (o) => this.upsertProvider(o), (o) => {
+      this.providers.delete(keyOf(namespaceOf(o), o.metadata.name));
+      this.resolvedGeneration.delete(`Provider/${keyOf(namespaceOf(o), o.metadata.name)}`);
+    });
     await watch(NOTIFICATION_V1BETA3, 'Alert', (o) => this.upsertAlert(o), (o) => this.alertsByKey.delete(keyOf(namespaceOf(o), o.metadata.name)));
-    await watch(NOTIFICATION_V1, 'Receiver', (o) => this.upsertReceiver(o), (o) => this.removeReceiver(keyOf(namespaceOf(o), o.metadata.name)));
+    await watch(NOTIFICATION_V1, 'Receiver', (o) => this.upsertReceiver(o), (o) => {
+      this.removeReceiver(keyOf(namespaceOf(o), o.metadata.name));
+      this.resolvedGeneration.delete(`Receiver/${keyOf(namespaceOf(o), o.metadata.name)}`);
+    });
     await this.settled();
     this.resync = setInterval(() => void this.resyncAll(), this.options.resyncMs);
     this.resync.unref();
@@ -125,8 +133,8 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
   private async resyncAll(): Promise<void> {
     for (const watcher of this.watchers) {
       for (const object of watcher.list()) {
-        if (object.kind === 'Provider') this.track(this.upsertProvider(object));
-        if (object.kind === 'Receiver') this.track(this.upsertReceiver(object));
+        if (object.kind === 'Provider') this.track(this.upsertProvider(object, true));
+        if (object.kind === 'Receiver') this.track(this.upsertReceiver(object, true));
       }
     }
   }
@@ -143,7 +151,17 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
     return { ...data, ...(secret.stringData ?? {}) };
   }
 
-  private async upsertProvider(object: KubeObject): Promise<void> {
+  /** Whether this watch event needs no work: same generation already resolved (a status write, a label change). */
+  private alreadyResolved(object: KubeObject, force: boolean): boolean {
+    const id = `${object.kind}/${keyOf(namespaceOf(object), object.metadata.name)}`;
+    const generation = object.metadata.generation;
+    if (!force && generation !== undefined && this.resolvedGeneration.get(id) === generation) return true;
+    this.resolvedGeneration.set(id, generation);
+    return false;
+  }
+
+  private async upsertProvider(object: KubeObject, force = false): Promise<void> {
+    if (this.alreadyResolved(object, force)) return;
     const key = keyOf(namespaceOf(object), object.metadata.name);
     let provider: Provider;
     try {
@@ -212,7 +230,8 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
     for (const [path, entry] of this.receiversByPath) if (entry.key === key) this.receiversByPath.delete(path);
   }
 
-  private async upsertReceiver(object: KubeObject): Promise<void> {
+  private async upsertReceiver(object: KubeObject, force = false): Promise<void> {
+    if (this.alreadyResolved(object, force)) return;
     const namespace = namespaceOf(object);
     const key = keyOf(namespace, object.metadata.name);
     let receiver: Receiver;
