@@ -122,7 +122,7 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
       ],
     });
     const post = await eventually('the GitLab status', () => gitlab.requests.find((r) => r.method === 'POST'));
-    expect(gitlab.requests[0]).toMatchObject({ method: 'GET', url: `/api/v4/projects/owner%2Frepo/repository/commits/${sha(1)}/statuses` });
+    expect(gitlab.requests[0]).toMatchObject({ method: 'GET', url: `/api/v4/projects/owner%2Frepo/repository/commits/${sha(1)}/statuses?name=${encodeURIComponent(`kustomization/apps/${providerUid.split('-')[0]}`)}` });
     expect(post.url).toBe(`/api/v4/projects/owner%2Frepo/statuses/${sha(1)}`);
     expect(post.headers['private-token']).toBe(GITLAB_TOKEN);
     expect(JSON.parse(post.body)).toEqual({ state: 'success', name: `kustomization/apps/${providerUid.split('-')[0]}`, description: 'reconciliation succeeded' });
