@@ -208,17 +208,31 @@ describe('generic and generic-hmac', () => {
 });
 
 describe('msteams', () => {
-  it('posts an Adaptive Card with the object, the message and metadata facts', async () => {
+  it('posts an Adaptive Card: object, message (attention on errors), summary first then sorted metadata', async () => {
     const http = new RecordingTransport();
-    await createSender(provider({ type: 'msteams', address: 'https://prod.westeurope.logic.azure.com/workflows/x' }), undefined, http).send(event());
+    await createSender(provider({ type: 'msteams', address: 'https://prod.westeurope.logic.azure.com/workflows/x' }), undefined, http).send(
+      event({ severity: 'error', metadata: { revision: 'r1', env: 'prod', summary: 'prod cluster' } }),
+    );
     const card = JSON.parse(http.requests[0]!.body!);
     expect(card.type).toBe('message');
     expect(card.attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(card.attachments[0].content.msteams).toEqual({ width: 'Full' });
     expect(card.attachments[0].content.body).toEqual([
-      expect.objectContaining({ type: 'TextBlock', text: 'kustomization/apps.flux-system' }),
-      { type: 'TextBlock', text: 'Deployment/default/podinfo configured', wrap: true },
-      { type: 'FactSet', facts: [{ title: 'env', value: 'prod' }, { title: 'revision', value: `main@sha1:${sha}` }] },
+      {
+        type: 'Container',
+        items: [
+          { type: 'TextBlock', text: 'kustomization/apps.flux-system', size: 'large', weight: 'bolder', wrap: true },
+          { type: 'TextBlock', text: 'Deployment/default/podinfo configured', color: 'attention', wrap: true },
+          { type: 'FactSet', facts: [{ title: 'summary', value: 'prod cluster' }, { title: 'env', value: 'prod' }, { title: 'revision', value: 'r1' }] },
+        ],
+      },
     ]);
+  });
+
+  it('posts a MessageCard to the deprecated office.com connectors', async () => {
+    const http = new RecordingTransport();
+    await createSender(provider({ type: 'msteams', address: 'https://acme.webhook.office.com/webhookb2/x' }), undefined, http).send(event());
+    expect(JSON.parse(http.requests[0]!.body!)).toMatchObject({ '@type': 'MessageCard', themeColor: '0076D7', summary: 'kustomization/apps.flux-system' });
   });
 });
 
