@@ -126,6 +126,12 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
     expect(post.url).toBe(`/api/v4/projects/owner%2Frepo/statuses/${sha(1)}`);
     expect(post.headers['private-token']).toBe(GITLAB_TOKEN);
     expect(JSON.parse(post.body)).toEqual({ state: 'success', name: `kustomization/apps/${providerUid.split('-')[0]}`, description: 'reconciliation succeeded' });
+    const metrics = await eventually('delivery metrics', async () => {
+      const text = await (await fetch(`${service!.url}/metrics`)).text();
+      return /ferry_notifications_total\{provider="gitlab",outcome="delivered",service="notifier"\} 1/.test(text) && text;
+    });
+    expect(metrics).toMatch(/ferry_notifications_total\{provider="slack",outcome="delivered",service="notifier"\} [1-9]/);
+    expect(metrics).toMatch(/ferry_notification_duration_seconds_count\{service="notifier",provider="slack"\} [1-9]/);
   });
 
   it('keeps delivering to Slack when GitLab is unreachable for a Failed event', async () => {
