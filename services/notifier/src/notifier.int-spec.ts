@@ -41,6 +41,11 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
     const object = await fixture.client.get<KubeObject & { status?: { conditions?: Condition[] } }>({ apiVersion, kind, namespace: fixture.namespace, name });
     return object?.status?.conditions?.find((c) => c.type === 'Ready');
   };
+  // A failing stop shows the process's last error lines, not just its exit code.
+  const stopService = async (running: ServiceProcess) => {
+    const code = await running.stop();
+    return { code, errors: code === 0 ? [] : running.lines.filter((line) => line.includes('"level":"error"')).slice(-5) };
+  };
   const applied = (name: string, revision: string) =>
     newEvent<AppliedV1>({
       type: 'Applied',
@@ -268,7 +273,7 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
   });
 
   it('after a restart, delivers each of 100 events published while stopped exactly once', async () => {
-    expect(await service!.stop()).toBe(0);
+    expect(await stopService(service!)).toEqual({ code: 0, errors: [] });
     service = undefined;
     const before = slack.requests.length;
     const revisions = Array.from({ length: 100 }, (_, i) => `main@sha1:${sha(1000 + i)}`);
@@ -276,7 +281,7 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
     service = await fixture.start({ NOTIFIER_RATE_LIMIT_INTERVAL: '0' });
     const delivered = () => slack.requests.slice(before).filter((r) => r.body.includes('kustomization/other.'));
     await eventually('100 Slack calls', () => delivered().length >= 100, 60_000);
-    expect(await service.stop()).toBe(0);
+    expect(await stopService(service)).toEqual({ code: 0, errors: [] });
     service = undefined;
     const texts = delivered().map((r) => (JSON.parse(r.body) as { attachments: { fields: { value: string }[] }[] }).attachments[0]!.fields[0]!.value);
     expect(texts).toHaveLength(100);
