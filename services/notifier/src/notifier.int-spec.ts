@@ -211,6 +211,45 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
     expect(bad.status).toBe(401);
   });
 
+  it('answers a GitHub ping without reconciling and a signed push by reconciling every labelled Kustomization', async () => {
+    await fixture.client.create(secret('github-hook-token', { token: 'gh-hook' }));
+    for (const [name, team] of [['web', 'a'], ['api', 'a'], ['db', 'b']] as const) {
+      await fixture.apply({
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name: `gh-${name}`, namespace: fixture.namespace, labels: { team, hook: 'github' } },
+        spec: { interval: '10m', path: './', prune: true, sourceRef: { kind: 'GitRepository', name: 'podinfo' } },
+      });
+    }
+    await fixture.apply(
+      notification('Receiver', 'github', {
+        type: 'github',
+        events: ['push'],
+        secretRef: { name: 'github-hook-token' },
+        resources: [{ kind: 'Kustomization', name: '*', matchLabels: { team: 'a', hook: 'github' } }],
+      }),
+    );
+    const path = await eventually('the github receiver path', async () => {
+      const object = await fixture.client.get<KubeObject & { status?: { webhookPath?: string } }>({ apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', namespace: fixture.namespace, name: 'github' });
+      return object?.status?.webhookPath;
+    });
+    const call = (event: string, body: string, key = 'gh-hook') =>
+      fetch(`${service!.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'X-GitHub-Event': event, 'X-Hub-Signature-256': `sha256=${createHmac('sha256', key).update(body).digest('hex')}` },
+        body,
+      });
+    const ping = await call('ping', '{"zen":"Keep it logically awesome."}');
+    expect(ping.status).toBe(200);
+    expect(await ping.json()).toEqual({ requested: [] });
+    const push = await call('push', '{"ref":"refs/heads/main"}');
+    expect(push.status).toBe(200);
+    const { requested } = (await push.json()) as { requested: { name: string }[] };
+    expect(requested.map((r) => r.name).sort()).toEqual(['gh-api', 'gh-web']);
+    expect((await call('push', '{"ref":"refs/heads/main"}', 'wrong-key')).status).toBe(401);
+    expect((await call('issues', '{}')).status).toBe(401);
+  });
+
   it('matches `*` + matchLabels against the object in the cluster and signs generic-hmac requests with the token', async () => {
     const hooks = await new FakeEndpoint().start();
     try {
