@@ -1,7 +1,7 @@
 import { causedBy, newEvent, type NotificationAttemptedV1, type RawEnvelope } from '@ferry/contracts';
 import { ConcurrencyError, type EventStore } from '@ferry/event-store';
 import { alertMatches, enrichForAlert, type CompiledAlert } from '../domain/alert-matching';
-import { toFluxEvent, type FluxEvent } from '../domain/flux-event';
+import { isForProvider, toFluxEvent, type FluxEvent } from '../domain/flux-event';
 import type { EventRateLimiter } from '../domain/rate-limiter';
 import { DeliveryError, type NotificationObjects, type NotificationSender } from './ports';
 
@@ -106,6 +106,7 @@ export class NotifyEventHandler {
       return 'provider-not-ready';
     }
     if (state.provider.spec.suspend) return 'skipped';
+    if (!isForProvider(flux, state.provider.spec.type)) return 'skipped';
     const streamId = notificationStreamId(event.id, { namespace, name: alert.metadata.name }, state.provider.metadata.name);
     const history = await this.store.readStream(streamId);
     if (history.some((stored) => isFinal(stored.event as NotificationAttemptedV1))) {
