@@ -41,6 +41,8 @@ export interface EventConsumerOptions {
 export class EventConsumer {
   private messages: ConsumerMessages | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  private pulling: Promise<void> | undefined;
+  private stopped = false;
   private readonly decoder = new TextDecoder();
 
   constructor(
@@ -54,9 +56,14 @@ export class EventConsumer {
     const concurrency = this.options.concurrency ?? 8;
     this.messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 16) });
     const messages = this.messages;
-    void (async () => {
+    this.pulling = (async () => {
       for await (const message of messages) {
         while (this.inFlight.size >= concurrency) await Promise.race(this.inFlight);
+        // Stopped while waiting for a free slot: hand the message back instead of handling it during shutdown.
+        if (this.stopped) {
+          message.nak();
+          continue;
+        }
         const task = this.process(message).finally(() => this.inFlight.delete(task));
         this.inFlight.add(task);
       }
@@ -65,7 +72,9 @@ export class EventConsumer {
 
   /** Stops pulling and waits for the handlers in flight (their messages are acked or nak'ed). */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.messages?.stop();
+    await this.pulling?.catch(() => undefined);
     await Promise.allSettled([...this.inFlight]);
   }
 

@@ -2,7 +2,7 @@ import { loadNotifierConfig } from './config';
 
 describe('notifier config', () => {
   it('defaults to Flux behaviour: 5m rate limit, 3 tries', () => {
-    expect(loadNotifierConfig({}).notifications).toEqual({ rateLimitMs: 300_000, attempts: 3, backoffMs: [200, 1000], resyncMs: 30_000 });
+    expect(loadNotifierConfig({}).notifications).toEqual({ rateLimitMs: 300_000, attempts: 3, backoffMs: [200, 1000], resyncMs: 30_000, maxEventAgeMs: 3_600_000 });
   });
 
   it('reads the variables', () => {

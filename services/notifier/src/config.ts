@@ -14,6 +14,8 @@ export interface NotifierConfig {
     backoffMs: number[];
     /** How often Providers' and Receivers' secrets are re-read. */
     resyncMs: number;
+    /** Older events are not notified (a new consumer starts at the beginning of the stream); 0 turns it off. */
+    maxEventAgeMs: number;
   };
 }
 
@@ -36,6 +38,7 @@ const envSchema = z.object({
     .refine((text) => text.split(',').every((part) => /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(part.trim())), 'must be a comma-separated list of durations')
     .transform((text) => text.split(',').map((part) => parseDuration(part.trim()))),
   NOTIFIER_RESYNC_INTERVAL: duration('30s'),
+  NOTIFIER_MAX_EVENT_AGE: duration('1h'),
 });
 
 /** Parses the environment; throws a ConfigError naming each bad variable. */
@@ -54,6 +57,7 @@ export function loadNotifierConfig(env: NodeJS.ProcessEnv = process.env): Notifi
       attempts: e.NOTIFIER_DELIVERY_ATTEMPTS,
       backoffMs: e.NOTIFIER_DELIVERY_BACKOFF,
       resyncMs: Math.max(e.NOTIFIER_RESYNC_INTERVAL, 1000),
+      maxEventAgeMs: e.NOTIFIER_MAX_EVENT_AGE,
     },
   };
 }

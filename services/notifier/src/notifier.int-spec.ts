@@ -41,6 +41,11 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
     const object = await fixture.client.get<KubeObject & { status?: { conditions?: Condition[] } }>({ apiVersion, kind, namespace: fixture.namespace, name });
     return object?.status?.conditions?.find((c) => c.type === 'Ready');
   };
+  // A failing stop shows the process's last error lines, not just its exit code.
+  const stopService = async (running: ServiceProcess) => {
+    const code = await running.stop();
+    return { code, errors: code === 0 ? [] : running.lines.filter((line) => line.includes('"level":"error"')).slice(-5) };
+  };
   const applied = (name: string, revision: string) =>
     newEvent<AppliedV1>({
       type: 'Applied',
@@ -122,10 +127,16 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
       ],
     });
     const post = await eventually('the GitLab status', () => gitlab.requests.find((r) => r.method === 'POST'));
-    expect(gitlab.requests[0]).toMatchObject({ method: 'GET', url: `/api/v4/projects/owner%2Frepo/repository/commits/${sha(1)}/statuses` });
+    expect(gitlab.requests[0]).toMatchObject({ method: 'GET', url: `/api/v4/projects/owner%2Frepo/repository/commits/${sha(1)}/statuses?name=${encodeURIComponent(`kustomization/apps/${providerUid.split('-')[0]}`)}` });
     expect(post.url).toBe(`/api/v4/projects/owner%2Frepo/statuses/${sha(1)}`);
     expect(post.headers['private-token']).toBe(GITLAB_TOKEN);
     expect(JSON.parse(post.body)).toEqual({ state: 'success', name: `kustomization/apps/${providerUid.split('-')[0]}`, description: 'reconciliation succeeded' });
+    const metrics = await eventually('delivery metrics', async () => {
+      const text = await (await fetch(`${service!.url}/metrics`)).text();
+      return /ferry_notifications_total\{provider="gitlab",outcome="delivered",service="notifier"\} 1/.test(text) && text;
+    });
+    expect(metrics).toMatch(/ferry_notifications_total\{provider="slack",outcome="delivered",service="notifier"\} [1-9]/);
+    expect(metrics).toMatch(/ferry_notification_duration_seconds_count\{service="notifier",provider="slack"\} [1-9]/);
   });
 
   it('keeps delivering to Slack when GitLab is unreachable for a Failed event', async () => {
@@ -182,6 +193,61 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
     expect(received).toHaveLength(1);
     expect(service!.lines.some((line) => line.includes('webhook rejected'))).toBe(true);
     expect(service!.lines.some((line) => line.includes('wrong-token-value') || line.includes(RECEIVER_TOKEN) || line.includes(path.slice(6)))).toBe(false);
+  });
+
+  it('verifies a generic-hmac webhook over the exact bytes of a non-JSON body', async () => {
+    await fixture.client.create(secret('hmac-receiver-token', { token: 'hmac-receiver' }));
+    await fixture.apply(notification('Receiver', 'hmac-hook', { type: 'generic-hmac', secretRef: { name: 'hmac-receiver-token' }, resources: [{ kind: 'Kustomization', name: 'apps' }] }));
+    const path = await eventually('the hmac receiver path', async () => {
+      const object = await fixture.client.get<KubeObject & { status?: { webhookPath?: string } }>({ apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', namespace: fixture.namespace, name: 'hmac-hook' });
+      return object?.status?.webhookPath;
+    });
+    const body = 'plain text payload\n';
+    const signature = `sha256=${createHmac('sha256', 'hmac-receiver').update(body).digest('hex')}`;
+    const good = await fetch(`${service!.url}${path}`, { method: 'POST', headers: { 'content-type': 'text/plain', 'X-Signature': signature }, body });
+    expect(good.status).toBe(200);
+    expect(await good.json()).toEqual({ requested: [{ kind: 'Kustomization', namespace: fixture.namespace, name: 'apps' }] });
+    const bad = await fetch(`${service!.url}${path}`, { method: 'POST', headers: { 'content-type': 'text/plain', 'X-Signature': signature }, body: `${body}tampered` });
+    expect(bad.status).toBe(401);
+  });
+
+  it('answers a GitHub ping without reconciling and a signed push by reconciling every labelled Kustomization', async () => {
+    await fixture.client.create(secret('github-hook-token', { token: 'gh-hook' }));
+    for (const [name, team] of [['web', 'a'], ['api', 'a'], ['db', 'b']] as const) {
+      await fixture.apply({
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name: `gh-${name}`, namespace: fixture.namespace, labels: { team, hook: 'github' } },
+        spec: { interval: '10m', path: './', prune: true, sourceRef: { kind: 'GitRepository', name: 'podinfo' } },
+      });
+    }
+    await fixture.apply(
+      notification('Receiver', 'github', {
+        type: 'github',
+        events: ['push'],
+        secretRef: { name: 'github-hook-token' },
+        resources: [{ kind: 'Kustomization', name: '*', matchLabels: { team: 'a', hook: 'github' } }],
+      }),
+    );
+    const path = await eventually('the github receiver path', async () => {
+      const object = await fixture.client.get<KubeObject & { status?: { webhookPath?: string } }>({ apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', namespace: fixture.namespace, name: 'github' });
+      return object?.status?.webhookPath;
+    });
+    const call = (event: string, body: string, key = 'gh-hook') =>
+      fetch(`${service!.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'X-GitHub-Event': event, 'X-Hub-Signature-256': `sha256=${createHmac('sha256', key).update(body).digest('hex')}` },
+        body,
+      });
+    const ping = await call('ping', '{"zen":"Keep it logically awesome."}');
+    expect(ping.status).toBe(200);
+    expect(await ping.json()).toEqual({ requested: [] });
+    const push = await call('push', '{"ref":"refs/heads/main"}');
+    expect(push.status).toBe(200);
+    const { requested } = (await push.json()) as { requested: { name: string }[] };
+    expect(requested.map((r) => r.name).sort()).toEqual(['gh-api', 'gh-web']);
+    expect((await call('push', '{"ref":"refs/heads/main"}', 'wrong-key')).status).toBe(401);
+    expect((await call('issues', '{}')).status).toBe(401);
   });
 
   it('matches `*` + matchLabels against the object in the cluster and signs generic-hmac requests with the token', async () => {
@@ -246,7 +312,7 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
   });
 
   it('after a restart, delivers each of 100 events published while stopped exactly once', async () => {
-    expect(await service!.stop()).toBe(0);
+    expect(await stopService(service!)).toEqual({ code: 0, errors: [] });
     service = undefined;
     const before = slack.requests.length;
     const revisions = Array.from({ length: 100 }, (_, i) => `main@sha1:${sha(1000 + i)}`);
@@ -254,7 +320,7 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
     service = await fixture.start({ NOTIFIER_RATE_LIMIT_INTERVAL: '0' });
     const delivered = () => slack.requests.slice(before).filter((r) => r.body.includes('kustomization/other.'));
     await eventually('100 Slack calls', () => delivered().length >= 100, 60_000);
-    expect(await service.stop()).toBe(0);
+    expect(await stopService(service)).toEqual({ code: 0, errors: [] });
     service = undefined;
     const texts = delivered().map((r) => (JSON.parse(r.body) as { attachments: { fields: { value: string }[] }[] }).attachments[0]!.fields[0]!.value);
     expect(texts).toHaveLength(100);

@@ -53,6 +53,7 @@ export class NotifierModule {
             new NotifyEventHandler(objects, store, new EventRateLimiter(config.notifications.rateLimitMs), new LoggingDeliveryObserver(logger, metrics), {
               attempts: config.notifications.attempts,
               backoffMs: config.notifications.backoffMs,
+              ...(config.notifications.maxEventAgeMs > 0 ? { maxEventAgeMs: config.notifications.maxEventAgeMs } : {}),
             }),
           inject: [NOTIFICATION_OBJECTS, EVENT_STORE, LOGGER, METRICS],
         },

@@ -66,6 +66,10 @@ class Observed implements DeliveryObserver {
   providerNotReady(_alert: CompiledAlert, message: string) {
     this.notReady.push(message);
   }
+  tooOldCount = 0;
+  tooOld() {
+    this.tooOldCount++;
+  }
   duplicates = 0;
   duplicate() {
     this.duplicates++;
@@ -196,6 +200,26 @@ describe('NotifyEventHandler', () => {
     expect(await handler.handle(failedEvent())).toEqual([]);
     expect(observer.rateLimitedCount).toBe(1);
     expect(slack.sent).toHaveLength(1);
+  });
+
+  it('Given a max event age, When an event older than that arrives, Then nothing is sent', async () => {
+    const slack = new ScriptedSender();
+    const observer = new Observed();
+    const providers = new Map<string, ProviderState>([['slack', { ready: true, provider: provider('slack'), sender: slack }]]);
+    const handler = new NotifyEventHandler(new Objects([alert('a', 'slack')], providers), store, new EventRateLimiter(0), observer, {
+      attempts: 1,
+      backoffMs: [0],
+      maxEventAgeMs: 3_600_000,
+      now: () => Date.parse('2026-11-30T12:00:00Z'),
+    });
+    const old = newEvent<FailedV1>(
+      { type: 'Failed', schemaVersion: 1, object: { kind: 'Kustomization', namespace: 'flux-system', name: 'apps' }, revision: null, reason: 'BuildFailed', message: 'old', stage: 'build', terminal: false },
+      undefined,
+      new Date('2026-11-30T10:59:59Z'),
+    );
+    expect(await handler.handle(old)).toEqual([]);
+    expect(observer.tooOldCount).toBe(1);
+    expect(slack.sent).toHaveLength(0);
   });
 
   it('Given an alert with a summary, When delivered, Then the provider receives the summary in the metadata', async () => {

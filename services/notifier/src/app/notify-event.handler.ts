@@ -1,7 +1,7 @@
 import { causedBy, newEvent, type NotificationAttemptedV1, type RawEnvelope } from '@ferry/contracts';
 import { ConcurrencyError, type EventStore } from '@ferry/event-store';
 import { alertMatches, enrichForAlert, type CompiledAlert } from '../domain/alert-matching';
-import { toFluxEvent, type FluxEvent } from '../domain/flux-event';
+import { isForProvider, toFluxEvent, type FluxEvent } from '../domain/flux-event';
 import type { EventRateLimiter } from '../domain/rate-limiter';
 import { DeliveryError, type NotificationObjects, type NotificationSender } from './ports';
 
@@ -14,6 +14,7 @@ export interface DeliveryObserver {
   rateLimited(event: FluxEvent, eventId: string): void;
   providerNotReady(alert: CompiledAlert, message: string): void;
   duplicate(streamId: string): void;
+  tooOld(event: FluxEvent, eventId: string, ageMs: number): void;
 }
 
 /** Retries within one delivery; JetStream redelivers the event later if they all fail. */
@@ -23,6 +24,8 @@ export interface NotifyOptions {
   /** No new try starts this long after the event arrived: stays under JetStream's ack wait, so a slow provider
    * cannot get the message redelivered (and sent twice) while we are still trying. */
   deadlineMs?: number;
+  /** Events older than this are not sent: a fresh consumer replays the whole stream, and news from yesterday is noise. */
+  maxEventAgeMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -68,6 +71,11 @@ export class NotifyEventHandler {
   async handle(event: RawEnvelope): Promise<PairOutcome[]> {
     const flux = toFluxEvent(event);
     if (!flux) return [];
+    const ageMs = this.now() - Date.parse(event.occurredAt);
+    if (this.options.maxEventAgeMs !== undefined && ageMs > this.options.maxEventAgeMs) {
+      this.observer.tooOld(flux, event.id, ageMs);
+      return [];
+    }
     if (!this.limiter.allow(flux, event.id, this.now())) {
       this.observer.rateLimited(flux, event.id);
       return [];
@@ -98,6 +106,7 @@ export class NotifyEventHandler {
       return 'provider-not-ready';
     }
     if (state.provider.spec.suspend) return 'skipped';
+    if (!isForProvider(flux, state.provider.spec.type)) return 'skipped';
     const streamId = notificationStreamId(event.id, { namespace, name: alert.metadata.name }, state.provider.metadata.name);
     const history = await this.store.readStream(streamId);
     if (history.some((stored) => isFinal(stored.event as NotificationAttemptedV1))) {

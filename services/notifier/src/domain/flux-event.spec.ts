@@ -1,5 +1,5 @@
 import { newEvent, type AppliedV1, type ArtifactReadyV1, type FailedV1, type ReconcileRequestedV1 } from '@ferry/contracts';
-import { toFluxEvent } from './flux-event';
+import { isForProvider, toFluxEvent } from './flux-event';
 
 const sha = 'd'.repeat(40);
 const at = new Date('2026-11-30T10:00:00.123Z');
@@ -60,7 +60,21 @@ describe('mapping Ferry events to Flux events', () => {
       changeSet: [],
       durationMs: 1500,
     });
-    expect(toFluxEvent(event)).toMatchObject({ message: 'Reconciliation finished in 1.5s', reportingController: 'helm-controller' });
+    expect(toFluxEvent(event)).toMatchObject({
+      message: 'Reconciliation finished in 1.5s',
+      reportingController: 'helm-controller',
+      metadata: { revision: '6.5.0', commit_status: 'update' },
+    });
+  });
+
+  it('Given a commit-status-only event, When routed, Then only commit status providers receive it', () => {
+    const event = toFluxEvent(
+      newEvent<AppliedV1>({ type: 'Applied', schemaVersion: 1, object: { kind: 'Kustomization', namespace: 'a', name: 'b' }, revision: `main@sha1:${sha}`, changeSet: [], durationMs: 1 }),
+    )!;
+    expect(isForProvider(event, 'gitlab')).toBe(true);
+    expect(isForProvider(event, 'github')).toBe(true);
+    expect(isForProvider(event, 'slack')).toBe(false);
+    expect(isForProvider({ ...event, metadata: { revision: 'r' } }, 'slack')).toBe(true);
   });
 
   it('Given a Failed without revision, When mapped, Then it is an error event with its reason and no metadata', () => {

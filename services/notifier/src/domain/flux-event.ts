@@ -26,6 +26,19 @@ export interface FluxEvent {
   reportingInstance?: string;
 }
 
+/** Flux's metadata key marking an event meant only for commit-status providers (`commit_status: update`). */
+export const COMMIT_STATUS_KEY = 'commit_status';
+/** The value of {@link COMMIT_STATUS_KEY} on such events. */
+export const COMMIT_STATUS_UPDATE = 'update';
+
+/** Provider types that set commit statuses: the only ones that receive `commit_status: update` events. */
+export const COMMIT_STATUS_PROVIDERS: readonly string[] = ['github', 'gitlab', 'gitea', 'bitbucket', 'bitbucketserver', 'azuredevops'];
+
+/** Whether a provider type should receive this event (Flux skips commit-status-only events for chat providers). */
+export function isForProvider(event: FluxEvent, providerType: string): boolean {
+  return event.metadata?.[COMMIT_STATUS_KEY] !== COMMIT_STATUS_UPDATE || COMMIT_STATUS_PROVIDERS.includes(providerType);
+}
+
 const apiVersionOf: Record<string, string> = {
   GitRepository: 'source.toolkit.fluxcd.io/v1',
   OCIRepository: 'source.toolkit.fluxcd.io/v1beta2',
@@ -105,7 +118,8 @@ export function toFluxEvent(event: RawEnvelope): FluxEvent | undefined {
         timestamp: seconds(event.occurredAt),
         message,
         reason: 'ReconciliationSucceeded',
-        metadata: { revision },
+        // Like Flux's "Reconciliation finished" event, a no-change apply only updates commit statuses.
+        metadata: changes.length > 0 ? { revision } : { revision, [COMMIT_STATUS_KEY]: COMMIT_STATUS_UPDATE },
         reportingController: controllerOfKind[object.kind] ?? 'kustomize-controller',
       };
     }

@@ -47,6 +47,12 @@ export class LoggingDeliveryObserver implements DeliveryObserver {
     });
   }
 
+  tooOld(event: FluxEvent, eventId: string, ageMs: number): void {
+    this.metrics.notifications.inc({ provider: 'any', outcome: 'too-old' });
+    const { kind, name, namespace } = event.involvedObject;
+    this.logger.info(`not notifying an event ${Math.round(ageMs / 1000)}s old (NOTIFIER_MAX_EVENT_AGE)`, { kind, name, namespace, eventId, reason: event.reason });
+  }
+
   duplicate(streamId: string): void {
     this.metrics.notifications.inc({ provider: 'any', outcome: 'duplicate' });
     this.logger.debug('notification already sent, not sending again', { stream: streamId });

@@ -18,12 +18,13 @@ import type { NotificationObjects, ObjectLister, ProviderState, ReceiverDirector
 import { compileAlert, type CompiledAlert } from '../domain/alert-matching';
 import { SUPPORTED_RECEIVER_TYPES, webhookPath } from '../domain/receiver-verification';
 import { createSender } from './providers/provider-factory';
-import { FetchTransport, type HttpTransport } from './providers/http-transport';
-import { TlsTransport, tlsMaterialFromSecret, type TlsMaterial } from './providers/tls-transport';
+import type { HttpTransport } from './providers/http-transport';
+import { NodeHttpTransport, tlsMaterialFromSecret, type TlsMaterial } from './providers/node-http-transport';
 
 /** Flux's default Provider timeout. */
 const DEFAULT_TIMEOUT_MS = 15_000;
 const FIELD_MANAGER = 'ferry-notifier';
+const LABELS_TTL_MS = 5_000;
 
 /** Options of the notification objects cache. */
 export interface KubeNotificationObjectsOptions {
@@ -51,6 +52,9 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
   private readonly watchers: ObjectWatcher<KubeObject>[] = [];
   private resync: NodeJS.Timeout | undefined;
   private readonly pending = new Set<Promise<void>>();
+  private readonly labelCache = new Map<string, { labels: Record<string, string>; at: number }>();
+  /** Generation last resolved per Provider/Receiver: our own status writes come back as watch events. */
+  private readonly resolvedGeneration = new Map<string, number | undefined>();
 
   constructor(
     private readonly client: KubeClient,
@@ -69,9 +73,15 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
       this.watchers.push(watcher);
       return watcher.start();
     };
-    await watch(NOTIFICATION_V1BETA3, 'Provider', (o) => this.upsertProvider(o), (o) => this.providers.delete(keyOf(namespaceOf(o), o.metadata.name)));
+    await watch(NOTIFICATION_V1BETA3, 'Provider', (o) => this.upsertProvider(o), (o) => {
+      this.providers.delete(keyOf(namespaceOf(o), o.metadata.name));
+      this.resolvedGeneration.delete(`Provider/${keyOf(namespaceOf(o), o.metadata.name)}`);
+    });
     await watch(NOTIFICATION_V1BETA3, 'Alert', (o) => this.upsertAlert(o), (o) => this.alertsByKey.delete(keyOf(namespaceOf(o), o.metadata.name)));
-    await watch(NOTIFICATION_V1, 'Receiver', (o) => this.upsertReceiver(o), (o) => this.removeReceiver(keyOf(namespaceOf(o), o.metadata.name)));
+    await watch(NOTIFICATION_V1, 'Receiver', (o) => this.upsertReceiver(o), (o) => {
+      this.removeReceiver(keyOf(namespaceOf(o), o.metadata.name));
+      this.resolvedGeneration.delete(`Receiver/${keyOf(namespaceOf(o), o.metadata.name)}`);
+    });
     await this.settled();
     this.resync = setInterval(() => void this.resyncAll(), this.options.resyncMs);
     this.resync.unref();
@@ -102,8 +112,15 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
   }
 
   async labelsOf(object: { apiVersion: string; kind: string; namespace: string; name: string }): Promise<Record<string, string> | undefined> {
+    // Labels rarely change while events stream in: a short cache spares the API server one GET per event.
+    const key = `${object.apiVersion}/${object.kind}/${object.namespace}/${object.name}`;
+    const cached = this.labelCache.get(key);
+    if (cached && Date.now() - cached.at < LABELS_TTL_MS) return cached.labels;
     try {
-      return (await this.client.get(object))?.metadata.labels ?? {};
+      const labels = (await this.client.get(object))?.metadata.labels ?? {};
+      if (this.labelCache.size > 10_000) this.labelCache.clear();
+      this.labelCache.set(key, { labels, at: Date.now() });
+      return labels;
     } catch (error) {
       this.logger.error('cannot read labels for matchLabels', { kind: object.kind, name: object.name, namespace: object.namespace, error });
       return undefined;
@@ -125,8 +142,8 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
   private async resyncAll(): Promise<void> {
     for (const watcher of this.watchers) {
       for (const object of watcher.list()) {
-        if (object.kind === 'Provider') this.track(this.upsertProvider(object));
-        if (object.kind === 'Receiver') this.track(this.upsertReceiver(object));
+        if (object.kind === 'Provider') this.track(this.upsertProvider(object, true));
+        if (object.kind === 'Receiver') this.track(this.upsertReceiver(object, true));
       }
     }
   }
@@ -143,7 +160,17 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
     return { ...data, ...(secret.stringData ?? {}) };
   }
 
-  private async upsertProvider(object: KubeObject): Promise<void> {
+  /** Whether this watch event needs no work: same generation already resolved (a status write, a label change). */
+  private alreadyResolved(object: KubeObject, force: boolean): boolean {
+    const id = `${object.kind}/${keyOf(namespaceOf(object), object.metadata.name)}`;
+    const generation = object.metadata.generation;
+    if (!force && generation !== undefined && this.resolvedGeneration.get(id) === generation) return true;
+    this.resolvedGeneration.set(id, generation);
+    return false;
+  }
+
+  private async upsertProvider(object: KubeObject, force = false): Promise<void> {
+    if (this.alreadyResolved(object, force)) return;
     const key = keyOf(namespaceOf(object), object.metadata.name);
     let provider: Provider;
     try {
@@ -188,7 +215,7 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
     }
     try {
       const timeoutMs = provider.spec.timeout ? this.options.parseDuration(provider.spec.timeout) : DEFAULT_TIMEOUT_MS;
-      const transport = this.options.transport?.(timeoutMs) ?? (tls || proxy ? new TlsTransport(tls ?? {}, timeoutMs, proxy) : new FetchTransport(timeoutMs));
+      const transport = this.options.transport?.(timeoutMs) ?? new NodeHttpTransport(tls ?? {}, timeoutMs, proxy);
       return { ready: true, provider, sender: createSender(provider, secret, transport) };
     } catch (error) {
       return { ready: false, provider, message: error instanceof Error ? error.message : String(error) };
@@ -212,7 +239,8 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
     for (const [path, entry] of this.receiversByPath) if (entry.key === key) this.receiversByPath.delete(path);
   }
 
-  private async upsertReceiver(object: KubeObject): Promise<void> {
+  private async upsertReceiver(object: KubeObject, force = false): Promise<void> {
+    if (this.alreadyResolved(object, force)) return;
     const namespace = namespaceOf(object);
     const key = keyOf(namespace, object.metadata.name);
     let receiver: Receiver;

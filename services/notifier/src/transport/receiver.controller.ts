@@ -4,10 +4,19 @@ import type { Logger } from '@ferry/observability';
 import type { ReceiveWebhookHandler } from '../app/receive-webhook.handler';
 import { RECEIVE_WEBHOOK_HANDLER } from './tokens';
 
-interface HookRequest {
+interface HookRequest extends AsyncIterable<Buffer> {
   headers: Record<string, string | string[] | undefined>;
+  readable: boolean;
   rawBody?: Buffer;
-  body?: unknown;
+}
+
+/** The exact bytes received: Nest's parsers keep them in rawBody; other content types are still unread. */
+async function rawBodyOf(request: HookRequest): Promise<Buffer> {
+  if (request.rawBody) return request.rawBody;
+  if (!request.readable) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
 
 interface HookResponse {
@@ -26,7 +35,7 @@ export class ReceiverController {
   @HttpCode(200)
   async receive(@Param('digest') digest: string, @Req() request: HookRequest, @Res() response: HookResponse): Promise<void> {
     const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
-    const body = request.rawBody ?? Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? {}));
+    const body = await rawBodyOf(request);
     const outcome = await this.handler.handle(`/hook/${digest}`, { headers, body });
     if (outcome.status === 200) {
       this.logger.info(`webhook accepted${outcome.note ? ` (${outcome.note})` : ''}: ${outcome.requested.length} reconcile request(s)`, { resources: outcome.requested.map((r) => `${r.kind}/${r.namespace}/${r.name}`) });

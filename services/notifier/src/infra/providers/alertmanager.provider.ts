@@ -16,11 +16,11 @@ const title = (text: string) => text.charAt(0).toUpperCase() + text.slice(1).toL
 
 /**
  * Flux's alertmanager payload: metadata as labels plus alertname `Flux<Kind><Reason>`, severity, reason,
- * object; the message (and summary) as annotations; firing for an hour from the event.
+ * object; the message (and summary) as annotations. `endsAt` is Go's zero time, as Flux sends it: Alertmanager
+ * then resolves the alert after its `resolve_timeout`.
  */
 export function alertmanagerPayload(event: FluxEvent): AlertmanagerAlert[] {
   const { summary, ...metadata } = event.metadata ?? {};
-  const startsAt = new Date(event.timestamp);
   return [
     {
       status: 'firing',
@@ -29,15 +29,14 @@ export function alertmanagerPayload(event: FluxEvent): AlertmanagerAlert[] {
         alertname: `Flux${event.involvedObject.kind}${title(event.reason)}`,
         severity: event.severity,
         reason: event.reason,
-        timestamp: event.timestamp,
         kind: event.involvedObject.kind,
         name: event.involvedObject.name,
         namespace: event.involvedObject.namespace,
         reportingcontroller: event.reportingController,
       },
       annotations: { message: event.message, ...(summary ? { summary } : {}) },
-      startsAt: startsAt.toISOString(),
-      endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+      startsAt: new Date(event.timestamp).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      endsAt: '0001-01-01T00:00:00Z',
     },
   ];
 }

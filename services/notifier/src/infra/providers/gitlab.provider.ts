@@ -38,7 +38,7 @@ export class GitLabProvider implements NotificationSender {
       description: commitStatusDescription(event),
     };
     const headers = { 'PRIVATE-TOKEN': this.options.token as string };
-    const listed = await sendOrFail(this.http, { method: 'GET', url: `${this.api}/repository/commits/${sha}/statuses`, headers }, 'gitlab');
+    const listed = await sendOrFail(this.http, { method: 'GET', url: `${this.api}/repository/commits/${sha}/statuses?name=${encodeURIComponent(status.name)}`, headers }, 'gitlab');
     const existing = JSON.parse(listed.body) as GitLabStatus[];
     if (existing.some((s) => s.name === status.name && s.status === status.state && s.description === status.description)) {
       return { statusCode: listed.status, skipped: 'identical commit status exists' };

@@ -19,29 +19,6 @@ export interface HttpTransport {
   send(request: HttpRequest): Promise<HttpResponse>;
 }
 
-/** Node's fetch with a per-request timeout (the Provider's `spec.timeout`). */
-export class FetchTransport implements HttpTransport {
-  constructor(private readonly timeoutMs: number) {}
-
-  async send(request: HttpRequest): Promise<HttpResponse> {
-    try {
-      const response = await fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        ...(request.body !== undefined ? { body: request.body } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
-        redirect: 'error',
-      });
-      return { status: response.status, body: await response.text() };
-    } catch (error) {
-      // The URL is left out on purpose: webhook addresses are credentials (Slack, Discord, Teams).
-      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? `timed out after ${this.timeoutMs}ms` : `${String(error)}${cause}`;
-      throw new DeliveryError(`${request.method} request failed: ${reason}`, null, true);
-    }
-  }
-}
-
 /** Sends and turns a non-2xx answer into a DeliveryError (429 and 5xx are retryable). */
 export async function sendOrFail(http: HttpTransport, request: HttpRequest, provider: string): Promise<HttpResponse> {
   const response = await http.send(request);

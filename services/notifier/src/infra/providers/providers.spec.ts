@@ -105,7 +105,7 @@ describe('gitlab', () => {
     const http = new RecordingTransport([{ status: 200, body: '[]' }, { status: 201, body: '{}' }]);
     const result = await createSender(provider({ type: 'gitlab', address }), { token: 'glpat-x' }, http).send(event());
     expect(result).toEqual({ statusCode: 201 });
-    expect(http.requests[0]).toMatchObject({ method: 'GET', url: `https://gitlab.cn/api/v4/projects/owner%2Frepo/repository/commits/${sha}/statuses`, headers: { 'PRIVATE-TOKEN': 'glpat-x' } });
+    expect(http.requests[0]).toMatchObject({ method: 'GET', url: `https://gitlab.cn/api/v4/projects/owner%2Frepo/repository/commits/${sha}/statuses?name=kustomization%2Fapps%2F7f9c2e4a`, headers: { 'PRIVATE-TOKEN': 'glpat-x' } });
     expect(http.requests[1]).toMatchObject({ method: 'POST', url: `https://gitlab.cn/api/v4/projects/owner%2Frepo/statuses/${sha}`, headers: { 'PRIVATE-TOKEN': 'glpat-x', 'Content-Type': 'application/json' } });
     expect(JSON.parse(http.requests[1]!.body!)).toEqual({ state: 'success', name: 'kustomization/apps/7f9c2e4a', description: 'reconciliation succeeded' });
   });
@@ -208,17 +208,31 @@ describe('generic and generic-hmac', () => {
 });
 
 describe('msteams', () => {
-  it('posts an Adaptive Card with the object, the message and metadata facts', async () => {
+  it('posts an Adaptive Card: object, message (attention on errors), summary first then sorted metadata', async () => {
     const http = new RecordingTransport();
-    await createSender(provider({ type: 'msteams', address: 'https://prod.westeurope.logic.azure.com/workflows/x' }), undefined, http).send(event());
+    await createSender(provider({ type: 'msteams', address: 'https://prod.westeurope.logic.azure.com/workflows/x' }), undefined, http).send(
+      event({ severity: 'error', metadata: { revision: 'r1', env: 'prod', summary: 'prod cluster' } }),
+    );
     const card = JSON.parse(http.requests[0]!.body!);
     expect(card.type).toBe('message');
     expect(card.attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(card.attachments[0].content.msteams).toEqual({ width: 'Full' });
     expect(card.attachments[0].content.body).toEqual([
-      expect.objectContaining({ type: 'TextBlock', text: 'kustomization/apps.flux-system' }),
-      { type: 'TextBlock', text: 'Deployment/default/podinfo configured', wrap: true },
-      { type: 'FactSet', facts: [{ title: 'env', value: 'prod' }, { title: 'revision', value: `main@sha1:${sha}` }] },
+      {
+        type: 'Container',
+        items: [
+          { type: 'TextBlock', text: 'kustomization/apps.flux-system', size: 'large', weight: 'bolder', wrap: true },
+          { type: 'TextBlock', text: 'Deployment/default/podinfo configured', color: 'attention', wrap: true },
+          { type: 'FactSet', facts: [{ title: 'summary', value: 'prod cluster' }, { title: 'env', value: 'prod' }, { title: 'revision', value: 'r1' }] },
+        ],
+      },
     ]);
+  });
+
+  it('posts a MessageCard to the deprecated office.com connectors', async () => {
+    const http = new RecordingTransport();
+    await createSender(provider({ type: 'msteams', address: 'https://acme.webhook.office.com/webhookb2/x' }), undefined, http).send(event());
+    expect(JSON.parse(http.requests[0]!.body!)).toMatchObject({ '@type': 'MessageCard', themeColor: '0076D7', summary: 'kustomization/apps.flux-system' });
   });
 });
 
@@ -232,15 +246,14 @@ describe('alertmanager', () => {
         alertname: 'FluxKustomizationReconciliationsucceeded',
         severity: 'info',
         reason: 'ReconciliationSucceeded',
-        timestamp: '2026-11-30T10:00:00Z',
         kind: 'Kustomization',
         name: 'apps',
         namespace: 'flux-system',
         reportingcontroller: 'kustomize-controller',
       },
       annotations: { message: 'Deployment/default/podinfo configured', summary: 'prod cluster' },
-      startsAt: '2026-11-30T10:00:00.000Z',
-      endsAt: '2026-11-30T11:00:00.000Z',
+      startsAt: '2026-11-30T10:00:00Z',
+      endsAt: '0001-01-01T00:00:00Z',
     });
   });
 });

@@ -74,8 +74,8 @@ export class SlackProvider implements NotificationSender {
     const headers = jsonHeaders(this.options.token ? { Authorization: `Bearer ${this.options.token}` } : {});
     const request = { method: 'POST' as const, url: this.url, headers, body: JSON.stringify(slackPayload(event, this.options)) };
     const response = await sendOrFail(this.http, request, 'slack');
-    // The Web API answers 200 even on failure; the verdict is in `ok`.
-    if (this.options.token) {
+    // The Web API answers 200 even on failure; the verdict is in `ok` (webhooks use status codes instead).
+    if (this.url === SLACK_POST_MESSAGE_URL) {
       let answer: { ok?: boolean; error?: string } = {};
       try {
         answer = JSON.parse(response.body) as typeof answer;

@@ -6,7 +6,7 @@ import { connect as netConnect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { tempDir } from '@ferry/testing';
-import { TlsTransport, tlsMaterialFromSecret } from './tls-transport';
+import { NodeHttpTransport, tlsMaterialFromSecret } from './node-http-transport';
 
 describe('TLS transport (certSecretRef)', () => {
   const dir = tempDir('ferry-tls-');
@@ -38,14 +38,14 @@ describe('TLS transport (certSecretRef)', () => {
   });
 
   it('posts over TLS to a server signed by the secret CA', async () => {
-    const transport = new TlsTransport(tlsMaterialFromSecret({ 'ca.crt': ca }, 'certs'), 5000);
+    const transport = new NodeHttpTransport(tlsMaterialFromSecret({ 'ca.crt': ca }, 'certs'), 5000);
     const response = await transport.send({ method: 'POST', url, headers: { 'Content-Type': 'application/json' }, body: '{"a":1}' });
     expect(response).toEqual({ status: 202, body: 'accepted' });
     expect(bodies).toContain('{"a":1}');
   });
 
   it('refuses a server the CA did not sign, as a retryable DeliveryError', async () => {
-    const transport = new TlsTransport({ ca: undefined }, 5000);
+    const transport = new NodeHttpTransport({ ca: undefined }, 5000);
     await expect(transport.send({ method: 'POST', url, headers: {}, body: '{}' })).rejects.toMatchObject({ name: 'DeliveryError', retryable: true, statusCode: null });
   });
 
@@ -88,7 +88,7 @@ describe('TLS transport (certSecretRef)', () => {
     });
 
     it('tunnels https with CONNECT and authenticates to the proxy', async () => {
-      const transport = new TlsTransport({ ca }, 5000, proxyUrl);
+      const transport = new NodeHttpTransport({ ca }, 5000, proxyUrl);
       const response = await transport.send({ method: 'POST', url, headers: {}, body: '{"via":"proxy"}' });
       expect(response.status).toBe(202);
       expect(bodies).toContain('{"via":"proxy"}');
@@ -101,7 +101,7 @@ describe('TLS transport (certSecretRef)', () => {
       await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
       const target = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/x`;
       try {
-        const response = await new TlsTransport({}, 5000, proxyUrl).send({ method: 'POST', url: target, headers: {}, body: '{}' });
+        const response = await new NodeHttpTransport({}, 5000, proxyUrl).send({ method: 'POST', url: target, headers: {}, body: '{}' });
         expect(response).toEqual({ status: 200, body: 'plain /x' });
         expect(seen.some((line) => line.startsWith(`POST ${target}`))).toBe(true);
       } finally {

@@ -1,5 +1,5 @@
-import { request as httpRequest, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type RequestOptions } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import type { Socket } from 'node:net';
 import { DeliveryError } from '../../app/ports';
@@ -25,15 +25,29 @@ export function tlsMaterialFromSecret(secret: Record<string, string>, secretName
 }
 
 /**
- * node:http(s) with the Provider's CA and client certificate, an optional HTTP proxy (Flux's `spec.proxy`:
+ * Every Provider's transport: node:http(s) with keep-alive connections (undici's fetch costs several times the
+ * CPU per request), the Provider's CA and client certificate, an optional HTTP proxy (Flux's `spec.proxy`:
  * absolute-URI requests for http targets, a CONNECT tunnel for https ones), and a per-request timeout.
  */
-export class TlsTransport implements HttpTransport {
+export class NodeHttpTransport implements HttpTransport {
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpsAgent;
+
   constructor(
     private readonly tls: TlsMaterial,
     private readonly timeoutMs: number,
     private readonly proxy?: URL,
-  ) {}
+  ) {
+    // Idle connections time out, so transports replaced on a Provider change or resync do not keep sockets open.
+    this.httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 16, timeout: timeoutMs });
+    this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 16, timeout: timeoutMs, ca: tls.ca, cert: tls.cert, key: tls.key });
+  }
+
+  /** Closes idle keep-alive connections. */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
 
   async send(request: HttpRequest): Promise<HttpResponse> {
     const url = new URL(request.url);
@@ -56,7 +70,7 @@ export class TlsTransport implements HttpTransport {
         ...(secure ? { ca: this.tls.ca, cert: this.tls.cert, key: this.tls.key } : {}),
         ...(socket
           ? { createConnection: () => tlsConnect({ socket, servername: url.hostname, ca: this.tls.ca, cert: this.tls.cert, key: this.tls.key }) as unknown as Socket, agent: false }
-          : {}),
+          : { agent: secure ? this.httpsAgent : this.httpAgent }),
       };
     }
     const send = secure ? httpsRequest : httpRequest;
