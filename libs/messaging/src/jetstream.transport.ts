@@ -50,8 +50,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
         return subjectFor(type, version, stream.subjectPrefix);
       });
       // Several filter subjects need NATS ≥ 2.10; older servers get the whole stream and the others are acked unread.
-      const serverVersion = valid(connection.info?.version ?? '');
-      this.takesWholeStream = filterSubjects.length > 1 && !(serverVersion && gte(serverVersion, '2.10.0'));
+      this.takesWholeStream = filterSubjects.length > 1 && !supportsMultipleFilters(connection.info?.version);
       await ensureDurableConsumer(jsm, stream.stream, {
         durable: this.options.durable,
         filterSubjects: this.takesWholeStream ? [] : filterSubjects,
@@ -97,4 +96,10 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     if (!handler) throw new Error(`no @EventPattern('${event.type}') handler`);
     await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
   }
+}
+
+/** Whether a NATS server of this version filters one consumer on several subjects (2.10 and later). */
+export function supportsMultipleFilters(version: string | undefined): boolean {
+  const parsed = valid(version ?? '');
+  return parsed !== null && gte(parsed, '2.10.0');
 }
