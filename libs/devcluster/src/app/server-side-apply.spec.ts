@@ -50,6 +50,21 @@ describe('server-side apply', () => {
     expect((out['metadata'] as JsonObject)['labels']).toEqual({ a: '1' });
   });
 
+  it('removes a map the manager stopped applying along with its fields, but keeps one another manager uses', () => {
+    const { api, deployments } = given();
+    const withNodeSelector = dep([{ name: 'app', image: 'a:1' }], {
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'a:1' }], nodeSelector: { disk: 'ssd' } } },
+    });
+    api.patch(deployments, NS, 'web', 'apply', withNodeSelector, { fieldManager: 'm1' });
+    const out = api.patch(deployments, NS, 'web', 'apply', dep([{ name: 'app', image: 'a:1' }]), { fieldManager: 'm1' });
+    expect(Object.keys(((out['spec'] as JsonObject)['template'] as { spec: JsonObject }).spec)).not.toContain('nodeSelector');
+
+    api.patch(deployments, NS, 'web', 'apply', dep([{ name: 'app', image: 'a:1' }], { template: { metadata: { labels: { app: 'web', tier: 'front' } }, spec: { containers: [{ name: 'app', image: 'a:1' }] } } }), { fieldManager: 'm1' });
+    api.patch(deployments, NS, 'web', 'apply', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: NS }, spec: { template: { metadata: { annotations: { note: 'n' } } } } }, { fieldManager: 'm2' });
+    const kept = api.patch(deployments, NS, 'web', 'apply', dep([{ name: 'app', image: 'a:1' }]), { fieldManager: 'm1' });
+    expect(((kept['spec'] as JsonObject)['template'] as { metadata: JsonObject }).metadata).toEqual({ labels: { app: 'web' }, annotations: { note: 'n' } });
+  });
+
   it('keeps a field another manager owns when the applier drops it', () => {
     const { api, configmaps } = given();
     api.patch(configmaps, NS, 'c', 'apply', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { x: '1', shared: 's' } }, { fieldManager: 'm1' });

@@ -5,6 +5,7 @@ import {
   fromFieldsV1,
   isBelow,
   pathElems,
+  pathKey,
   removeAt,
   toFieldsV1,
   valueAt,
@@ -150,9 +151,18 @@ export function serverSideApply(req: ApplyRequest): JsonObject {
   if (mine) {
     const others = entries.filter((e) => e !== mine);
     const dropped = [...mine.set].filter((k) => !cfgSet.has(k));
+    const ownedElsewhere = (key: string) => others.some((e) => e.set.has(key) || [...e.set].some((k) => isBelow(k, key)));
+    const stillApplied = (key: string) => cfgSet.has(key) || [...cfgSet].some((k) => isBelow(k, key));
     for (const key of dropped) {
-      const ownedElsewhere = others.some((e) => e.set.has(key) || [...e.set].some((k) => isBelow(k, key)));
-      if (!ownedElsewhere && ![...cfgSet].some((k) => isBelow(k, key))) removeAt(merged, pathElems(key));
+      if (ownedElsewhere(key) || [...cfgSet].some((k) => isBelow(k, key))) continue;
+      removeAt(merged, pathElems(key));
+      // A map left empty by the fields this manager dropped goes too, as structured-merge-diff removes it.
+      for (let parent = pathElems(key).slice(0, -1); parent.length > 0 && parent[parent.length - 1]?.startsWith('f:'); parent = parent.slice(0, -1)) {
+        const value = valueAt(merged, parent);
+        const parentKey = pathKey(parent);
+        if (!isObject(value) || Object.keys(value).length > 0 || stillApplied(parentKey) || ownedElsewhere(parentKey)) break;
+        removeAt(merged, parent);
+      }
     }
   }
   const entry: ManagedEntry = {
