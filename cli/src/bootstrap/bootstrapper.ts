@@ -128,7 +128,7 @@ export class Bootstrapper {
     }
     print.action(`applying source secret "${this.ctx.namespace}/${plan.sync.secretName}"`);
     await this.ctx.kube().apply(
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: plan.sync.secretName, namespace: this.ctx.namespace }, type: 'Opaque', stringData: data } as KubeObject,
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: plan.sync.secretName, namespace: this.ctx.namespace }, type: 'Opaque', data: base64Values(data) } as KubeObject,
       { fieldManager: FIELD_MANAGER, force: true },
     );
     print.success('reconciled source secret');
@@ -144,6 +144,11 @@ export class Bootstrapper {
     }
     if (report) for (const workload of workloads) this.ctx.print.success(`${workload.metadata.name}: ${workload.kind.toLowerCase()} ready`);
   }
+}
+
+// data, not stringData: what the Secret then holds is exactly what the next run compares against.
+function base64Values(data: SourceSecretData): Record<string, string> {
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')]));
 }
 
 /** Source Secret data for HTTP basic auth (Flux's --token-auth: username `git`, the token as password). */
