@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { generateSshKeyPair } from './git-ssh-server';
 import { GitLabServer } from './gitlab-server';
 import { tempDir } from './real-services';
 
@@ -91,5 +93,35 @@ describe('GitLabServer', () => {
     expect((await api('DELETE', `${path}/${id}`, 'alice-token')).status).toBe(204);
     expect((await api('GET', path, 'alice-token')).body).toHaveLength(2);
     expect((await api('GET', path, 'bob-token')).status).toBe(404);
+  });
+
+  it('serves git over SSH to deploy keys, pushes only with can_push', async () => {
+    const project = await gitlab.addProject('alice', `ssh-${Date.now()}`, { readme: true });
+    const reader = generateSshKeyPair();
+    const writer = generateSshKeyPair();
+    const stranger = generateSshKeyPair();
+    const path = `/projects/${project.id}/deploy_keys`;
+    await api('POST', path, 'alice-token', { title: 'reader', key: reader.public, can_push: false });
+    await api('POST', path, 'alice-token', { title: 'writer', key: writer.public, can_push: true });
+    const dir = tempDir('ferry-gitlab-ssh-');
+    try {
+      writeFileSync(join(dir.path, 'known_hosts'), gitlab.sshKnownHosts);
+      const sshAs = (key: string, name: string) => {
+        const file = join(dir.path, name);
+        writeFileSync(file, key, { mode: 0o600 });
+        return { ...process.env, GIT_TERMINAL_PROMPT: '0', HOME: dir.path, GIT_SSH_COMMAND: `ssh -i ${file} -o IdentitiesOnly=yes -o UserKnownHostsFile=${join(dir.path, 'known_hosts')} -o StrictHostKeyChecking=yes` };
+      };
+      const url = `ssh://git@${gitlab.sshHost}/${project.pathWithNamespace}`;
+      const work = join(dir.path, 'work');
+      await exec('git', ['clone', '-q', url, work], { env: sshAs(reader.private, 'reader') });
+      await exec('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'by ssh'], { cwd: work });
+      await expect(exec('git', ['push', '-q', 'origin', 'main'], { cwd: work, env: sshAs(reader.private, 'reader') })).rejects.toThrow();
+      await exec('git', ['push', '-q', 'origin', 'main'], { cwd: work, env: sshAs(writer.private, 'writer') });
+      const head = (await exec('git', ['rev-parse', 'main'], { cwd: project.repo.barePath })).stdout.trim();
+      expect((await exec('git', ['rev-parse', 'HEAD'], { cwd: work })).stdout.trim()).toBe(head);
+      await expect(exec('git', ['ls-remote', url], { env: sshAs(stranger.private, 'stranger') })).rejects.toThrow(/Permission denied/);
+    } finally {
+      dir.remove();
+    }
   });
 });

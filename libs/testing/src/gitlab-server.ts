@@ -1,8 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
+import { Server as SshServer, utils as sshUtils, type Connection, type ParsedKey } from 'ssh2';
 import { GitServer, type GitRepoFixture } from './git-server';
+import { generateSshKeyPair } from './git-ssh-server';
 
 const exec = promisify(execFile);
 
@@ -75,7 +78,9 @@ interface ApiCall {
  * A loopback server speaking the subset of GitLab's REST API v4 that Flux's bootstrap uses (users, groups,
  * projects, deploy keys, commit statuses, branches), with PRIVATE-TOKEN / Bearer auth, GitLab's error bodies and
  * pagination headers. Each project is a real bare repository served over smart HTTP at
- * `<url>/<owner>/<repo>.git` (pushes allowed), authenticated as GitLab does: any username, the token as password.
+ * `<url>/<owner>/<repo>.git` (pushes allowed), authenticated as GitLab does: any username, the token as password;
+ * and over SSH (`ssh://git@<sshHost>/<owner>/<repo>`), authenticated by the project's deploy keys (pushes need
+ * `can_push`).
  */
 export class GitLabServer {
   /** Every API request answered: method, path and status. */
@@ -86,6 +91,8 @@ export class GitLabServer {
   private nextId = 1;
   private readonly routes: Route[];
 
+  private ssh: { server: SshServer; port: number; knownHosts: string } | undefined;
+
   private constructor(
     private readonly server: Server,
     private readonly git: GitServer,
@@ -93,6 +100,21 @@ export class GitLabServer {
     readonly url: string,
   ) {
     this.routes = this.buildRoutes();
+  }
+
+  /** `127.0.0.1:<port>` of the SSH front end (what `--ssh-hostname` takes). */
+  get sshHost(): string {
+    return `127.0.0.1:${this.sshFrontEnd().port}`;
+  }
+
+  /** The SSH host key as a known_hosts line (`[127.0.0.1]:<port> ssh-ed25519 …`). */
+  get sshKnownHosts(): string {
+    return this.sshFrontEnd().knownHosts;
+  }
+
+  private sshFrontEnd(): { server: SshServer; port: number; knownHosts: string } {
+    if (!this.ssh) throw new Error('the SSH front end is not started');
+    return this.ssh;
   }
 
   /** Starts on 127.0.0.1 and a random port. */
@@ -108,7 +130,58 @@ export class GitLabServer {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     holder.server = new GitLabServer(server, git, `http://127.0.0.1:${port}`);
+    await holder.server.startSsh();
     return holder.server;
+  }
+
+  // Git over SSH as GitLab serves it: user `git`, any registered deploy key; the exec'd command names the project.
+  private async startSsh(): Promise<void> {
+    const hostKey = generateSshKeyPair();
+    const server = new SshServer({ hostKeys: [hostKey.private] }, (client: Connection) => {
+      let key: ParsedKey | undefined;
+      client.on('authentication', (context) => {
+        if (context.method !== 'publickey') return context.reject(['publickey']);
+        const offered = context.key;
+        const match = this.projects.flatMap((project) => project.deployKeys).map((deployKey) => sshUtils.parseKey(deployKey.key)).find((parsed): parsed is ParsedKey => {
+          if (parsed instanceof Error) return false;
+          const blob = parsed.getPublicSSH();
+          return parsed.type === offered.algo && blob.length === offered.data.length && timingSafeEqual(blob, offered.data);
+        });
+        if (!match) return context.reject(['publickey']);
+        if (context.signature && context.blob && !match.verify(context.blob, context.signature, context.hashAlgo)) return context.reject(['publickey']);
+        key = match;
+        context.accept();
+      });
+      client.on('ready', () => {
+        client.on('session', (acceptSession) => {
+          const session = acceptSession();
+          session.on('exec', (acceptExec, rejectExec, info) => {
+            const command = /^(git[- ](?:upload|receive)-pack) '?\/?([^']+?)'?$/.exec(info.command);
+            const project = command ? this.project((command[2] ?? '').replace(/\.git$/, '')) : undefined;
+            const pushing = command?.[1]?.endsWith('receive-pack') ?? false;
+            const deployKey = project?.deployKeys.find((candidate) => {
+              const parsed = sshUtils.parseKey(candidate.key);
+              return !(parsed instanceof Error) && key !== undefined && parsed.getPublicSSH().equals(key.getPublicSSH());
+            });
+            if (!project || !deployKey || (pushing && !deployKey.can_push)) return rejectExec();
+            const stream = acceptExec();
+            const child = spawn('git', [pushing ? 'receive-pack' : 'upload-pack', project.repo.barePath], { env: { PATH: process.env['PATH'], GIT_CONFIG_NOSYSTEM: '1', HOME: project.repo.barePath } });
+            child.stdout.on('data', (chunk: Buffer) => stream.write(chunk));
+            child.stderr.on('data', (chunk: Buffer) => stream.stderr.write(chunk));
+            stream.pipe(child.stdin).on('error', () => undefined);
+            child.on('close', (code) => {
+              stream.exit(code ?? 1);
+              stream.end();
+            });
+          });
+        });
+      });
+      client.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const publicHost = hostKey.public.trim().split(/\s+/).slice(0, 2).join(' ');
+    this.ssh = { server, port, knownHosts: `[127.0.0.1]:${port} ${publicHost}\n` };
   }
 
   /** `host:port`, what `--hostname` takes. */
@@ -146,6 +219,8 @@ export class GitLabServer {
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const ssh = this.ssh;
+    if (ssh) await new Promise<void>((resolve) => ssh.server.close(() => resolve()));
     await this.git.stop();
   }
 
@@ -198,7 +273,8 @@ export class GitLabServer {
       visibility: project.visibility,
       namespace: project.namespace,
       http_url_to_repo: `${this.url}/${project.pathWithNamespace}.git`,
-      ssh_url_to_repo: `git@${new URL(this.url).hostname}:${project.pathWithNamespace}.git`,
+      // GitLab's scp-like form has no port: with one it gives the ssh:// form.
+      ssh_url_to_repo: `ssh://git@${this.sshHost}/${project.pathWithNamespace}.git`,
       web_url: `${this.url}/${project.pathWithNamespace}`,
       empty_repo: empty,
       archived: false,
