@@ -17,8 +17,8 @@ export interface SourceSecretPlan {
    * bootstrap changes nothing).
    */
   data(existing: SourceSecretData | undefined): Promise<SourceSecretData>;
-  /** Runs after the Secret is known (a GitLab deploy key registered for its public key). */
-  afterSecret?(data: SourceSecretData): Promise<void>;
+  /** Runs once the Secret's data is known, `changed` when it differs from the cluster's (a GitLab deploy key registered). */
+  afterSecret?(data: SourceSecretData, changed: boolean): Promise<void>;
 }
 
 /** Everything a bootstrap run needs once the repository exists. */
@@ -120,8 +120,12 @@ export class Bootstrapper {
       ? Object.fromEntries(Object.entries(existing.data).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]))
       : undefined;
     const data = await plan.secret.data(existingData);
-    if (plan.secret.afterSecret) await plan.secret.afterSecret(data);
-    const same = existingData && Object.keys(data).length === Object.keys(existingData).length && Object.entries(data).every(([key, value]) => existingData[key] === value);
+    const same = existingData !== undefined && Object.keys(data).length === Object.keys(existingData).length && Object.entries(data).every(([key, value]) => existingData[key] === value);
+    if (!same) {
+      print.action('generating source secret');
+      if (data['identity.pub']) print.success(`public key: ${data['identity.pub'].trim()}`);
+    }
+    if (plan.secret.afterSecret) await plan.secret.afterSecret(data, !same);
     if (same) {
       print.success('source secret up to date');
       return;
@@ -160,7 +164,7 @@ export function basicAuthSecret(username: string, password: string): SourceSecre
  * Source Secret data for SSH: the key pair already in the Secret when there is one (so the deploy key stays
  * valid), else `privateKey` when given, else a fresh ed25519 pair; known_hosts as given.
  */
-export function sshSecret(options: { knownHosts: () => Promise<string>; privateKey?: string; onGenerated?: (publicKey: string) => void }): SourceSecretPlan {
+export function sshSecret(options: { knownHosts: () => Promise<string>; privateKey?: string }): SourceSecretPlan {
   return {
     async data(existing) {
       const knownHosts = await options.knownHosts();
@@ -171,7 +175,6 @@ export function sshSecret(options: { knownHosts: () => Promise<string>; privateK
         return { identity: existing['identity'], 'identity.pub': existing['identity.pub'], known_hosts: knownHosts };
       }
       const pair = generateEd25519KeyPair();
-      options.onGenerated?.(pair.publicKey);
       return { identity: pair.privateKey, 'identity.pub': pair.publicKey, known_hosts: knownHosts };
     },
   };

@@ -82,15 +82,17 @@ describe('ferry bootstrap', () => {
       const project = gitlab.project(`platform/${repository}`);
       expect(project?.visibility).toBe('private');
       expect(first.lines).toEqual(expect.arrayContaining([
-        `► connecting to ${gitlab.url}`,
+        `► connecting to ${gitlab.host}`,
         `✔ repository "${gitlab.url}/platform/${repository}" created`,
         `► cloning branch "main" from Git repository "${gitlab.url}/platform/${repository}.git"`,
         '✔ cloned repository',
         '✔ generated component manifests',
         `► installing components in "${namespace}" namespace`,
         '✔ installed components',
+        `► determining if source secret "${namespace}/flux-system" exists`,
+        '► generating source secret',
         expect.stringMatching(/^✔ public key: ssh-ed25519 AAAA/),
-        `✔ configured deploy key "${namespace}-flux-system-main-clusters/dev" for "${gitlab.url}/platform/${repository}"`,
+        `✔ configured deploy key "${namespace}-main-flux-system-clusters/dev" for "${gitlab.url}/platform/${repository}"`,
         '✔ reconciled source secret',
         '✔ generated sync manifests',
         '✔ reconciled sync configuration',
@@ -122,14 +124,15 @@ describe('ferry bootstrap', () => {
       expect(second.stderr).not.toContain('✗');
       expect(second.code).toBe(0);
       expect(second.lines).toEqual(expect.arrayContaining([
-        `✔ repository "${gitlab.url}/platform/${repository}" found`,
         '✔ component manifests are up to date',
-        `✔ deploy key "${namespace}-flux-system-main-clusters/dev" is up to date`,
+        `✔ deploy key "${namespace}-main-flux-system-clusters/dev" is up to date`,
         '✔ source secret up to date',
         '✔ sync manifests are up to date',
         '✔ Kustomization reconciled successfully',
       ]));
       expect(second.stderr).not.toContain('committed');
+      expect(second.stderr).not.toContain('created');
+      expect(second.stderr).not.toContain('generating source secret');
       expect((await exec('git', ['rev-parse', 'main'], { cwd: barePath })).stdout.trim()).toBe(head);
       expect(project?.deployKeys).toHaveLength(1);
     } finally {

@@ -95,15 +95,13 @@ function gitlabCommand(environment: CliEnvironment): Command {
       const bootstrapper = new Bootstrapper(ctx);
       await bootstrapper.checkCluster();
 
-      ctx.print.action(`connecting to ${client.baseUrl}`);
+      ctx.print.action(`connecting to ${new URL(client.baseUrl).host}`);
       const user = await client.currentUser();
       const fullPath = `${flags.owner}/${flags.repository}`;
       let project = await client.project(fullPath);
       if (!project) {
         project = await createProject(client, flags, user.username);
         ctx.print.success(`repository "${project.web_url}" created`);
-      } else {
-        ctx.print.success(`repository "${project.web_url}" found`);
       }
       const found: GitLabProject = project;
 
@@ -113,11 +111,8 @@ function gitlabCommand(environment: CliEnvironment): Command {
       if (flags.tokenAuth) {
         secret = basicAuthSecret('git', token);
       } else {
-        const keys = sshSecret({
-          knownHosts: () => knownHosts(flags, sshHost),
-          onGenerated: (publicKey) => ctx.print.success(`public key: ${publicKey}`),
-        });
-        const title = deployKeyTitle(ctx.namespace, flags.secretName, flags.branch, path);
+        const keys = sshSecret({ knownHosts: () => knownHosts(flags, sshHost) });
+        const title = deployKeyTitle(ctx.namespace, flags.branch, flags.secretName, path);
         secret = {
           data: keys.data,
           afterSecret: async (data) => {
@@ -163,14 +158,14 @@ function gitCommand(environment: CliEnvironment): Command {
         const host = url.port ? `[${url.hostname}]:${url.port}` : url.hostname;
         const known = () => knownHosts(flags, url.hostname, url.port);
         if (privateKey) gitAuth = { kind: 'ssh', privateKey, knownHosts: await known() };
-        secret = sshSecret({
-          knownHosts: known,
-          ...(privateKey ? { privateKey } : {}),
-          onGenerated: (publicKey) => {
-            ctx.print.success(`public key: ${publicKey}`);
-            ctx.print.warning(`add the public key as a read-only deploy key of ${host}${url.pathname} so the cluster can fetch`);
+        const keys = sshSecret({ knownHosts: known, ...(privateKey ? { privateKey } : {}) });
+        secret = {
+          data: keys.data,
+          // A generic Git server has no API to register the key with: the user has to.
+          afterSecret: async (_data, changed) => {
+            if (changed && !privateKey) ctx.print.warning(`add the public key as a read-only deploy key of ${host}${url.pathname} so the cluster can fetch`);
           },
-        });
+        };
       } else if (flags.username || flags.password) {
         if (!flags.username || !flags.password) throw new Error('--username and --password must be given together');
         gitAuth = { kind: 'basic', username: flags.username, password: flags.password };
@@ -218,9 +213,9 @@ async function createProject(client: GitLabClient, flags: GitLabFlags, username:
   return client.createProject({ name: flags.repository, namespaceId: group.id, visibility });
 }
 
-// Flux's deployKeyName: namespace, secret name, branch and path joined with dashes, empty parts skipped.
-function deployKeyTitle(namespace: string, secretName: string, branch: string, path: string): string {
-  return [namespace, secretName, branch, path].filter(Boolean).join('-');
+// Flux's deployKeyName: namespace, branch, secret name and path joined with dashes, empty parts skipped.
+function deployKeyTitle(namespace: string, branch: string, secretName: string, path: string): string {
+  return [namespace, branch, secretName, path].filter(Boolean).join('-');
 }
 
 function sameKey(a: string, b: string): boolean {
@@ -234,8 +229,10 @@ function checkComponents(flags: CommonFlags): void {
   }
 }
 
-async function knownHosts(flags: CommonFlags, host: string, port = ''): Promise<string> {
+async function knownHosts(flags: CommonFlags, hostAndPort: string, explicitPort = ''): Promise<string> {
   if (flags.knownHostsFile) return readKeyFile(flags.knownHostsFile, '--known-hosts-file');
+  // --ssh-hostname may carry a port (`host:2222`), as Flux accepts.
+  const [host = hostAndPort, port = explicitPort] = explicitPort ? [hostAndPort, explicitPort] : hostAndPort.split(':');
   try {
     const { stdout } = await exec('ssh-keyscan', ['-T', '10', ...(port ? ['-p', port] : []), host], { timeout: 30_000 });
     if (!stdout.trim()) throw new Error('no host key returned');
