@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { RECONCILE_REQUESTED_AT_ANNOTATION } from '@ferry/contracts';
 import type { KubeClient, KubeObject } from '@ferry/kube';
-import { GitLabServer, GitServer, tempDir, uniqueSuffix } from '@ferry/testing';
+import { generateSshKeyPair, GitLabServer, GitServer, tempDir, uniqueSuffix } from '@ferry/testing';
 import { ferry, startCliCluster, type CliCluster } from '../../test/cli-fixture';
 
 const exec = promisify(execFile);
@@ -240,6 +240,38 @@ describe('ferry bootstrap', () => {
       }
     } finally {
       await server.stop();
+    }
+  });
+
+  it('bootstrap git pushes over SSH with --private-key-file and stores that key as the source secret', async () => {
+    const project = await gitlab.addProject('alice', `ssh-${uniqueSuffix()}`);
+    const key = generateSshKeyPair();
+    project.deployKeys.push({ id: 9000, title: 'bootstrap', key: key.public, can_push: true, created_at: new Date().toISOString() });
+    const keyFile = join(dir.path, `key-${uniqueSuffix()}`);
+    writeFileSync(keyFile, key.private, { mode: 0o600 });
+    const sshKnownHosts = join(dir.path, `ssh-known-hosts-${uniqueSuffix()}`);
+    writeFileSync(sshKnownHosts, gitlab.sshKnownHosts);
+    const namespace = `bs-${uniqueSuffix()}`;
+    const controllers = playControllers(cli.kube, namespace);
+    try {
+      const url = `ssh://git@${gitlab.sshHost}/${project.pathWithNamespace}`;
+      const result = await ferry(['bootstrap', 'git', '--url', url, '--private-key-file', keyFile, '--known-hosts-file', sshKnownHosts, '-n', namespace, '--kubeconfig', cli.kubeconfig, '--timeout', '60s']);
+      expect(result.stderr).not.toContain('✗');
+      expect(result.code).toBe(0);
+      expect(result.lines).toContain(`✔ public key: ${key.public.split(' ').slice(0, 2).join(' ')}`);
+      const files = (await exec('git', ['ls-tree', '-r', '--name-only', 'main'], { cwd: project.repo.barePath })).stdout.split('\n').filter(Boolean);
+      expect(files).toEqual(['flux-system/gotk-components.yaml', 'flux-system/gotk-sync.yaml', 'flux-system/kustomization.yaml']);
+      const secret = await cli.kube.get<KubeObject & { data: Record<string, string> }>({ apiVersion: 'v1', kind: 'Secret', namespace, name: 'flux-system' });
+      expect(Buffer.from(secret?.data['identity'] ?? '', 'base64').toString()).toBe(key.private);
+      expect(Buffer.from(secret?.data['known_hosts'] ?? '', 'base64').toString()).toBe(gitlab.sshKnownHosts);
+      const repo = await cli.kube.get<KubeObject & { spec: { url: string } }>({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace, name: 'flux-system' });
+      expect(repo?.spec.url).toBe(url);
+
+      const missing = await ferry(['bootstrap', 'git', '--url', url, '--private-key-file', join(dir.path, 'nope'), '-n', namespace, '--kubeconfig', cli.kubeconfig]);
+      expect(missing.code).toBe(1);
+      expect(missing.lines.at(-1)).toBe(`✗ --private-key-file ${join(dir.path, 'nope')}: no such file`);
+    } finally {
+      await controllers.stop();
     }
   });
 });

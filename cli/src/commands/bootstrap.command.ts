@@ -247,7 +247,8 @@ function readKeyFile(path: string, flag = '--private-key-file'): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`${flag} ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(error)}`);
   }
 }
 

@@ -115,4 +115,33 @@ describe('ferry bootstrap gitlab, end to end with the source and reconciler serv
     const still = await kubectl(['get', 'configmap', 'settings', '-n', namespace, '-o', 'jsonpath={.data.greeting}'], '', kubeEnv);
     expect(still.stdout).toBe('hello from git');
   }, 300_000);
+
+  it('with a deploy key: the source service fetches over SSH with the key bootstrap registered', async () => {
+    const namespace = `e2e-${uniqueSuffix()}`;
+    const knownHostsFile = join(dir.path, 'known_hosts');
+    writeFileSync(knownHostsFile, gitlab.sshKnownHosts);
+    const bootstrap = () => ferry(
+      ['bootstrap', 'gitlab', '--hostname', gitlab.host, '--insecure-http', '--ssh-hostname', gitlab.sshHost, '--known-hosts-file', knownHostsFile, '--owner', 'platform', '--repository', 'fleet-ssh', '--path', 'clusters/ssh', '-n', namespace, '--kubeconfig', cli.kubeconfig, '--timeout', '90s'],
+      { ...process.env, GITLAB_TOKEN: 'alice-token' },
+    );
+    const first = await bootstrap();
+    expect(`${first.stderr}${first.code === 0 ? '' : logs()}`).not.toContain('✗');
+    expect(first.code).toBe(0);
+    const project = gitlab.project('platform/fleet-ssh');
+    expect(project?.deployKeys).toEqual([expect.objectContaining({ title: `${namespace}-main-flux-system-clusters/ssh`, can_push: false })]);
+    const kubeEnv = { ...process.env, KUBECONFIG: cli.kubeconfig };
+    const head = (await exec('git', ['rev-parse', 'main'], { cwd: project?.repo.barePath ?? '' })).stdout.trim();
+    const source = await kubectl(['get', 'gitrepository', 'flux-system', '-n', namespace, '-o', 'jsonpath={.spec.url} {.status.artifact.revision}'], '', kubeEnv);
+    expect(source.stdout).toBe(`ssh://git@${gitlab.sshHost}/platform/fleet-ssh main@sha1:${head}`);
+
+    const second = await bootstrap();
+    expect(second.code).toBe(0);
+    expect(second.lines).toEqual(expect.arrayContaining([
+      `✔ deploy key "${namespace}-main-flux-system-clusters/ssh" is up to date`,
+      '✔ source secret up to date',
+      '✔ sync manifests are up to date',
+      '✔ Kustomization reconciled successfully',
+    ]));
+    expect(project?.deployKeys).toHaveLength(1);
+  }, 300_000);
 });
