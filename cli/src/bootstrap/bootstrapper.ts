@@ -77,7 +77,8 @@ export class Bootstrapper {
       await this.waitForComponents(manager, manifests, false);
       print.success('reconciled components');
 
-      await this.reconcileSecret(plan);
+      // A public repository read anonymously needs no source Secret (the GitRepository has no secretRef).
+      if (plan.sync.secretName) await this.reconcileSecret(plan);
 
       print.action('generating sync manifests');
       const files = syncFiles(plan.sync);

@@ -231,6 +231,22 @@ describe('ferry bootstrap', () => {
         expect(second.code).toBe(0);
         expect(second.lines).toEqual(expect.arrayContaining(['✔ component manifests are up to date', '✔ sync manifests are up to date', '✔ source secret up to date']));
 
+        const anonymousServer = await GitServer.start();
+        try {
+          const open = await anonymousServer.createRepo('open.git');
+          await exec('git', ['config', 'http.receivepack', 'true'], { cwd: open.barePath });
+          const openNamespace = `bs-${uniqueSuffix()}`;
+          const openControllers = playControllers(cli.kube, openNamespace);
+          const anonymous = await ferry(['bootstrap', 'git', '--url', open.url, '-n', openNamespace, '--kubeconfig', cli.kubeconfig, '--timeout', '60s']).finally(() => openControllers.stop());
+          expect(anonymous.stderr).not.toContain('✗');
+          expect(anonymous.code).toBe(0);
+          expect(anonymous.stderr).not.toContain('source secret');
+          const [gitRepository] = parseAllDocuments(await show(open.barePath, 'main:flux-system/gotk-sync.yaml')).map((doc) => doc.toJSON() as { spec: Record<string, unknown> });
+          expect(gitRepository?.spec).toEqual({ interval: '1m0s', ref: { branch: 'main' }, url: open.url });
+        } finally {
+          await anonymousServer.stop();
+        }
+
         const denied = await ferry(['bootstrap', 'git', '--url', repo.url, '--username', 'deploy', '--password', 'wrong', '-n', namespace, '--kubeconfig', cli.kubeconfig]);
         expect(denied.code).toBe(1);
         expect(denied.lines.at(-1)).toMatch(new RegExp(`^✗ git ls-remote ${repo.url} failed: `));
