@@ -169,6 +169,11 @@ describe('ferry bootstrap', () => {
     expect(badToken.code).toBe(1);
     expect(badToken.lines).toContain(`✗ GitLab at ${gitlab.url} rejected the token (401 Unauthorized): check GITLAB_TOKEN`);
 
+    // GITLAB_API_URL chooses scheme and host instead of --hostname/--insecure-http.
+    const viaEnv = await ferry(['bootstrap', 'gitlab', '--owner', 'platform', '--repository', 'x', '-n', namespace, '--kubeconfig', cli.kubeconfig], { ...process.env, GITLAB_TOKEN: 'wrong-token', GITLAB_API_URL: gitlab.url });
+    expect(viaEnv.lines).toContain(`✗ GitLab at ${gitlab.url} rejected the token (401 Unauthorized): check GITLAB_TOKEN`);
+    expect(viaEnv.stderr).not.toContain('wrong-token');
+
     const missingGroup = await bootstrapGitLab(namespace, 'alice-token', '--owner', 'nowhere', '--repository', 'x');
     expect(missingGroup.code).toBe(1);
     expect(missingGroup.lines).toContain(`✗ group "nowhere" not found on ${gitlab.url} (or the token cannot see it); use --personal if "nowhere" is a user`);

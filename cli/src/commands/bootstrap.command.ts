@@ -86,7 +86,7 @@ function gitlabCommand(environment: CliEnvironment): Command {
       checkComponents(flags);
       const path = repositoryPath(flags.path);
       const apiUrl = environment.env['GITLAB_API_URL'];
-      const endpoint = apiUrl ? new URL(apiUrl) : undefined;
+      const endpoint = apiUrl ? parseApiUrl(apiUrl) : undefined;
       const client = new GitLabClient({
         hostname: endpoint ? endpoint.host : flags.hostname,
         token,
@@ -249,6 +249,14 @@ function readKeyFile(path: string, flag = '--private-key-file'): string {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(`${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(error)}`);
+  }
+}
+
+function parseApiUrl(value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new Error(`GITLAB_API_URL "${value}" is not a URL: use http(s)://host[:port]`);
   }
 }
 
