@@ -140,6 +140,35 @@ describe('ferry bootstrap', () => {
     }
   });
 
+  it('replaces the deploy key when the source Secret is gone or --read-write-key changes its permission', async () => {
+    const namespace = `bs-${uniqueSuffix()}`;
+    const controllers = playControllers(cli.kube, namespace);
+    try {
+      const repository = `rotate-${uniqueSuffix()}`;
+      const run = (...flags: string[]) => bootstrapGitLab(namespace, 'alice-token', '--owner', 'platform', '--repository', repository, ...flags);
+      expect((await run()).code).toBe(0);
+      const project = gitlab.project(`platform/${repository}`);
+      const firstKey = project?.deployKeys[0]?.key;
+      expect(firstKey).toMatch(/^ssh-ed25519 /);
+
+      const readWrite = await run('--read-write-key');
+      expect(readWrite.code).toBe(0);
+      expect(readWrite.lines).toContain(`✔ configured deploy key "${namespace}-main-flux-system" for "${gitlab.url}/platform/${repository}"`);
+      expect(project?.deployKeys).toEqual([expect.objectContaining({ key: firstKey, can_push: true })]);
+
+      await cli.kube.delete({ apiVersion: 'v1', kind: 'Secret', namespace, name: 'flux-system' });
+      const regenerated = await run('--read-write-key');
+      expect(regenerated.code).toBe(0);
+      expect(regenerated.lines).toContain('► generating source secret');
+      expect(project?.deployKeys).toHaveLength(1);
+      expect(project?.deployKeys[0]?.key).not.toBe(firstKey);
+      const secret = await cli.kube.get<KubeObject & { data: Record<string, string> }>({ apiVersion: 'v1', kind: 'Secret', namespace, name: 'flux-system' });
+      expect(Buffer.from(secret?.data['identity.pub'] ?? '', 'base64').toString()).toBe(project?.deployKeys[0]?.key);
+    } finally {
+      await controllers.stop();
+    }
+  });
+
   it('with --token-auth --personal stores the token as a basic-auth secret and syncs over HTTP', async () => {
     const namespace = `bs-${uniqueSuffix()}`;
     const controllers = playControllers(cli.kube, namespace);
