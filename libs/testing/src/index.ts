@@ -2,3 +2,4 @@ export * from './real-services';
 export * from './service-process';
 export * from './git-server';
 export * from './git-ssh-server';
+export * from './gitlab-server';
