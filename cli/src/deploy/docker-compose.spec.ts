@@ -34,6 +34,22 @@ function defaultPort(service: string): number {
   return Number(match[1]);
 }
 
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'testdata' ? [] : sourceFiles(path);
+    return entry.name.endsWith('.ts') && !/\.(int-)?spec\.ts$/.test(entry.name) ? [path] : [];
+  });
+}
+
+/** Package specifiers (not relative, not node:) imported by the non-test sources under `dir`. */
+function importedPackages(dir: string): string[] {
+  const specifiers = sourceFiles(dir).flatMap((file) =>
+    [...read(file).matchAll(/(?:from |import\(|require\()'((?:@[a-z0-9-]+\/)?[a-z0-9][\w.-]*(?:\/[\w./-]+)?)'/g)].map((match) => match[1] ?? ''),
+  );
+  return [...new Set(specifiers.filter((specifier) => !specifier.startsWith('node:')).map((specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')))];
+}
+
 /** The instructions of the Dockerfile's last stage (the image that runs). */
 function finalStage(dockerfile: string): Array<[string, string]> {
   const lines = dockerfile.replace(/\\\n/g, ' ').split('\n').filter((line) => line.trim() && !line.trim().startsWith('#'));
@@ -130,6 +146,28 @@ describe('Dockerfile', () => {
     expect(existsSync(join(ROOT, 'services', name, 'src', 'main.ts'))).toBe(true);
     const build = JSON.parse(read('tsconfig.build.json')) as { include: string[] };
     expect(build.include).toContain('services/*/src/**/*.ts');
+  });
+
+  it('runs the services on compiled libraries and production dependencies only (what npm prune --omit=dev keeps)', () => {
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+    const build = JSON.parse(read('tsconfig.build.json')) as { exclude: string[] };
+    const seen = new Set<string>();
+    const queue = serviceNames.map((name) => `services/${name}/src`);
+    while (queue.length) {
+      const dir = queue.shift()!;
+      for (const specifier of importedPackages(dir)) {
+        if (seen.has(specifier)) continue;
+        seen.add(specifier);
+        if (specifier.startsWith('@ferry/')) {
+          const lib = `libs/${specifier.slice('@ferry/'.length)}`;
+          expect(`${dir} imports ${specifier}, compiled: ${!build.exclude.includes(`${lib}/**`)}`).toBe(`${dir} imports ${specifier}, compiled: true`);
+          queue.push(`${lib}/src`);
+        } else {
+          expect(`${dir} imports ${specifier}: ${specifier in pkg.dependencies ? 'dependency' : 'not a production dependency'}`).toBe(`${dir} imports ${specifier}: dependency`);
+        }
+      }
+    }
+    expect([...seen]).toEqual(expect.arrayContaining(['@ferry/platform', '@nestjs/core', 'nats']));
   });
 
   it('keeps dependencies and build output out of the build context', () => {
