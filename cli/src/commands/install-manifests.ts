@@ -167,6 +167,14 @@ function deployment(options: InstallOptions, component: Component): KubeObject {
                 { name: 'DATABASE_URL', value: `sqlite:/data/${component.name}.db` },
                 { name: 'LOG_LEVEL', value: 'info' },
                 { name: 'RUNTIME_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                ...(component.name === 'source'
+                  ? [
+                      { name: 'ARTIFACT_ROOT', value: '/data/artifacts' },
+                      { name: 'GIT_MIRROR_ROOT', value: '/data/git-mirrors' },
+                      // The address the reconciler downloads artifacts from: the source Service (port 80).
+                      { name: 'ARTIFACT_BASE_URL', value: `http://source.${options.namespace}.svc` },
+                    ]
+                  : []),
               ],
               ports: [{ name: 'http', containerPort: component.port, protocol: 'TCP' }],
               livenessProbe: probe('/healthz'),

@@ -64,14 +64,6 @@ function forPostgres(object: KubeObject, options: DeployOptions): KubeObject {
         value: `postgres://${POSTGRES_USER}:$(POSTGRES_PASSWORD)@postgres.${options.namespace}.svc:${POSTGRES_PORT}/${POSTGRES_DATABASE}?schema=${component}`,
       },
     );
-    if (component === 'source') {
-      env.push(
-        { name: 'ARTIFACT_ROOT', value: '/data/artifacts' },
-        { name: 'GIT_MIRROR_ROOT', value: '/data/git-mirrors' },
-        // The address the reconciler downloads artifacts from: install's Service (port 80).
-        { name: 'ARTIFACT_BASE_URL', value: `http://source.${options.namespace}.svc` },
-      );
-    }
     container.env = env;
   }
   return copy;
