@@ -1,0 +1,202 @@
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { deleteTestStream, GitLabServer, startServiceProcess, tempDir, TEST_NATS_URL, uniqueSuffix, type ServiceProcess } from '@ferry/testing';
+import { ferry, kubectl, startCliCluster, type CliCluster } from '../test/cli-fixture';
+
+const exec = promisify(execFile);
+
+/** A Slack-compatible incoming webhook on loopback: records every JSON body posted to it. */
+async function startSlackWebhook(): Promise<{ url: string; messages: Array<Record<string, unknown>>; server: Server }> {
+  const messages: Array<Record<string, unknown>> = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      messages.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+      response.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T000/B000/demo`, messages, server };
+}
+
+const manifest = (replicas: number) => `apiVersion: v1
+kind: Namespace
+metadata:
+  name: demo
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: demo
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: demo
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: web-credentials
+  namespace: demo
+stringData:
+  password: s3cret
+`;
+
+// The seed's GitOps demo, every piece real: `ferry bootstrap gitlab` against the GitLab-compatible server, the
+// three services as processes on a test stream, a manifest pushed over HTTP, replicas changed, and the
+// notifications at a Slack-compatible webhook and as GitLab commit statuses.
+describe('the GitOps demo: bootstrap, push, apply, scale, notify', () => {
+  const dir = tempDir('ferry-demo-e2e-');
+  const stream = `TEST_${uniqueSuffix()}`;
+  const prefix = `test${uniqueSuffix()}.ferry.events`;
+  const namespace = `demo-${uniqueSuffix()}`;
+  let cli: CliCluster;
+  let gitlab: GitLabServer;
+  let slack: Awaited<ReturnType<typeof startSlackWebhook>>;
+  let services: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    cli = await startCliCluster();
+    gitlab = await GitLabServer.start();
+    gitlab.addUser('alice', 'alice-token');
+    gitlab.addGroup('platform', ['alice']);
+    slack = await startSlackWebhook();
+    const shared = {
+      HTTP_PORT: '0',
+      HTTP_HOST: '127.0.0.1',
+      NATS_URL: TEST_NATS_URL,
+      FERRY_EVENT_STREAM: stream,
+      FERRY_EVENT_SUBJECT_PREFIX: prefix,
+      FERRY_EVENT_STORAGE: 'memory',
+      KUBECONFIG: cli.kubeconfig,
+    };
+    services = await Promise.all([
+      startServiceProcess(
+        'services/source/src/main.ts',
+        { ...shared, DATABASE_URL: `sqlite:${dir.path}/source.db`, ARTIFACT_ROOT: join(dir.path, 'artifacts'), GIT_MIRROR_ROOT: join(dir.path, 'mirrors') },
+        90_000,
+      ),
+      startServiceProcess('services/reconciler/src/main.ts', { ...shared, DATABASE_URL: `sqlite:${dir.path}/reconciler.db` }, 90_000),
+      startServiceProcess('services/notifier/src/main.ts', { ...shared, DATABASE_URL: `sqlite:${dir.path}/notifier.db` }, 90_000),
+    ]);
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const service of services) await service.stop();
+    await deleteTestStream(stream);
+    await new Promise<void>((resolve) => slack?.server.close(() => resolve()));
+    await gitlab?.stop();
+    await cli?.stop();
+    dir.remove();
+  });
+
+  const [source, reconciler] = [() => services[0], () => services[1]];
+  const logs = () => services.flatMap((service) => service.lines.slice(-10)).join('\n');
+  const kube = async (args: string[], input = '') => (await kubectl(args, input, { ...process.env, KUBECONFIG: cli.kubeconfig })).stdout;
+  const eventually = async <T>(probe: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    let value = await probe();
+    while (!done(value) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      value = await probe();
+    }
+    return value;
+  };
+
+  it('carries every pushed change into the cluster, logs the change set, and notifies Slack and GitLab', async () => {
+    const bootstrap = await ferry(
+      ['bootstrap', 'gitlab', '--hostname', gitlab.host, '--insecure-http', '--token-auth', '--owner', 'platform', '--repository', 'fleet', '--path', 'clusters/demo', '-n', namespace, '--kubeconfig', cli.kubeconfig, '--timeout', '90s'],
+      { ...process.env, GITLAB_TOKEN: 'alice-token' },
+    );
+    expect(`${bootstrap.stderr}${bootstrap.code === 0 ? '' : logs()}`).toContain('✔ Kustomization reconciled successfully');
+
+    // Alerting as a Flux user sets it up: a Slack provider, a GitLab commit-status provider, alerts for Kustomizations.
+    await kube(['apply', '-f', '-'], [
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: gitlab-token, namespace: ${namespace}}\nstringData: {token: alice-token}`,
+      `apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Provider\nmetadata: {name: slack, namespace: ${namespace}}\nspec: {type: slack, channel: general, address: '${slack.url}'}`,
+      `apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Provider\nmetadata: {name: gitlab, namespace: ${namespace}}\nspec: {type: gitlab, address: '${gitlab.url}/platform/fleet', secretRef: {name: gitlab-token}}`,
+      ...['slack', 'gitlab'].map(
+        (provider) =>
+          `apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Alert\nmetadata: {name: ${provider}, namespace: ${namespace}}\nspec: {providerRef: {name: ${provider}}, eventSeverity: info, eventSources: [{kind: Kustomization, name: '*'}]}`,
+      ),
+    ].join('\n---\n'));
+    const providersReady = await eventually(
+      () => kube(['get', 'providers,alerts', '-n', namespace, '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status} {end}']),
+      (statuses) => statuses.trim() === 'True True True True',
+    );
+    expect(providersReady.trim()).toBe('True True True True');
+
+    // A developer pushes the app to the fleet repository over HTTP, as they would to GitLab.
+    const work = join(dir.path, 'work');
+    const gitEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', HOME: dir.path };
+    const git = (...args: string[]) => exec('git', ['-c', 'user.name=dev', '-c', 'user.email=dev@example.invalid', ...args], { cwd: work, env: gitEnv });
+    await exec('git', ['clone', '-q', `${gitlab.url}/platform/fleet.git`.replace('http://', 'http://oauth2:alice-token@'), work], { env: gitEnv });
+    const push = async (replicas: number, message: string): Promise<string> => {
+      mkdirSync(join(work, 'clusters/demo/apps'), { recursive: true });
+      writeFileSync(join(work, 'clusters/demo/apps/manifest.yaml'), manifest(replicas));
+      await git('add', '-A');
+      await git('commit', '-q', '-m', message);
+      await git('push', '-q', 'origin', 'main');
+      const head = (await git('rev-parse', 'HEAD')).stdout.trim();
+      const reconcile = await ferry(['reconcile', 'kustomization', 'flux-system', '--with-source', '-n', namespace, '--kubeconfig', cli.kubeconfig, '--timeout', '90s']);
+      expect(`${reconcile.stderr}${reconcile.code === 0 ? '' : logs()}`).toContain(`✔ applied revision main@sha1:${head}`);
+      return head;
+    };
+
+    const first = await push(1, 'add the web app');
+    expect((await kube(['get', 'namespace,deploy,svc,secret', '-n', 'demo', '-o', 'name'])).split('\n')).toEqual(
+      expect.arrayContaining(['namespace/demo', 'deployment.apps/web', 'service/web', 'secret/web-credentials']),
+    );
+
+    const second = await push(2, 'two replicas');
+    const ready = await eventually(() => kube(['get', 'deploy', 'web', '-n', 'demo', '-o', 'jsonpath={.status.readyReplicas}']), (count) => count === '2');
+    expect(ready).toBe('2');
+    expect((await kube(['get', 'pods', '-n', 'demo', '-l', 'app=web', '-o', 'name'])).trim().split('\n')).toHaveLength(2);
+
+    // The reconciler's log line carries the change set of the revision.
+    const appliedLine = reconciler()?.lines
+      .map((line) => JSON.parse(line) as { msg?: string; revision?: string; output?: Record<string, string> })
+      .find((entry) => entry.msg?.startsWith('Kustomization applied in') && entry.revision === `main@sha1:${second}`);
+    expect(appliedLine?.output).toMatchObject({ 'Deployment/demo/web': 'configured', 'Service/demo/web': 'unchanged' });
+
+    // Slack hears about both revisions; GitLab gets a success status on both commits.
+    const slackMessages = await eventually(
+      () => slack.messages.map((message) => JSON.stringify(message)),
+      (texts) => [first, second].every((sha) => texts.some((text) => text.includes(sha))),
+    );
+    expect(slackMessages.some((text) => text.includes(second) && text.includes(`"author_name":"kustomization/flux-system.${namespace}"`))).toBe(true);
+    const statuses = await eventually(
+      () => gitlab.project('platform/fleet')?.statuses ?? [],
+      (list) => [first, second].every((sha) => list.some((status) => status.sha === sha && status.status === 'success')),
+    );
+    expect(statuses.filter((status) => status.sha === second)).toEqual([expect.objectContaining({ status: 'success', name: expect.stringContaining('kustomization/flux-system') })]);
+    expect(source()?.lines.some((line) => line.includes(`main@sha1:${second}`))).toBe(true);
+    expect(readFileSync(join(work, 'clusters/demo/apps/manifest.yaml'), 'utf8')).toContain('replicas: 2');
+  }, 300_000);
+});
