@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deleteTestStream, GitLabServer, startServiceProcess, tempDir, TEST_NATS_URL, uniqueSuffix, type ServiceProcess } from '@ferry/testing';
@@ -71,7 +71,7 @@ stringData:
 // The seed's GitOps demo, every piece real: `ferry bootstrap gitlab` against the GitLab-compatible server, the
 // three services as processes on a test stream, a manifest pushed over HTTP, replicas changed, and the
 // notifications at a Slack-compatible webhook and as GitLab commit statuses.
-describe('the GitOps demo: bootstrap, push, apply, scale, notify', () => {
+describe('the GitOps demo: bootstrap, push, apply, scale, break, prune, notify', () => {
   const dir = tempDir('ferry-demo-e2e-');
   const stream = `TEST_${uniqueSuffix()}`;
   const prefix = `test${uniqueSuffix()}.ferry.events`;
@@ -129,7 +129,7 @@ describe('the GitOps demo: bootstrap, push, apply, scale, notify', () => {
     return value;
   };
 
-  it('carries every pushed change into the cluster, logs the change set, and notifies Slack and GitLab', async () => {
+  it('carries every pushed change into the cluster, refuses broken YAML, prunes what left Git, and notifies Slack and GitLab', async () => {
     const bootstrap = await ferry(
       ['bootstrap', 'gitlab', '--hostname', gitlab.host, '--insecure-http', '--token-auth', '--owner', 'platform', '--repository', 'fleet', '--path', 'clusters/demo', '-n', namespace, '--kubeconfig', cli.kubeconfig, '--timeout', '90s'],
       { ...process.env, GITLAB_TOKEN: 'alice-token' },
@@ -157,14 +157,20 @@ describe('the GitOps demo: bootstrap, push, apply, scale, notify', () => {
     const gitEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', HOME: dir.path };
     const git = (...args: string[]) => exec('git', ['-c', 'user.name=dev', '-c', 'user.email=dev@example.invalid', ...args], { cwd: work, env: gitEnv });
     await exec('git', ['clone', '-q', `${gitlab.url}/platform/fleet.git`.replace('http://', 'http://oauth2:alice-token@'), work], { env: gitEnv });
-    const push = async (replicas: number, message: string): Promise<string> => {
+    const commit = async (content: string | null, message: string): Promise<{ head: string; reconcile: Awaited<ReturnType<typeof ferry>> }> => {
+      const file = join(work, 'clusters/demo/apps/manifest.yaml');
       mkdirSync(join(work, 'clusters/demo/apps'), { recursive: true });
-      writeFileSync(join(work, 'clusters/demo/apps/manifest.yaml'), manifest(replicas));
+      if (content === null) rmSync(file);
+      else writeFileSync(file, content);
       await git('add', '-A');
       await git('commit', '-q', '-m', message);
       await git('push', '-q', 'origin', 'main');
       const head = (await git('rev-parse', 'HEAD')).stdout.trim();
       const reconcile = await ferry(['reconcile', 'kustomization', 'flux-system', '--with-source', '-n', namespace, '--kubeconfig', cli.kubeconfig, '--timeout', '90s']);
+      return { head, reconcile };
+    };
+    const push = async (replicas: number, message: string): Promise<string> => {
+      const { head, reconcile } = await commit(manifest(replicas), message);
       expect(`${reconcile.stderr}${reconcile.code === 0 ? '' : logs()}`).toContain(`✔ applied revision main@sha1:${head}`);
       return head;
     };
@@ -198,5 +204,27 @@ describe('the GitOps demo: bootstrap, push, apply, scale, notify', () => {
     expect(statuses.filter((status) => status.sha === second)).toEqual([expect.objectContaining({ status: 'success', name: expect.stringContaining('kustomization/flux-system') })]);
     expect(source()?.lines.some((line) => line.includes(`main@sha1:${second}`))).toBe(true);
     expect(readFileSync(join(work, 'clusters/demo/apps/manifest.yaml'), 'utf8')).toContain('replicas: 2');
+
+    // Broken YAML: the reconcile fails naming the file and line, the applied objects stay, Slack hears the error.
+    const broken = await commit(`${manifest(3)}---\nkind: [unclosed\n`, 'broken manifest');
+    expect(broken.reconcile.code).toBe(1);
+    const message = await eventually(
+      () => kube(['get', 'kustomization', 'flux-system', '-n', namespace, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].reason} {.status.conditions[?(@.type=="Ready")].message}']),
+      (text) => text.startsWith('BuildFailed'),
+    );
+    expect(message).toMatch(/manifest\.yaml/);
+    expect(message).toMatch(/line \d+/);
+    expect(await kube(['get', 'deploy', 'web', '-n', 'demo', '-o', 'jsonpath={.spec.replicas}'])).toBe('2');
+    const errorAlert = await eventually(
+      () => slack.messages.map((m) => JSON.stringify(m)).filter((text) => text.includes('"color":"danger"')),
+      (texts) => texts.length > 0,
+    );
+    expect(errorAlert[0]).toMatch(/manifest\.yaml/);
+
+    // The app leaves Git: everything it applied is pruned.
+    const removed = await commit(null, 'remove the web app');
+    expect(`${removed.reconcile.stderr}${removed.reconcile.code === 0 ? '' : logs()}`).toContain(`✔ applied revision main@sha1:${removed.head}`);
+    const gone = await eventually(() => kube(['get', 'namespaces', '-o', 'name']), (names) => !names.split('\n').includes('namespace/demo'));
+    expect(gone.split('\n')).not.toContain('namespace/demo');
   }, 300_000);
 });
