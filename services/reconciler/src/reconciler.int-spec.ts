@@ -329,4 +329,41 @@ describe('reconciler end to end: dev cluster, NATS, artifact over HTTP', () => {
     expect(await client.get(configMap('shared-0'))).toBeUndefined();
     expect(await client.get(configMap('shared-1'))).toMatchObject({ data: { a: 'b' } });
   });
+  it('applies spec overlays and postBuild variables, honours ssa/prune annotations, and recreates on immutable changes with force', async () => {
+    const locate = (kind: string, name: string) => ({ apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1', kind, namespace: 'team', name });
+    await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cluster-vars', namespace: 'flux-system' }, data: { color: 'red' } });
+    const files = (selector: string, keep: string, withProtected: boolean) => ({
+      'overlay/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n',
+      'overlay/app.yaml': `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  labels: {color: "\${color}"}\nspec:\n  replicas: \${replicas:=1}\n  selector:\n    matchLabels: {app: ${selector}}\n  template:\n    metadata:\n      labels: {app: ${selector}}\n    spec:\n      containers:\n        - name: api\n          image: registry.example/api:1\n`,
+      'overlay/keep.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep\n  annotations: {kustomize.toolkit.fluxcd.io/ssa: IfNotPresent}\ndata: {v: "${keep}"}\n`,
+      ...(withProtected ? { 'overlay/protected.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: protected\n  annotations: {kustomize.toolkit.fluxcd.io/prune: disabled}\ndata: {a: b}\n' } : {}),
+    });
+    const first = artifacts.publish(files('api', '1', true));
+    await publishRevision(first, false);
+    await client.create(
+      kustomization('overlay', {
+        path: './overlay',
+        targetNamespace: 'team',
+        namePrefix: 'p-',
+        commonMetadata: { labels: { owner: 'platform' } },
+        postBuild: { substitute: { replicas: '2' }, substituteFrom: [{ kind: 'ConfigMap', name: 'cluster-vars' }] },
+        force: true,
+      }),
+    );
+    await until(() => ready('overlay'), (s) => s?.lastAppliedRevision === first.revision);
+    const api = await client.get<KubeObject & { spec: { replicas: number; selector: unknown } }>(locate('Deployment', 'p-api'));
+    expect(api?.spec.replicas).toBe(2);
+    expect(api?.metadata.labels).toMatchObject({ color: 'red', owner: 'platform' });
+    await client.mergePatch(locate('ConfigMap', 'p-keep'), { data: { v: 'changed by hand' } });
+
+    const second = artifacts.publish(files('api-v2', '2', false));
+    await publishRevision(second);
+    const status = await until(() => ready('overlay'), (s) => s?.lastAppliedRevision === second.revision || s?.conditions?.some((c) => c.type === 'Ready' && c.status === 'False') === true);
+    expect(status?.lastAppliedRevision).toBe(second.revision);
+    const recreated = await client.get<KubeObject & { spec: { selector: unknown } }>(locate('Deployment', 'p-api'));
+    expect(recreated?.spec.selector).toEqual({ matchLabels: { app: 'api-v2' } });
+    expect(recreated?.metadata.uid).not.toBe(api?.metadata.uid);
+    expect(await client.get(locate('ConfigMap', 'p-keep'))).toMatchObject({ data: { v: 'changed by hand' } });
+    expect(await client.get(locate('ConfigMap', 'p-protected'))).toMatchObject({ data: { a: 'b' } });
+  });
 });

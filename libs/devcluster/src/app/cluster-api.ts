@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { applyDefaults, defaultMergeKeys, validate } from '../domain/defaults';
+import { applyDefaults, defaultMergeKeys, validate, validateUpdate } from '../domain/defaults';
 import { alreadyExists, ApiError, badRequest, invalid, notFound, staleConflict } from '../domain/errors';
 import { applyJsonPatch, applyMergePatch } from '../domain/json-patch';
 import { clone, deepEqual, isObject, JsonObject } from '../domain/json';
@@ -330,6 +330,7 @@ export class ClusterApi {
     applyDefaults(rt, next);
     this.applySchema(rt, next, opts);
     validate(rt, next);
+    if (old && !opts.subresource) validateUpdate(rt, old, next);
     if (track) {
       trackUpdate(
         old,

@@ -65,6 +65,19 @@ describe('server-side apply', () => {
     expect(((kept['spec'] as JsonObject)['template'] as { metadata: JsonObject }).metadata).toEqual({ labels: { app: 'web' }, annotations: { note: 'n' } });
   });
 
+  it('refuses changes to immutable fields with 422 Invalid naming the field', () => {
+    const { api, deployments, configmaps } = given();
+    api.patch(deployments, NS, 'web', 'apply', dep([{ name: 'app', image: 'a:1' }]), { fieldManager: 'm1' });
+    const moved = dep([{ name: 'app', image: 'a:1' }], { selector: { matchLabels: { app: 'web', v: '2' } }, template: { metadata: { labels: { app: 'web', v: '2' } }, spec: { containers: [{ name: 'app', image: 'a:1' }] } } });
+    const error = applyError(() => api.patch(deployments, NS, 'web', 'apply', moved, { fieldManager: 'm1' }));
+    expect(error.code).toBe(422);
+    expect(error.details.causes).toEqual([expect.objectContaining({ field: 'spec.selector', message: 'Invalid value: field is immutable' })]);
+
+    api.patch(configmaps, NS, 'frozen', 'apply', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'frozen' }, immutable: true, data: { a: '1' } }, { fieldManager: 'm1' });
+    const frozen = applyError(() => api.patch(configmaps, NS, 'frozen', 'apply', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'frozen' }, immutable: true, data: { a: '2' } }, { fieldManager: 'm1' }));
+    expect(frozen.details.causes).toEqual([expect.objectContaining({ field: 'data' })]);
+  });
+
   it('keeps a field another manager owns when the applier drops it', () => {
     const { api, configmaps } = given();
     api.patch(configmaps, NS, 'c', 'apply', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { x: '1', shared: 's' } }, { fieldManager: 'm1' });

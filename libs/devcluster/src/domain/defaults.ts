@@ -1,5 +1,5 @@
 import { invalid, StatusCause } from './errors';
-import { getPath, isObject, JsonObject } from './json';
+import { deepEqual, getPath, isObject, JsonObject } from './json';
 import { ResourceType } from './resource-registry';
 import { matchesLabels, selectorFromObject } from './selectors';
 
@@ -156,6 +156,43 @@ export function validate(rt: ResourceType, obj: JsonObject): void {
     }
     if (!Array.isArray(getPath(spec, ['versions'])) || !(getPath(spec, ['versions']) as unknown[]).length) {
       causes.push({ reason: 'FieldValueRequired', message: 'Required value: must have exactly one version marked as storage version', field: 'spec.versions' });
+    }
+  }
+  if (causes.length) throw invalid(rt.kind, rt.group, name, causes);
+}
+
+// Fields the API server refuses to change after creation, by kind (what `force` in Flux recreates objects for).
+const IMMUTABLE_FIELDS: Record<string, string[][]> = {
+  Deployment: [['spec', 'selector']],
+  ReplicaSet: [['spec', 'selector']],
+  DaemonSet: [['spec', 'selector']],
+  StatefulSet: [['spec', 'selector'], ['spec', 'serviceName'], ['spec', 'volumeClaimTemplates']],
+  Job: [['spec', 'selector'], ['spec', 'template'], ['spec', 'completionMode']],
+};
+
+/** Update validation (422 Invalid): immutable fields of built-in kinds, and ConfigMaps/Secrets marked immutable. */
+export function validateUpdate(rt: ResourceType, old: JsonObject, next: JsonObject): void {
+  if (!rt.builtIn) return;
+  const name = String((next['metadata'] as JsonObject)['name'] ?? '');
+  const causes: StatusCause[] = [];
+  for (const path of IMMUTABLE_FIELDS[rt.kind] ?? []) {
+    const before = getPath(old, path);
+    if (before !== undefined && !deepEqual(before, getPath(next, path))) {
+      causes.push({ reason: 'FieldValueInvalid', message: 'Invalid value: field is immutable', field: path.join('.') });
+    }
+  }
+  if (rt.kind === 'Service') {
+    const before = getPath(old, ['spec', 'clusterIP']);
+    const after = getPath(next, ['spec', 'clusterIP']);
+    if (typeof before === 'string' && before !== '' && before !== 'None' && after !== undefined && after !== before) {
+      causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${String(after)}": field is immutable`, field: 'spec.clusterIP' });
+    }
+  }
+  if ((rt.kind === 'ConfigMap' || rt.kind === 'Secret') && old['immutable'] === true) {
+    for (const field of ['data', 'binaryData', 'immutable']) {
+      if (!deepEqual(old[field], next[field])) {
+        causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field });
+      }
     }
   }
   if (causes.length) throw invalid(rt.kind, rt.group, name, causes);
