@@ -4,7 +4,7 @@
 // three services on SQLite. Ctrl-C stops everything it started. FERRY_PORT_BASE (default 9790) moves every
 // port; FERRY_STATE_DIR (default .ferry) moves the state.
 const { spawn, spawnSync } = require('node:child_process');
-const { mkdirSync } = require('node:fs');
+const { createWriteStream, mkdirSync } = require('node:fs');
 const net = require('node:net');
 const { join, resolve } = require('node:path');
 
@@ -69,6 +69,9 @@ async function ensureNats() {
 
 function start(name, command, args, env) {
   const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Each process's output also goes to .ferry/logs/<name>.log, which `ferry logs` reads.
+  const logFile = createWriteStream(join(stateDir, 'logs', `${name}.log`), { flags: 'a' });
+  child.stdout.pipe(logFile);
   child.stdout.on('data', (chunk) => process.stdout.write(prefix(name, chunk)));
   child.stderr.on('data', (chunk) => process.stderr.write(prefix(name, chunk)));
   child.on('exit', (code, signal) => {
@@ -136,7 +139,7 @@ async function stopAll(code) {
 }
 
 async function main() {
-  mkdirSync(stateDir, { recursive: true });
+  mkdirSync(join(stateDir, 'logs'), { recursive: true });
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   await ensureNats();

@@ -12,6 +12,7 @@ import { installCommand, uninstallCommand } from './commands/install.command';
 import { diffCommand } from './commands/diff.command';
 import { eventsCommand } from './commands/events.command';
 import { historyCommand } from './commands/history.command';
+import { logsCommand } from './commands/logs.command';
 import { bootstrapCommand } from './commands/bootstrap.command';
 import { DEFAULT_NAMESPACE, type CliEnvironment } from './shared/cli-context';
 import { durationFlag } from './shared/flags';
@@ -47,6 +48,7 @@ export function buildProgram(environment: CliEnvironment = processEnvironment())
   program.addCommand(diffCommand(environment));
   program.addCommand(eventsCommand(environment));
   program.addCommand(historyCommand(environment));
+  program.addCommand(logsCommand(environment));
   program.addCommand(bootstrapCommand(environment));
   routeOutput(program, environment);
   return program;

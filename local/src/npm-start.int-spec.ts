@@ -95,6 +95,8 @@ describe('npm start from a clean clone', () => {
       60_000,
     );
     expect(replicas).toBe('2');
+    // What `ferry logs` reads: each service's JSON lines under .ferry/logs.
+    expect(readFileSync(join(clone, '.ferry', 'logs', 'reconciler.log'), 'utf8')).toMatch(/"msg":"Kustomization applied in [^"]+","controller":"kustomization"/);
 
     // Ctrl-C reaches the whole foreground process group: npm, start.js and what it started.
     process.kill(-(platform.pid ?? 0), 'SIGINT');
