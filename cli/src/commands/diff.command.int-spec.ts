@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KUSTOMIZATION_API_VERSION } from '@ferry/contracts';
+import { KUSTOMIZATION_API_VERSION, RECONCILER_FIELD_MANAGER } from '@ferry/contracts';
 import { inventoryId, type KubeObject } from '@ferry/kube';
 import { tempDir } from '@ferry/testing';
 import { startCliCluster, type CliCluster } from '../../test/cli-fixture';
@@ -46,9 +46,9 @@ describe('ferry diff kustomization', () => {
 
   async function setup(): Promise<string> {
     const target = await dev.namespace();
-    await dev.kube.apply(configMap(target, 'same', { a: '1' }), { fieldManager: 'kustomize-controller' });
-    await dev.kube.apply(configMap(target, 'changed', { a: '1' }), { fieldManager: 'kustomize-controller' });
-    await dev.kube.apply(configMap(target, 'gone', { a: '1' }), { fieldManager: 'kustomize-controller' });
+    await dev.kube.apply(configMap(target, 'same', { a: '1' }), { fieldManager: RECONCILER_FIELD_MANAGER });
+    await dev.kube.apply(configMap(target, 'changed', { a: '1' }), { fieldManager: RECONCILER_FIELD_MANAGER });
+    await dev.kube.apply(configMap(target, 'gone', { a: '1' }), { fieldManager: RECONCILER_FIELD_MANAGER });
     const ks = await dev.kube.apply(
       {
         apiVersion: KUSTOMIZATION_API_VERSION,
@@ -102,7 +102,7 @@ describe('ferry diff kustomization', () => {
         metadata: { name: 'token', namespace: target, labels: { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' } },
         data: { token: Buffer.from('old-secret').toString('base64') },
       },
-      { fieldManager: 'kustomize-controller' },
+      { fieldManager: RECONCILER_FIELD_MANAGER },
     );
     const local = write({
       'kustomization.yaml': 'resources:\n- secret.yaml\n',

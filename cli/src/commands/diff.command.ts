@@ -1,20 +1,14 @@
+import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Command } from 'commander';
 import { displayId, identityOf, inventoryId, KubeApiError, parseInventoryId, type KubeObject } from '@ferry/kube';
-import { buildResources, NodeFileSystem, substitute, type JsonObject } from '@ferry/kustomize';
+import { kustomizationSchema, RECONCILER_FIELD_MANAGER, type Kustomization } from '@ferry/contracts';
+import { buildFluxKustomization, NodeFileSystem } from '@ferry/kustomize';
 import { CliContext, type CliEnvironment } from '../shared/cli-context';
 import { getOrFail, KUSTOMIZATION, type FluxObject } from '../shared/flux-kinds';
 import { ReportedFailure } from '../shared/output';
 
-/** The field manager the dry run applies as: the reconciler's, so ownership reads as it would after a reconcile. */
-export const RECONCILER_FIELD_MANAGER = 'kustomize-controller';
-
-interface KustomizationSpec {
-  targetNamespace?: string;
-  prune?: boolean;
-  postBuild?: { substitute?: Record<string, string> };
-}
 
 /** `ferry diff kustomization NAME --path DIR`: local build vs the cluster, by server-side dry run; exit 1 on changes. */
 export function diffCommand(environment: CliEnvironment): Command {
@@ -36,8 +30,7 @@ export function diffCommand(environment: CliEnvironment): Command {
           built.add(inventoryId(identityOf(object)));
           changes += await diffObject(ctx, object);
         }
-        const spec = (kustomization.spec ?? {}) as KustomizationSpec;
-        if (spec.prune) {
+        if (kustomization.spec?.['prune'] === true) {
           const inventory = (kustomization.status?.['inventory'] as { entries?: Array<{ id: string; v: string }> } | undefined)?.entries ?? [];
           for (const entry of inventory) {
             if (built.has(entry.id)) continue;
@@ -55,31 +48,29 @@ export function diffCommand(environment: CliEnvironment): Command {
   return diff;
 }
 
-/** Builds the directory as the reconciler would for this Kustomization: target namespace, substitutions, owner labels. */
-async function build(ctx: CliContext, kustomization: FluxObject, dir: string): Promise<KubeObject[]> {
-  const spec = (kustomization.spec ?? {}) as KustomizationSpec;
-  let objects: JsonObject[] = buildResources(dir, { fs: new NodeFileSystem('/'), reorder: 'none' });
-  if (spec.postBuild?.substitute) objects = substitute(objects, spec.postBuild.substitute);
-  const result: KubeObject[] = [];
-  for (const raw of objects) {
-    const object = structuredClone(raw) as unknown as KubeObject;
-    if (!object.apiVersion || !object.kind || !object.metadata?.name) {
+/**
+ * Builds the directory as the reconciler builds the Kustomization's path (the same code: generated
+ * kustomization, spec overlay, postBuild substitute, owner labels). substituteFrom variables are not read.
+ */
+async function build(ctx: CliContext, object: FluxObject, dir: string): Promise<KubeObject[]> {
+  const parsed = kustomizationSchema.safeParse(object);
+  if (!parsed.success) throw new Error(`Kustomization ${object.metadata.name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  const kustomization: Kustomization = parsed.data;
+  const root = realpathSync(dir);
+  const objects = buildFluxKustomization(
+    { ...kustomization.spec, path: './' },
+    { root, fs: new NodeFileSystem(root), owner: { name: kustomization.metadata.name, namespace: kustomization.metadata.namespace ?? ctx.namespace } },
+  ) as unknown as KubeObject[];
+  for (const built of objects) {
+    if (!built.apiVersion || !built.kind || !built.metadata?.name) {
       throw new Error(`${dir}: an object without apiVersion, kind or metadata.name cannot be diffed`);
     }
-    const namespaced = await ctx.kube().isNamespaced(object.apiVersion, object.kind);
-    if (namespaced && spec.targetNamespace) object.metadata.namespace = spec.targetNamespace;
     // As kustomize-controller: a namespaced object needs a namespace from the build or from spec.targetNamespace.
-    if (namespaced && !object.metadata.namespace) {
-      throw new Error(`${object.kind}/${object.metadata.name} in ${dir}: namespace not specified (set it in the manifests or spec.targetNamespace of Kustomization ${kustomization.metadata.name})`);
+    if (!built.metadata.namespace && (await ctx.kube().isNamespaced(built.apiVersion, built.kind))) {
+      throw new Error(`${built.kind}/${built.metadata.name} in ${dir}: namespace not specified (set it in the manifests or spec.targetNamespace of Kustomization ${kustomization.metadata.name})`);
     }
-    object.metadata.labels = {
-      ...object.metadata.labels,
-      'kustomize.toolkit.fluxcd.io/name': kustomization.metadata.name,
-      'kustomize.toolkit.fluxcd.io/namespace': kustomization.metadata.namespace ?? ctx.namespace,
-    };
-    result.push(object);
   }
-  return result;
+  return objects;
 }
 
 // The fields the server sets on every write say nothing about drift.

@@ -7,3 +7,6 @@ export { parseYamlStream } from './yaml/parse';
 export { buildResources, type BuildOptions, type Reorder } from './build/kust-target';
 export { buildKustomization } from './build/build';
 export { expand, substitute, type SubstituteOptions } from './substitute/substitute';
+export { buildFluxKustomization, OWNER_NAME_LABEL, OWNER_NAMESPACE_LABEL, type FluxBuildOptions } from './flux/flux-build';
+export { generatedKustomization, overlaySpec, KUSTOMIZATION_FILE_NAMES, type KustomizationFile } from './flux/flux-kustomization-file';
+export { OverlayFileSystem } from './flux/overlay-file-system';

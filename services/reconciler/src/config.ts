@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { RECONCILER_FIELD_MANAGER } from '@ferry/contracts';
 import { ConfigError, parsePlatformConfig, type PlatformConfig } from '@ferry/platform';
 
 /** Configuration of the reconciler service, parsed once at start. */
@@ -49,7 +50,7 @@ export function loadReconcilerConfig(env: NodeJS.ProcessEnv = process.env): Reco
     platform,
     kubeconfig,
     workers: e.RECONCILER_WORKERS,
-    fieldManager: 'ferry-reconciler',
+    fieldManager: RECONCILER_FIELD_MANAGER,
     artifact: { maxBytes: e.ARTIFACT_MAX_BYTES, maxEntries: e.ARTIFACT_MAX_FILES, timeoutMs: e.ARTIFACT_FETCH_TIMEOUT_MS },
     // Unique even for two replicas in one process or pod name reused after a restart.
     lease: { identity: `${e.POD_NAME ?? hostname()}-${randomBytes(4).toString('hex')}`, durationSeconds: e.RECONCILER_LEASE_SECONDS },

@@ -77,6 +77,9 @@ export const reconcileStatusFields = {
 /** The annotation `flux reconcile` sets to ask for an immediate reconcile. */
 export const RECONCILE_REQUESTED_AT_ANNOTATION = 'reconcile.fluxcd.io/requestedAt';
 
+/** The field manager the reconciler applies with (Ferry's name for kustomize-controller's); `ferry diff` dry-runs as it. */
+export const RECONCILER_FIELD_MANAGER = 'ferry-reconciler';
+
 /** A source artifact as written in a source object's `status.artifact`. */
 export const artifactSchema = z.object({
   path: z.string(),

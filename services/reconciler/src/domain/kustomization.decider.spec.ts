@@ -1,7 +1,7 @@
 import { parseFluxObject, kustomizationSchema, type Kustomization } from '@ferry/contracts';
 import { decideReconcile, deletionGarbageCollection, isPruneDisabled, type SourceState } from './kustomization.decider';
 import { failedStatus, progressingStatus, succeededStatus } from './kustomization-status';
-import { generatedKustomization, overlaySpec } from './kustomization-file';
+import { generatedKustomization, overlaySpec } from '@ferry/kustomize';
 
 const sha = (c: string) => c.repeat(40);
 const artifact = { revision: `main@sha1:${sha('a')}`, digest: `sha256:${'b'.repeat(64)}`, url: 'http://source/x.tar.gz' };

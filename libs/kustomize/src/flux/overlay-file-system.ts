@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import type { FileSystem, PathKind } from '@ferry/kustomize';
+import type { FileSystem, PathKind } from '../file-system.port';
 
 /**
  * A read-only FileSystem with some files replaced or added in memory (absolute paths), so the kustomization
