@@ -3,7 +3,7 @@ import type { Json, JsonObject } from './emit';
 
 // The yaml package's Document API builds a CST and a node tree before handing out plain values, which makes
 // parsing big CRDs the most expensive step of a build. Manifests almost always stay within a small subset of
-// YAML (block mappings and sequences, plain/quoted/block scalars, one-line flow collections), so this parser
+// YAML (block mappings and sequences, plain/quoted/block scalars, flow collections of one-line scalars), so this parser
 // reads that subset straight into plain values. It resolves scalars with the same schema tags and reproduces
 // the yaml package's folding rules; anything outside the subset, or anything the yaml package would report as
 // an error, makes it give up, and the caller parses the whole stream with the yaml package instead.
@@ -62,8 +62,19 @@ export function fastParseYamlStream(text: string, tags: Tags): Json[] | undefine
 
 type Resolve = (source: string) => Json;
 
+const resolvers = new WeakMap<Tags, Resolve>();
+
 /** Resolves an untagged plain scalar by the first default tag whose test matches, as the yaml composer does. */
 function plainResolver(tags: Tags): Resolve {
+  let resolve = resolvers.get(tags);
+  if (!resolve) {
+    resolve = makePlainResolver(tags);
+    resolvers.set(tags, resolve);
+  }
+  return resolve;
+}
+
+function makePlainResolver(tags: Tags): Resolve {
   const candidates = tags.filter((t): t is ScalarTag => typeof t === 'object' && !('collection' in t && t.collection) && t.default === true && t.test instanceof RegExp);
   const options = { intAsBigInt: false } as Parameters<ScalarTag['resolve']>[2];
   // Most scalars are strings: one combined test rules out every tag at once before trying them in order.

@@ -22,7 +22,7 @@ const goYamlInts = (tags: Tags): Tags => [
 ];
 
 const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { version: '1.2', uniqueKeys: true, merge: true, customTags: goYamlInts };
-// The scalar tags the yaml package resolves plain scalars with under OPTIONS, shared with the fast path.
+/** The scalar tags the yaml package resolves plain scalars with under OPTIONS, shared with the fast path. */
 export const SCHEMA_TAGS = new Document(null, OPTIONS).schema.tags;
 
 /** Parses a (multi-document) YAML or JSON stream into plain values; empty documents are dropped. */
