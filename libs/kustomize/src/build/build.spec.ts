@@ -181,3 +181,35 @@ describe('ordering', () => {
     }
   });
 });
+
+describe('duplicate resource ids', () => {
+  const nsCm = (name: string, ns: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${ns}\n`;
+
+  it('rejects the same id from two files, counting no namespace as "default"', () => {
+    const fs = new MemoryFs({ '/d/kustomization.yaml': 'resources:\n- a.yaml\n- b.yaml\n', '/d/a.yaml': cm('x'), '/d/b.yaml': nsCm('x', 'default') });
+    expect(() => buildKustomization('/d', { fs })).toThrow('may not add resource with an already registered id: ConfigMap.v1.[noGrp]|default|x');
+  });
+
+  it('rejects a base bringing an id the kustomization already has', () => {
+    const fs = new MemoryFs({
+      '/d/app/kustomization.yaml': 'resources:\n- cm.yaml\n- ../base\n',
+      '/d/app/cm.yaml': cm('x'),
+      '/d/base/kustomization.yaml': 'resources:\n- cm.yaml\n',
+      '/d/base/cm.yaml': cm('x'),
+    });
+    expect(() => buildKustomization('/d/app', { fs, loadRestrictor: 'LoadRestrictionsNone' })).toThrow(/already registered id: ConfigMap\.v1\.\[noGrp\]\|\[noNs\]\|x/);
+  });
+
+  it('accepts the same name in another namespace or kind, and ids a component renamed before adding its own', () => {
+    const fs = new MemoryFs({
+      '/d/app/kustomization.yaml': 'resources:\n- a.yaml\n- b.yaml\ncomponents:\n- ../rename\n- ../add\n',
+      '/d/app/a.yaml': cm('x'),
+      '/d/app/b.yaml': `${nsCm('x', 'other')}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: x\n`,
+      '/d/rename/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nnameSuffix: -old\n',
+      '/d/add/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- cm.yaml\n',
+      '/d/add/cm.yaml': cm('x'),
+    });
+    const names = buildResources('/d/app', { fs, reorder: 'none' }).map((o) => `${String(o['kind'])}/${String((o['metadata'] as { name: string }).name)}`);
+    expect(names).toEqual(['ConfigMap/x-old', 'ConfigMap/x-old', 'Secret/x-old', 'ConfigMap/x']);
+  });
+});

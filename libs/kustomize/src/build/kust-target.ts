@@ -3,7 +3,7 @@ import type { FileSystem, LoadRestrictor } from '../file-system.port';
 import type { Json, JsonObject } from '../yaml/emit';
 import { parseYamlDocument, parseYamlStream } from '../yaml/parse';
 import { deepCopy, isObject, Resource } from '../resource/resource';
-import { legacyCompare, resIdString, sameId, type ResId } from '../resource/res-id';
+import { legacyCompare, resIdString, sameIdKey, type ResId } from '../resource/res-id';
 import { defaultTransformerConfig, mergeConfig, type TransformerConfig } from '../resource/builtin-config';
 import { visitSpecs, type FieldSpec } from '../resource/field-spec';
 import { selectResources, type Selector } from '../transformers/select';
@@ -195,10 +195,12 @@ class KustTarget {
   }
 
   private run(kust: Kustomization, loader: Loader, acc: Accumulator, kustFile: string): void {
+    // No transformer runs while resources are added, so the ids present can be indexed once for the duplicate check.
+    const ids = new Set(acc.resources.map((r) => sameIdKey(r.id())));
     for (const entry of listField(kust, 'resources')) {
       if (typeof entry !== 'string') throw new KustomizeError('invalid Kustomization: resources must be strings');
       try {
-        this.accumulateResource(entry, loader, acc);
+        this.accumulateResource(entry, loader, acc, ids);
       } catch (e) {
         if (e instanceof KustomizeError && !e.message.startsWith('accumulating resources'))
           throw new KustomizeError(`accumulating resources: accumulation err='accumulating resources from '${entry}': ${e.message}`);
@@ -252,7 +254,7 @@ class KustTarget {
     }
   }
 
-  private accumulateResource(entry: string, loader: Loader, acc: Accumulator): void {
+  private accumulateResource(entry: string, loader: Loader, acc: Accumulator, ids: Set<string>): void {
     const abs = loader.resolve(entry);
     let real: string;
     try {
@@ -269,13 +271,13 @@ class KustTarget {
       const origin = `path: ${path.posix.relative(this.topRoot, abs)}\n`;
       for (const r of resourcesFromText(text, abs)) {
         r.origin = origin;
-        appendResource(acc, r);
+        appendResource(acc, r, ids);
       }
       return;
     }
     try {
       const { acc: sub } = this.accumulate(real, false);
-      for (const r of sub.resources) appendResource(acc, r);
+      for (const r of sub.resources) appendResource(acc, r, ids);
       acc.config = mergeConfig(acc.config, sub.config);
       for (const v of sub.vars) {
         if (acc.vars.some((x) => x.name === v.name)) throw new KustomizeError(`var '${v.name}' already encountered`);
@@ -523,12 +525,14 @@ function describe(d: JsonObject): string {
   return `{{${str(d['apiVersion']) ?? ''} ${str(d['kind']) ?? ''}} {{${str(meta['name']) ?? ''} ${str(meta['namespace']) ?? ''}} ${m(meta['labels'])} ${m(meta['annotations'])}}}`;
 }
 
-function appendResource(acc: Accumulator, r: Resource): void {
+/** Appends `r` unless its id is among `ids` (the ids of `acc.resources`, kept up to date here). */
+function appendResource(acc: Accumulator, r: Resource, ids: Set<string>): void {
   const id = r.id();
-  const dup = acc.resources.find((x) => sameId(x.id(), id));
-  if (dup) {
+  const key = sameIdKey(id);
+  if (ids.has(key)) {
     throw new KustomizeError(`may not add resource with an already registered id: ${resIdString(id)}`);
   }
+  ids.add(key);
   acc.resources.push(r);
 }
 

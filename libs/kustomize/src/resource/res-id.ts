@@ -80,6 +80,11 @@ export function effectiveNamespace(id: ResId): string {
 }
 
 /** Whether two ids denote the same object (kustomize's ResId.Equals). */
+/** A string equal for two ids exactly when `sameId` holds, to look ids up in sets and maps. */
+export function sameIdKey(id: ResId): string {
+  return JSON.stringify([id.group, id.version, id.kind, effectiveNamespace(id), id.name]);
+}
+
 export function sameId(a: ResId, b: ResId): boolean {
   return (
     a.name === b.name &&

@@ -27,6 +27,7 @@ export function fixNameReferences(resources: readonly Resource[], refs: readonly
     if (candidatesByGvk.length === 0) continue;
     const renamed = candidatesByGvk.some((r) => r.prevIds.length > 0);
     if (!renamed) continue;
+    const byName = indexByNames(candidatesByGvk);
     for (const referrer of resources) {
       visitSpecs(referrer, ref.fieldSpecs, (holder, key, value) => {
         if (value === undefined) return;
@@ -41,12 +42,12 @@ export function fixNameReferences(resources: readonly Resource[], refs: readonly
           if (typeof holder['kind'] === 'string' && holder['kind'] !== ref.referral.kind) return;
         }
         if (typeof value === 'string') {
-          const target = select(value, referrer, candidatesByGvk);
+          const target = select(value, referrer, byName);
           if (target) holder[key] = target.name;
         } else if (Array.isArray(value)) {
           holder[key] = value.map((v: Json) => {
             if (typeof v !== 'string') return v;
-            const target = select(v, referrer, candidatesByGvk);
+            const target = select(v, referrer, byName);
             return target ? target.name : v;
           });
         }
@@ -55,8 +56,25 @@ export function fixNameReferences(resources: readonly Resource[], refs: readonly
   }
 }
 
-function select(oldName: string, referrer: Resource, all: readonly Resource[]): Resource | undefined {
-  let c = all.filter((r) => r.prevIds.some((id) => id.name === oldName) || r.name === oldName);
+/**
+ * The candidates under each name they have or had, in input order: every reference looks its name up here
+ * instead of scanning all candidates (quadratic on large builds).
+ */
+function indexByNames(candidates: readonly Resource[]): Map<string, Resource[]> {
+  const index = new Map<string, Resource[]>();
+  for (const r of candidates) {
+    const names = new Set([...r.prevIds.map((id) => id.name), r.name]);
+    for (const name of names) {
+      const list = index.get(name);
+      if (list) list.push(r);
+      else index.set(name, [r]);
+    }
+  }
+  return index;
+}
+
+function select(oldName: string, referrer: Resource, byName: ReadonlyMap<string, readonly Resource[]>): Resource | undefined {
+  let c = byName.get(oldName) ?? [];
   if (c.length === 0) return undefined;
   const refId = referrer.id();
   if (!isClusterScoped(refId.kind)) {

@@ -1,5 +1,6 @@
-import { isScalar, parseAllDocuments, visit, type Document, type Tags } from 'yaml';
+import { Document, isScalar, parseAllDocuments, visit, type DocumentOptions, type ParseOptions, type SchemaOptions, type Tags } from 'yaml';
 import type { Json } from './emit';
+import { fastParseYamlStream } from './fast-parse';
 
 // go-yaml (which kustomize uses) still reads YAML 1.1 octals (0755) and binary literals (0b101) as ints.
 const goYamlInts = (tags: Tags): Tags => [
@@ -20,9 +21,18 @@ const goYamlInts = (tags: Tags): Tags => [
   ...tags,
 ];
 
+const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { version: '1.2', uniqueKeys: true, merge: true, customTags: goYamlInts };
+/** The scalar tags the yaml package resolves plain scalars with under OPTIONS, shared with the fast path. */
+export const SCHEMA_TAGS = new Document(null, OPTIONS).schema.tags;
+
 /** Parses a (multi-document) YAML or JSON stream into plain values; empty documents are dropped. */
 export function parseYamlStream(text: string, source: string): Json[] {
-  const docs = parseAllDocuments(text, { version: '1.2', uniqueKeys: true, merge: true, customTags: goYamlInts });
+  return fastParseYamlStream(text, SCHEMA_TAGS) ?? parseWithDocuments(text, source);
+}
+
+/** The full yaml package parse: every YAML feature, and the error messages for bad input. */
+export function parseWithDocuments(text: string, source: string): Json[] {
+  const docs = parseAllDocuments(text, OPTIONS);
   if (!Array.isArray(docs)) {
     // parseAllDocuments returns an EmptyStream for blank input
     return [];
