@@ -16,7 +16,7 @@ import {
 import type { EventStore } from '@ferry/event-store';
 import { ApplyError, identityOf, inventoryOf, parseInventoryId, staleEntries, type ChangeSetEntry, type KubeObject } from '@ferry/kube';
 import { recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
-import { KUSTOMIZATION_FINALIZER, decideReconcile, deletionGarbageCollection, isPruneDisabled, reconcileRequested } from '../domain/kustomization.decider';
+import { KUSTOMIZATION_FINALIZER, decideReconcile, deletionGarbageCollection, isPruneDisabled, reconcileRequested, retryDelayMs } from '../domain/kustomization.decider';
 import { failedStatus, progressingStatus, succeededStatus } from '../domain/kustomization-status';
 import { ReconcileFailure } from '@ferry/contracts';
 import type { ArtifactWorkspace, ClusterResolver, EventRecorder, KustomizationRepository, ManifestBuilder, ReconcileLock, SourceReader } from './ports';
@@ -57,6 +57,8 @@ interface Attempt {
  */
 export class ReconcileKustomizationHandler {
   private readonly now: () => Date;
+  /** Failed reconciles in a row per Kustomization, for the retry backoff; a success clears it. */
+  private readonly consecutiveFailures = new Map<string, number>();
 
   constructor(private readonly deps: ReconcileKustomizationDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -65,7 +67,10 @@ export class ReconcileKustomizationHandler {
   /** Reconciles `namespace/name` unless another replica is at it; returns when to run again. */
   async reconcile(namespace: string, name: string, cause?: EventCause): Promise<ReconcileResult> {
     const kustomization = this.deps.kustomizations.get(namespace, name);
-    if (!kustomization) return {};
+    if (!kustomization) {
+      this.consecutiveFailures.delete(`${namespace}/${name}`);
+      return {};
+    }
     const release = await this.deps.lock.acquire(kustomization);
     // Held elsewhere: that replica reconciles it now; this one keeps its schedule.
     if (!release) return { requeueAfterMs: parseDuration(kustomization.spec.interval) };
@@ -125,6 +130,7 @@ export class ReconcileKustomizationHandler {
       namespace,
       reconcileID: randomUUID(),
     });
+    const key = `${namespace}/${name}`;
     const interval = parseDuration(kustomization.spec.interval);
     const retryInterval = kustomization.spec.retryInterval ? parseDuration(kustomization.spec.retryInterval) : interval;
     const requestedAt = reconcileRequested(kustomization, RECONCILE_REQUESTED_AT_ANNOTATION);
@@ -165,6 +171,7 @@ export class ReconcileKustomizationHandler {
         this.now(),
       );
       await this.deps.kustomizations.writeStatus(current, status);
+      this.consecutiveFailures.delete(key);
       const changed = changeSet.changes.filter((c) => c.action !== 'unchanged');
       Object.assign(attempt, {
         outcome: changed.length > 0 || kustomization.status?.lastAppliedRevision !== decision.artifact.revision ? 'succeeded' : 'unchanged',
@@ -175,7 +182,9 @@ export class ReconcileKustomizationHandler {
     } catch (error) {
       const failure = toFailure(error);
       Object.assign(attempt, { outcome: 'failed', reason: failure.reason, message: failure.message });
-      requeueAfterMs = failure.retryable ? retryInterval : undefined;
+      const failures = (this.consecutiveFailures.get(key) ?? 0) + 1;
+      this.consecutiveFailures.set(key, failures);
+      requeueAfterMs = failure.retryable ? retryDelayMs(retryInterval, interval, failures) : undefined;
       await this.writeFailure(kustomization, failure.reason, failure.message, attempt.revision ?? undefined, !failure.retryable, failure.reason === Reason.HealthCheckFailed, requestedAt).catch(
         (statusError: unknown) => log.error('failed to write status', { error: statusError }),
       );

@@ -1,5 +1,5 @@
 import { parseFluxObject, kustomizationSchema, type Kustomization } from '@ferry/contracts';
-import { decideReconcile, deletionGarbageCollection, isPruneDisabled, type SourceState } from './kustomization.decider';
+import { decideReconcile, deletionGarbageCollection, isPruneDisabled, retryDelayMs, type SourceState } from './kustomization.decider';
 import { failedStatus, progressingStatus, succeededStatus } from './kustomization-status';
 import { generatedKustomization, overlaySpec } from '@ferry/kustomize';
 
@@ -155,5 +155,13 @@ describe('deletionGarbageCollection', () => {
   it('given the prune: disabled annotation, then the object is protected', () => {
     expect(isPruneDisabled({ metadata: { annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } } })).toBe(true);
     expect(isPruneDisabled({ metadata: {} })).toBe(false);
+  });
+});
+
+describe('retryDelayMs', () => {
+  it('given consecutive failures, then the retry interval doubles up to the larger of interval and retryInterval', () => {
+    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelayMs(30_000, 300_000, n))).toEqual([30_000, 60_000, 120_000, 240_000, 300_000, 300_000]);
+    expect(retryDelayMs(120_000, 60_000, 3)).toBe(120_000);
+    expect(retryDelayMs(1_000, 600_000, 1_000)).toBe(600_000);
   });
 });

@@ -107,3 +107,13 @@ export function deletionGarbageCollection(kustomization: Kustomization): 'none' 
 export function isPruneDisabled(object: { metadata: { annotations?: Record<string, string> } }): boolean {
   return object.metadata.annotations?.[KustomizeAnnotation.prune] === 'disabled';
 }
+
+/**
+ * When to retry after the n-th consecutive failure: `retryInterval`, doubled with every further failure, never
+ * longer than the larger of `interval` and `retryInterval` — so a broken object stops hammering the API server
+ * and its source while a fixed one is back within one interval.
+ */
+export function retryDelayMs(retryIntervalMs: number, intervalMs: number, consecutiveFailures: number): number {
+  const ceiling = Math.max(intervalMs, retryIntervalMs);
+  return Math.min(ceiling, retryIntervalMs * 2 ** Math.max(0, Math.min(consecutiveFailures - 1, 30)));
+}
