@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { deleteTestStream, GitLabServer, startServiceProcess, tempDir, TEST_NATS_URL, uniqueSuffix, type ServiceProcess } from '@ferry/testing';
-import { ferry, kubectl, startCliCluster, type CliCluster } from '../test/cli-fixture';
+import { GitLabServer, tempDir, uniqueSuffix, type ServiceProcess } from '@ferry/testing';
+import { ferry, kubectl, startCliCluster, startPlatformServices, type CliCluster, type PlatformServices } from '../test/cli-fixture';
 
 const exec = promisify(execFile);
 
@@ -73,12 +73,11 @@ stringData:
 // notifications at a Slack-compatible webhook and as GitLab commit statuses.
 describe('the GitOps demo: bootstrap, push, apply, scale, break, prune, notify', () => {
   const dir = tempDir('ferry-demo-e2e-');
-  const stream = `TEST_${uniqueSuffix()}`;
-  const prefix = `test${uniqueSuffix()}.ferry.events`;
   const namespace = `demo-${uniqueSuffix()}`;
   let cli: CliCluster;
   let gitlab: GitLabServer;
   let slack: Awaited<ReturnType<typeof startSlackWebhook>>;
+  let platform: PlatformServices | undefined;
   let services: ServiceProcess[] = [];
 
   beforeAll(async () => {
@@ -87,29 +86,12 @@ describe('the GitOps demo: bootstrap, push, apply, scale, break, prune, notify',
     gitlab.addUser('alice', 'alice-token');
     gitlab.addGroup('platform', ['alice']);
     slack = await startSlackWebhook();
-    const shared = {
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      NATS_URL: TEST_NATS_URL,
-      FERRY_EVENT_STREAM: stream,
-      FERRY_EVENT_SUBJECT_PREFIX: prefix,
-      FERRY_EVENT_STORAGE: 'memory',
-      KUBECONFIG: cli.kubeconfig,
-    };
-    services = await Promise.all([
-      startServiceProcess(
-        'services/source/src/main.ts',
-        { ...shared, DATABASE_URL: `sqlite:${dir.path}/source.db`, ARTIFACT_ROOT: join(dir.path, 'artifacts'), GIT_MIRROR_ROOT: join(dir.path, 'mirrors') },
-        90_000,
-      ),
-      startServiceProcess('services/reconciler/src/main.ts', { ...shared, DATABASE_URL: `sqlite:${dir.path}/reconciler.db` }, 90_000),
-      startServiceProcess('services/notifier/src/main.ts', { ...shared, DATABASE_URL: `sqlite:${dir.path}/notifier.db` }, 90_000),
-    ]);
+    platform = await startPlatformServices(['source', 'reconciler', 'notifier'], cli.kubeconfig, dir.path);
+    services = platform.processes;
   }, 180_000);
 
   afterAll(async () => {
-    for (const service of services) await service.stop();
-    await deleteTestStream(stream);
+    await platform?.stop();
     await new Promise<void>((resolve) => slack?.server.close(() => resolve()));
     await gitlab?.stop();
     await cli?.stop();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fluxCustomResourceDefinitions, RECONCILE_REQUESTED_AT_ANNOTATION } from '@ferry/contracts';
 import { DevCluster } from '@ferry/devcluster';
 import { KubeClient, type KubeObject, type ObjectLocator } from '@ferry/kube';
-import { tempDir, uniqueSuffix } from '@ferry/testing';
+import { deleteTestStream, startServiceProcess, tempDir, TEST_NATS_URL, uniqueSuffix, type ServiceProcess } from '@ferry/testing';
 import { runFerry } from '../src/program';
 
 /** What one `ferry` run printed and returned. */
@@ -141,4 +141,45 @@ export function kubectl(args: string[], input: string, env: NodeJS.ProcessEnv): 
     child.on('close', (status) => resolve({ status, stdout, stderr }));
     child.stdin.end(input);
   });
+}
+
+/** Ferry's services as processes on their own test stream, against a CLI cluster, with state in `stateDir`. */
+export interface PlatformServices {
+  /** In the order asked for. */
+  processes: ServiceProcess[];
+  stop(): Promise<void>;
+}
+
+/** Starts the named services (`source`, `reconciler`, `notifier`) as processes sharing a fresh test stream. */
+export async function startPlatformServices(names: Array<'source' | 'reconciler' | 'notifier'>, kubeconfig: string, stateDir: string): Promise<PlatformServices> {
+  const stream = `TEST_${uniqueSuffix()}`;
+  const shared = {
+    HTTP_PORT: '0',
+    HTTP_HOST: '127.0.0.1',
+    NATS_URL: TEST_NATS_URL,
+    FERRY_EVENT_STREAM: stream,
+    FERRY_EVENT_SUBJECT_PREFIX: `test${uniqueSuffix()}.ferry.events`,
+    FERRY_EVENT_STORAGE: 'memory',
+    KUBECONFIG: kubeconfig,
+  };
+  const processes = await Promise.all(
+    names.map((name) =>
+      startServiceProcess(
+        `services/${name}/src/main.ts`,
+        {
+          ...shared,
+          DATABASE_URL: `sqlite:${join(stateDir, `${name}.db`)}`,
+          ...(name === 'source' ? { ARTIFACT_ROOT: join(stateDir, 'artifacts'), GIT_MIRROR_ROOT: join(stateDir, 'mirrors') } : {}),
+        },
+        90_000,
+      ),
+    ),
+  );
+  return {
+    processes,
+    async stop() {
+      for (const process of processes) await process.stop();
+      await deleteTestStream(stream);
+    },
+  };
 }

@@ -2,16 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  deleteTestStream,
-  GitLabServer,
-  startServiceProcess,
-  tempDir,
-  TEST_NATS_URL,
-  uniqueSuffix,
-  type ServiceProcess,
-} from '@ferry/testing';
-import { ferry, kubectl, startCliCluster, type CliCluster } from '../../test/cli-fixture';
+import { GitLabServer, tempDir, uniqueSuffix, type ServiceProcess } from '@ferry/testing';
+import { ferry, kubectl, startCliCluster, startPlatformServices, type CliCluster, type PlatformServices } from '../../test/cli-fixture';
 
 const exec = promisify(execFile);
 
@@ -20,10 +12,9 @@ const exec = promisify(execFile);
 // cluster, a new commit applied, checked with the real kubectl.
 describe('ferry bootstrap gitlab, end to end with the source and reconciler services', () => {
   const dir = tempDir('ferry-bootstrap-e2e-');
-  const stream = `TEST_${uniqueSuffix()}`;
-  const prefix = `test${uniqueSuffix()}.ferry.events`;
   let cli: CliCluster;
   let gitlab: GitLabServer;
+  let platform: PlatformServices | undefined;
   let services: ServiceProcess[] = [];
 
   beforeAll(async () => {
@@ -31,29 +22,12 @@ describe('ferry bootstrap gitlab, end to end with the source and reconciler serv
     gitlab = await GitLabServer.start();
     gitlab.addUser('alice', 'alice-token');
     gitlab.addGroup('platform', ['alice']);
-    const shared = {
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      NATS_URL: TEST_NATS_URL,
-      FERRY_EVENT_STREAM: stream,
-      FERRY_EVENT_SUBJECT_PREFIX: prefix,
-      FERRY_EVENT_STORAGE: 'memory',
-      KUBECONFIG: cli.kubeconfig,
-    };
-    services = await Promise.all([
-      startServiceProcess('services/source/src/main.ts', {
-        ...shared,
-        DATABASE_URL: `sqlite:${dir.path}/source.db`,
-        ARTIFACT_ROOT: join(dir.path, 'artifacts'),
-        GIT_MIRROR_ROOT: join(dir.path, 'mirrors'),
-      }, 60_000),
-      startServiceProcess('services/reconciler/src/main.ts', { ...shared, DATABASE_URL: `sqlite:${dir.path}/reconciler.db` }, 60_000),
-    ]);
+    platform = await startPlatformServices(['source', 'reconciler'], cli.kubeconfig, dir.path);
+    services = platform.processes;
   }, 120_000);
 
   afterAll(async () => {
-    for (const service of services) await service.stop();
-    await deleteTestStream(stream);
+    await platform?.stop();
     await gitlab?.stop();
     await cli?.stop();
     dir.remove();

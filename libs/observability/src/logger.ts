@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /** Log levels, most verbose first. */
 export type LogLevel = 'debug' | 'info' | 'error';
 
@@ -64,4 +65,19 @@ export class Logger {
     };
     this.write(`${JSON.stringify(line)}\n`);
   }
+}
+
+/** The controller a reconcile belongs to, as Flux names it in its log lines. */
+export interface ControllerIdentity {
+  /** e.g. `kustomization`, `gitrepository`. */
+  controller: string;
+  /** e.g. `kustomize.toolkit.fluxcd.io`. */
+  controllerGroup: string;
+  /** e.g. `Kustomization`. */
+  controllerKind: string;
+}
+
+/** The logger of one reconcile: Flux's controller fields, the object, and a fresh reconcileID. */
+export function reconcileLogger(logger: Logger, identity: ControllerIdentity, name: string, namespace: string): Logger {
+  return logger.child({ ...identity, name, namespace, reconcileID: randomUUID() });
 }

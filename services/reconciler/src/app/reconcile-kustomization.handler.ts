@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   KustomizeAnnotation,
   RECONCILE_REQUESTED_AT_ANNOTATION,
@@ -15,7 +14,7 @@ import {
 } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
 import { ApplyError, identityOf, inventoryOf, parseInventoryId, staleEntries, type ChangeSetEntry, type KubeObject } from '@ferry/kube';
-import { recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
+import { reconcileLogger, recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
 import { KUSTOMIZATION_FINALIZER, decideReconcile, deletionGarbageCollection, isPruneDisabled, reconcileRequested, retryDelayMs } from '../domain/kustomization.decider';
 import { failedStatus, progressingStatus, succeededStatus } from '../domain/kustomization-status';
 import { ReconcileFailure } from '@ferry/contracts';
@@ -40,6 +39,7 @@ export interface ReconcileKustomizationDeps {
 }
 
 const KIND = 'Kustomization';
+const CONTROLLER = { controller: 'kustomization', controllerGroup: 'kustomize.toolkit.fluxcd.io', controllerKind: KIND };
 
 /** Everything about one reconcile the `finally` needs to record. */
 interface Attempt {
@@ -92,7 +92,7 @@ export class ReconcileKustomizationHandler {
     const finalizers = kustomization.metadata.finalizers ?? [];
     if (!finalizers.includes(KUSTOMIZATION_FINALIZER)) return {};
     const namespace = kustomization.metadata.namespace ?? 'default';
-    const log = this.deps.logger.child({ controller: 'kustomization', controllerKind: KIND, name: kustomization.metadata.name, namespace });
+    const log = reconcileLogger(this.deps.logger, CONTROLLER, kustomization.metadata.name, namespace);
     const collection = deletionGarbageCollection(kustomization);
     const entries = kustomization.status?.inventory?.entries ?? [];
     try {
@@ -122,14 +122,7 @@ export class ReconcileKustomizationHandler {
     const name = kustomization.metadata.name;
     const started = performance.now();
     const ref = { kind: KIND, namespace, name };
-    const log = this.deps.logger.child({
-      controller: 'kustomization',
-      controllerGroup: 'kustomize.toolkit.fluxcd.io',
-      controllerKind: KIND,
-      name,
-      namespace,
-      reconcileID: randomUUID(),
-    });
+    const log = reconcileLogger(this.deps.logger, CONTROLLER, name, namespace);
     const key = `${namespace}/${name}`;
     const interval = parseDuration(kustomization.spec.interval);
     const retryInterval = kustomization.spec.retryInterval ? parseDuration(kustomization.spec.retryInterval) : interval;

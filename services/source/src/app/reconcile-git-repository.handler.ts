@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import {
   ConditionType,
@@ -20,7 +19,7 @@ import {
 } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
 import type { ReconcileResult } from '@ferry/platform';
-import { recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
+import { reconcileLogger, recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
 import { refKind, resolveRef, safeUrl, type ResolvedRef } from '../domain/git-ref';
 import { failedStatus, progressingStatus, requestedAt, succeededStatus } from '../domain/git-repository-status';
 import { ReconcileFailure } from '@ferry/contracts';
@@ -41,6 +40,7 @@ export interface ReconcileGitRepositoryDeps {
 }
 
 const KIND = 'GitRepository';
+const CONTROLLER = { controller: 'gitrepository', controllerGroup: 'source.toolkit.fluxcd.io', controllerKind: KIND };
 
 /** An included GitRepository's artifact, its file, and where its files go. */
 interface ResolvedInclude {
@@ -78,14 +78,7 @@ export class ReconcileGitRepositoryHandler {
     if (!repository || repository.metadata.deletionTimestamp) return {};
     const started = performance.now();
     const ref = { kind: KIND, namespace, name };
-    const log = this.deps.logger.child({
-      controller: 'gitrepository',
-      controllerGroup: 'source.toolkit.fluxcd.io',
-      controllerKind: KIND,
-      name,
-      namespace,
-      reconcileID: randomUUID(),
-    });
+    const log = reconcileLogger(this.deps.logger, CONTROLLER, name, namespace);
     this.deps.metrics.suspendStatus.set(ref, repository.spec.suspend ? 1 : 0);
     const attempt: Attempt = { revision: null, outcome: 'failed', reason: Reason.GitOperationFailed, message: '', stage: 'fetch' };
     const interval = parseDuration(repository.spec.interval);
