@@ -163,6 +163,25 @@ describe('ferry create (apply)', () => {
     expect((await dev.kube.get(locator))?.['spec']).toMatchObject({ ref: { tag: 'v1.0.0' } });
   });
 
+  it('stores --username/--password in a Secret named after the source and references it, never printing the password', async () => {
+    const namespace = await dev.namespace();
+    const locator = { apiVersion: GIT_REPOSITORY_API_VERSION, kind: 'GitRepository', namespace, name: 'private' };
+    const controller = simulateController(dev.kube, locator, { ready: true, message: 'stored artifact', revision: 'main@sha1:abc123', revisionField: 'artifact' });
+    const r = await dev.ferry('create', 'source', 'git', 'private', '-n', namespace, '--url', 'https://example.com/private', '--branch', 'main', '--username', 'git', '--password', 's3cret-token');
+    await controller;
+    expect(r.code).toBe(0);
+    expect(r.lines.slice(0, 4)).toEqual(['✚ generating GitRepository source', '► applying secret with repository credentials', '✔ authentication configured', '► applying GitRepository source']);
+    expect(`${r.stdout}${r.stderr}`).not.toContain('s3cret-token');
+    expect((await dev.kube.get(locator))?.['spec']).toMatchObject({ secretRef: { name: 'private' } });
+    const secret = await dev.kube.get<KubeObjectWithData>({ apiVersion: 'v1', kind: 'Secret', namespace, name: 'private' });
+    expect(Buffer.from(secret?.data?.['password'] ?? '', 'base64').toString()).toBe('s3cret-token');
+    expect(Buffer.from(secret?.data?.['username'] ?? '', 'base64').toString()).toBe('git');
+
+    const half = await dev.ferry('create', 'source', 'git', 'private', '-n', namespace, '--url', 'https://example.com/private', '--branch', 'main', '--username', 'git');
+    expect(half.code).toBe(1);
+    expect(half.lines).toContain('✗ basic authentication for GitRepository private needs both --username and --password');
+  });
+
   it('applies a Kustomization and reports the applied revision', async () => {
     const namespace = await dev.namespace();
     const locator = { apiVersion: KUSTOMIZATION_API_VERSION, kind: 'Kustomization', namespace, name: 'apps' };
@@ -245,3 +264,5 @@ describe('ferry create (apply)', () => {
     expect(r.lines[r.lines.length - 1]).toMatch(/^✗ .*missing-ns.*not found/);
   });
 });
+
+type KubeObjectWithData = { apiVersion: string; kind: string; metadata: { name: string }; data?: Record<string, string> };

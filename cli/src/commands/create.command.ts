@@ -87,16 +87,35 @@ function createSourceGit(environment: CliEnvironment): Command {
     .option('--commit <sha>', 'git commit')
     .addOption(new Option('--interval <duration>', 'source sync interval').default('1m0s').argParser(durationFlag))
     .option('--secret-ref <name>', 'the name of an existing secret containing SSH or basic credentials')
+    .option('--username <username>', 'basic authentication username (with --password: stored in a Secret named after the source)')
+    .option('--password <password>', 'basic authentication password')
     .action(async (name: string, flags: CommonFlags & GitFlags, command: Command) => {
       const ctx = CliContext.of(environment, command);
+      const basicAuth = basicAuthOf(name, flags);
       const object = gitRepository(ctx, name, flags);
       if (!flags.export) ctx.print.generate('generating GitRepository source');
+      // As flux: credentials go into a Secret named after the source, which is not part of --export.
+      if (basicAuth && !flags.export) {
+        ctx.print.action('applying secret with repository credentials');
+        await applyObject(ctx, { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ctx.namespace }, type: 'Opaque', stringData: basicAuth } as KubeObject);
+        (object['spec'] as { secretRef?: { name: string } }).secretRef = { name };
+        ctx.print.success('authentication configured');
+      }
       await emit(ctx, object, flags, 'GitRepository source', {
         kind: GIT_REPOSITORY,
         ready: () => 'GitRepository source reconciliation completed',
         revision: (revision) => `fetched revision: ${revision}`,
       });
     });
+}
+
+/** `--username`/`--password` as a basic-auth Secret's data; both or neither, never beside --secret-ref. */
+function basicAuthOf(name: string, flags: GitFlags): { username: string; password: string } | undefined {
+  if (flags.username === undefined && flags.password === undefined) return undefined;
+  if (!flags.username || !flags.password) throw new Error(`basic authentication for GitRepository ${name} needs both --username and --password`);
+  if (flags.secretRef) throw new Error(`GitRepository ${name}: --secret-ref and --username/--password exclude each other`);
+  if (!/^https?:\/\//.test(flags.url)) throw new Error(`GitRepository ${name}: --username/--password need an http(s) --url`);
+  return { username: flags.username, password: flags.password };
 }
 
 interface GitFlags {
@@ -108,6 +127,8 @@ interface GitFlags {
   commit?: string;
   interval: string;
   secretRef?: string;
+  username?: string;
+  password?: string;
 }
 
 function gitRepository(ctx: CliContext, name: string, flags: GitFlags & CommonFlags): KubeObject {

@@ -103,9 +103,17 @@ export function applyDefaults(rt: ResourceType, obj: JsonObject): void {
         }
       }
       break;
-    case 'Secret':
+    case 'Secret': {
       if (!obj['type']) obj['type'] = 'Opaque';
+      // stringData is write-only, as on a real API server: merged into data (base64) and never stored.
+      const stringData = obj['stringData'];
+      if (isObject(stringData)) {
+        const encoded = Object.fromEntries(Object.entries(stringData).map(([key, value]) => [key, Buffer.from(String(value), 'utf8').toString('base64')]));
+        obj['data'] = { ...(isObject(obj['data']) ? obj['data'] : {}), ...encoded };
+      }
+      delete obj['stringData'];
       break;
+    }
     case 'Namespace':
       obj['status'] = { phase: isObject(obj['metadata']) && obj['metadata']['deletionTimestamp'] ? 'Terminating' : 'Active' };
       break;
