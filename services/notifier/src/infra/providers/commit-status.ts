@@ -37,3 +37,11 @@ export function parseRepositoryAddress(address: string, provider: string): { ori
 export function isProgressing(event: FluxEvent): boolean {
   return event.reason === 'Progressing' || event.reason === 'ProgressingWithRetry';
 }
+
+/** The commit an event sets a status on, or why it sets none (progressing events, revisions without a commit). */
+export function statusTarget(event: FluxEvent): { sha: string } | { skipped: string } {
+  if (isProgressing(event)) return { skipped: 'progressing events carry no commit status' };
+  const revision = event.metadata?.['revision'];
+  const sha = revision ? commitOf(revision) : undefined;
+  return sha ? { sha } : { skipped: `no commit in revision "${revision ?? ''}"` };
+}

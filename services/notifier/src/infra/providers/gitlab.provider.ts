@@ -1,6 +1,6 @@
 import type { NotificationSender, SendResult } from '../../app/ports';
 import type { FluxEvent } from '../../domain/flux-event';
-import { commitOf, commitStatusDescription, commitStatusName, isProgressing, parseRepositoryAddress } from './commit-status';
+import { commitStatusDescription, commitStatusName, parseRepositoryAddress, statusTarget } from './commit-status';
 import { failure, jsonHeaders, sendOrFail, type HttpTransport } from './http-transport';
 
 /** A commit status as GitLab lists it. */
@@ -28,10 +28,9 @@ export class GitLabProvider implements NotificationSender {
   }
 
   async send(event: FluxEvent): Promise<SendResult> {
-    if (isProgressing(event)) return { statusCode: null, skipped: 'progressing events carry no commit status' };
-    const revision = event.metadata?.['revision'];
-    const sha = revision ? commitOf(revision) : undefined;
-    if (!sha) return { statusCode: null, skipped: `no commit in revision "${revision ?? ''}"` };
+    const target = statusTarget(event);
+    if ('skipped' in target) return { statusCode: null, skipped: target.skipped };
+    const { sha } = target;
     const status = {
       state: event.severity === 'error' ? 'failed' : 'success',
       name: commitStatusName(event, this.options.providerUid),
