@@ -36,13 +36,15 @@ export class NotifierModule {
         { provide: NOTIFIER_CONFIG, useValue: config },
         {
           provide: NOTIFICATION_OBJECTS,
-          useFactory: async (logger: Logger) => {
+          useFactory: (logger: Logger) => {
             // KUBECONFIG, ~/.kube/config or the in-cluster service account, as kubectl resolves them.
             const objects = new KubeNotificationObjects(KubeClient.fromKubeconfig(), logger, {
               resyncMs: config.notifications.resyncMs,
               parseDuration,
             });
-            await objects.start();
+            // Not awaited: the service serves health and metrics while it waits for the API server; events
+            // that arrive before the first list are redelivered (isSynced).
+            void objects.start().then(() => objects.isSynced() && logger.info('watching Providers, Alerts and Receivers'));
             return objects;
           },
           inject: [LOGGER],

@@ -42,6 +42,10 @@ class Objects implements NotificationObjects {
     readonly compiled: CompiledAlert[],
     readonly providers: Map<string, ProviderState>,
   ) {}
+  synced = true;
+  isSynced() {
+    return this.synced;
+  }
   alerts() {
     return this.compiled;
   }
@@ -106,13 +110,26 @@ describe('NotifyEventHandler', () => {
       ]),
     );
     const observer = new Observed();
-    const handler = new NotifyEventHandler(new Objects(alerts, providers), store, new EventRateLimiter(rateLimitMs), observer, {
+    const objects = new Objects(alerts, providers);
+    const handler = new NotifyEventHandler(objects, store, new EventRateLimiter(rateLimitMs), observer, {
       attempts: 3,
       backoffMs: [1, 2],
       sleep: async () => undefined,
     });
-    return { handler, observer };
+    return { handler, observer, objects };
   }
+
+  it('Given Alerts not listed yet (API server unreachable), When an event arrives, Then it is handed back for redelivery, not dropped', async () => {
+    const slack = new ScriptedSender();
+    const { handler, observer, objects } = setup([alert('a', 'slack')], { slack });
+    objects.synced = false;
+    const event = failedEvent();
+    await expect(handler.handle(event)).rejects.toThrow(RetryLaterError);
+    expect(slack.sent).toHaveLength(0);
+    objects.synced = true;
+    expect(await handler.handle(event)).toEqual(['delivered']);
+    expect(observer.attempts).toHaveLength(1);
+  });
 
   it('Given two matching alerts, When an event arrives twice, Then each provider gets it once and the attempts are stored', async () => {
     const slack = new ScriptedSender();

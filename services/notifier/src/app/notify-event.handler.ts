@@ -71,6 +71,7 @@ export class NotifyEventHandler {
   async handle(event: RawEnvelope): Promise<PairOutcome[]> {
     const flux = toFluxEvent(event);
     if (!flux) return [];
+    if (!this.objects.isSynced()) throw new RetryLaterError('Providers and Alerts are not listed yet: waiting for the Kubernetes API');
     const ageMs = this.now() - Date.parse(event.occurredAt);
     if (this.options.maxEventAgeMs !== undefined && ageMs > this.options.maxEventAgeMs) {
       this.observer.tooOld(flux, event.id, ageMs);

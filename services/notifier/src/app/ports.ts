@@ -34,6 +34,8 @@ export type ProviderState =
 
 /** Providers and Alerts as the API server has them, prepared for dispatch. */
 export interface NotificationObjects {
+  /** Whether Providers and Alerts have been listed: matching before that would drop events. */
+  isSynced(): boolean;
   /** Every Alert whose spec is valid, compiled. */
   alerts(): CompiledAlert[];
   /** The Provider named by an Alert, if it exists. */

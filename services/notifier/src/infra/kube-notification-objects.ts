@@ -51,6 +51,8 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
   private readonly receiversByPath = new Map<string, { receiver: Receiver; token: string; key: string }>();
   private readonly watchers: ObjectWatcher<KubeObject>[] = [];
   private resync: NodeJS.Timeout | undefined;
+  private synced = false;
+  private stopped = false;
   private readonly pending = new Set<Promise<void>>();
   private readonly labelCache = new Map<string, { labels: Record<string, string>; at: number }>();
   /** Generation last resolved per Provider/Receiver: our own status writes come back as watch events. */
@@ -62,33 +64,47 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
     private readonly options: KubeNotificationObjectsOptions,
   ) {}
 
-  /** Lists and watches the three kinds; resolves once the initial lists are processed. */
+  /**
+   * Lists and watches the three kinds; resolves once the initial lists are processed (or when stopped first).
+   * An unreachable API server is retried by the informers, reported through the log.
+   */
   async start(): Promise<void> {
-    const watch = (apiVersion: string, kind: string, upsert: (object: KubeObject) => Promise<void>, remove: (object: KubeObject) => void) => {
-      const watcher = new ObjectWatcher<KubeObject>(this.client, apiVersion, kind, {
+    const watcher = (apiVersion: string, kind: string, upsert: (object: KubeObject) => Promise<void>, remove: (object: KubeObject) => void) =>
+      new ObjectWatcher<KubeObject>(this.client, apiVersion, kind, {
         onUpsert: (object) => this.track(upsert(object)),
         onDelete: remove,
         onError: (error) => this.logger.error(`watching ${kind} failed`, { error }),
       });
-      this.watchers.push(watcher);
-      return watcher.start();
-    };
-    await watch(NOTIFICATION_V1BETA3, 'Provider', (o) => this.upsertProvider(o), (o) => {
-      this.providers.delete(keyOf(namespaceOf(o), o.metadata.name));
-      this.resolvedGeneration.delete(`Provider/${keyOf(namespaceOf(o), o.metadata.name)}`);
-    });
-    await watch(NOTIFICATION_V1BETA3, 'Alert', (o) => this.upsertAlert(o), (o) => this.alertsByKey.delete(keyOf(namespaceOf(o), o.metadata.name)));
-    await watch(NOTIFICATION_V1, 'Receiver', (o) => this.upsertReceiver(o), (o) => {
-      this.removeReceiver(keyOf(namespaceOf(o), o.metadata.name));
-      this.resolvedGeneration.delete(`Receiver/${keyOf(namespaceOf(o), o.metadata.name)}`);
-    });
+    // All three exist before any starts, so stop() reaches each of them whenever it comes.
+    this.watchers.push(
+      watcher(NOTIFICATION_V1BETA3, 'Provider', (o) => this.upsertProvider(o), (o) => {
+        this.providers.delete(keyOf(namespaceOf(o), o.metadata.name));
+        this.resolvedGeneration.delete(`Provider/${keyOf(namespaceOf(o), o.metadata.name)}`);
+      }),
+      watcher(NOTIFICATION_V1BETA3, 'Alert', (o) => this.upsertAlert(o), (o) => this.alertsByKey.delete(keyOf(namespaceOf(o), o.metadata.name))),
+      watcher(NOTIFICATION_V1, 'Receiver', (o) => this.upsertReceiver(o), (o) => {
+        this.removeReceiver(keyOf(namespaceOf(o), o.metadata.name));
+        this.resolvedGeneration.delete(`Receiver/${keyOf(namespaceOf(o), o.metadata.name)}`);
+      }),
+    );
+    for (const informer of this.watchers) {
+      if (this.stopped) return;
+      await informer.start();
+    }
     await this.settled();
+    if (this.stopped) return;
+    this.synced = true;
     this.resync = setInterval(() => void this.resyncAll(), this.options.resyncMs);
     this.resync.unref();
   }
 
+  isSynced(): boolean {
+    return this.synced;
+  }
+
   /** Stops the informers. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.resync) clearInterval(this.resync);
     await Promise.all(this.watchers.map((watcher) => watcher.stop()));
     await this.settled();
