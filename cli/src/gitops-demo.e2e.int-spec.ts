@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GitLabServer, tempDir, uniqueSuffix, type ServiceProcess } from '@ferry/testing';
+import { GitLabServer, tempDir, uniqueSuffix } from '@ferry/testing';
 import { ferry, kubectl, startCliCluster, startPlatformServices, type CliCluster, type PlatformServices } from '../test/cli-fixture';
 
 const exec = promisify(execFile);
@@ -78,7 +78,6 @@ describe('the GitOps demo: bootstrap, push, apply, scale, break, prune, notify',
   let gitlab: GitLabServer;
   let slack: Awaited<ReturnType<typeof startSlackWebhook>>;
   let platform: PlatformServices | undefined;
-  let services: ServiceProcess[] = [];
 
   beforeAll(async () => {
     cli = await startCliCluster();
@@ -87,7 +86,6 @@ describe('the GitOps demo: bootstrap, push, apply, scale, break, prune, notify',
     gitlab.addGroup('platform', ['alice']);
     slack = await startSlackWebhook();
     platform = await startPlatformServices(['source', 'reconciler', 'notifier'], cli.kubeconfig, dir.path);
-    services = platform.processes;
   }, 180_000);
 
   afterAll(async () => {
@@ -98,8 +96,8 @@ describe('the GitOps demo: bootstrap, push, apply, scale, break, prune, notify',
     dir.remove();
   });
 
-  const [source, reconciler] = [() => services[0], () => services[1]];
-  const logs = () => services.flatMap((service) => service.lines.slice(-10)).join('\n');
+  const [source, reconciler] = [() => platform?.processes[0], () => platform?.processes[1]];
+  const logs = () => (platform?.processes ?? []).flatMap((service) => service.lines.slice(-10)).join('\n');
   const kube = async (args: string[], input = '') => (await kubectl(args, input, { ...process.env, KUBECONFIG: cli.kubeconfig })).stdout;
   const eventually = async <T>(probe: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> => {
     const deadline = Date.now() + timeoutMs;

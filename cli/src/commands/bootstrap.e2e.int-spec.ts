@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GitLabServer, tempDir, uniqueSuffix, type ServiceProcess } from '@ferry/testing';
+import { GitLabServer, tempDir, uniqueSuffix } from '@ferry/testing';
 import { ferry, kubectl, startCliCluster, startPlatformServices, type CliCluster, type PlatformServices } from '../../test/cli-fixture';
 
 const exec = promisify(execFile);
@@ -15,7 +15,6 @@ describe('ferry bootstrap gitlab, end to end with the source and reconciler serv
   let cli: CliCluster;
   let gitlab: GitLabServer;
   let platform: PlatformServices | undefined;
-  let services: ServiceProcess[] = [];
 
   beforeAll(async () => {
     cli = await startCliCluster();
@@ -23,7 +22,6 @@ describe('ferry bootstrap gitlab, end to end with the source and reconciler serv
     gitlab.addUser('alice', 'alice-token');
     gitlab.addGroup('platform', ['alice']);
     platform = await startPlatformServices(['source', 'reconciler'], cli.kubeconfig, dir.path);
-    services = platform.processes;
   }, 120_000);
 
   afterAll(async () => {
@@ -33,7 +31,7 @@ describe('ferry bootstrap gitlab, end to end with the source and reconciler serv
     dir.remove();
   });
 
-  const logs = () => services.flatMap((service) => service.lines.slice(-15)).join('\n');
+  const logs = () => (platform?.processes ?? []).flatMap((service) => service.lines.slice(-15)).join('\n');
 
   it('bootstraps, syncs a new commit into the cluster, and a second bootstrap changes nothing', async () => {
     const namespace = `e2e-${uniqueSuffix()}`;
