@@ -11,6 +11,7 @@ export * from './flux/parse';
 export * from './flux/conditions';
 export * from './flux/git-repository.v1';
 export * from './flux/kustomization.v1';
+export * from './flux/helm';
 export * from './flux/notification';
 export * from './flux/crds';
 export * from './events/notification-attempted.v1';

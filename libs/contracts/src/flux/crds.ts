@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { gitRepositorySpecSchema, gitRepositoryStatusSchema } from './git-repository.v1';
 import { kustomizationSpecSchema, kustomizationStatusSchema } from './kustomization.v1';
+import {
+  helmChartSpecSchema,
+  helmChartStatusSchema,
+  helmReleaseSpecSchema,
+  helmReleaseStatusSchema,
+  helmRepositorySpecSchema,
+  helmRepositoryStatusSchema,
+} from './helm';
 import { alertSpecSchema, providerSpecSchema, receiverSpecSchema } from './notification';
 import { reconcileStatusFields } from './meta';
 
@@ -17,8 +25,9 @@ function structural(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(structural);
   if (!schema || typeof schema !== 'object') return schema;
   const out: Record<string, unknown> = {};
+  const preservesUnknown = 'x-kubernetes-preserve-unknown-fields' in schema;
   for (const [key, value] of Object.entries(schema)) {
-    if (key === '$schema' || (key === 'additionalProperties' && value === false)) continue;
+    if (key === '$schema' || (key === 'additionalProperties' && (value === false || preservesUnknown))) continue;
     out[key] = structural(value);
   }
   return out;
@@ -110,6 +119,41 @@ export function fluxCustomResourceDefinitions(): CustomResourceDefinition[] {
       shortNames: ['ks'],
       spec: kustomizationSpecSchema,
       status: kustomizationStatusSchema,
+    }),
+    crd({
+      group: 'source.toolkit.fluxcd.io',
+      version: 'v1',
+      kind: 'HelmRepository',
+      plural: 'helmrepositories',
+      shortNames: ['helmrepo'],
+      spec: helmRepositorySpecSchema,
+      status: helmRepositoryStatusSchema,
+      columns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url' }, ...readyColumns],
+    }),
+    crd({
+      group: 'source.toolkit.fluxcd.io',
+      version: 'v1',
+      kind: 'HelmChart',
+      plural: 'helmcharts',
+      shortNames: ['hc'],
+      spec: helmChartSpecSchema,
+      status: helmChartStatusSchema,
+      columns: [
+        { name: 'Chart', type: 'string', jsonPath: '.spec.chart' },
+        { name: 'Version', type: 'string', jsonPath: '.spec.version' },
+        { name: 'Source Kind', type: 'string', jsonPath: '.spec.sourceRef.kind' },
+        { name: 'Source Name', type: 'string', jsonPath: '.spec.sourceRef.name' },
+        ...readyColumns,
+      ],
+    }),
+    crd({
+      group: 'helm.toolkit.fluxcd.io',
+      version: 'v2',
+      kind: 'HelmRelease',
+      plural: 'helmreleases',
+      shortNames: ['hr'],
+      spec: helmReleaseSpecSchema,
+      status: helmReleaseStatusSchema,
     }),
     crd({ group: 'notification.toolkit.fluxcd.io', version: 'v1beta3', kind: 'Provider', plural: 'providers', shortNames: [], spec: providerSpecSchema, status: basicStatus }),
     crd({ group: 'notification.toolkit.fluxcd.io', version: 'v1beta3', kind: 'Alert', plural: 'alerts', shortNames: [], spec: alertSpecSchema, status: basicStatus }),

@@ -1,3 +1,4 @@
+import { helmChartSchema, helmReleaseSchema, helmRepositorySchema } from './helm';
 import { gitRepositorySchema } from './git-repository.v1';
 import { kustomizationSchema } from './kustomization.v1';
 import { formatDuration, parseDuration } from './meta';
@@ -80,4 +81,54 @@ describe('durations', () => {
     [90_000, '1m30s'],
     [7_200_000, '2h0m0s'],
   ])('formats %d ms as Go does: %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+});
+
+describe('Helm objects', () => {
+  const release = (spec: Record<string, unknown>) => ({
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: { name: 'podinfo', namespace: 'apps' },
+    spec: { interval: '5m', ...spec },
+  });
+
+  it('HelmRelease gets Flux defaults and keeps free-form values', () => {
+    const hr = parseFluxObject(
+      helmReleaseSchema,
+      release({
+        chart: { spec: { chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } },
+        values: { replicaCount: 2, ingress: { hosts: [{ host: 'a' }] } },
+        upgrade: { remediation: { retries: 3 } },
+      }),
+    );
+    expect(hr.spec.maxHistory).toBe(5);
+    expect(hr.spec.chart?.spec.version).toBe('*');
+    expect(hr.spec.upgrade?.remediation?.strategy).toBe('rollback');
+    expect(hr.spec.upgrade?.crds).toBe('Skip');
+    expect(hr.spec.values).toEqual({ replicaCount: 2, ingress: { hosts: [{ host: 'a' }] } });
+  });
+
+  it('HelmRelease needs exactly one of chart and chartRef', () => {
+    expect(() => parseFluxObject(helmReleaseSchema, release({}))).toThrow(
+      'HelmRelease apps/podinfo: spec.chart: exactly one of spec.chart and spec.chartRef must be set',
+    );
+  });
+
+  it('HelmRepository and HelmChart get Flux defaults', () => {
+    const repo = parseFluxObject(helmRepositorySchema, {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'HelmRepository',
+      metadata: { name: 'podinfo', namespace: 'apps' },
+      spec: { url: 'https://stefanprodan.github.io/podinfo', interval: '10m' },
+    });
+    expect(repo.spec.type).toBe('default');
+    expect(repo.spec.timeout).toBe('60s');
+    const chart = parseFluxObject(helmChartSchema, {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'HelmChart',
+      metadata: { name: 'apps-podinfo', namespace: 'apps' },
+      spec: { chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'podinfo' }, interval: '10m' },
+    });
+    expect(chart.spec.version).toBe('*');
+    expect(chart.spec.reconcileStrategy).toBe('ChartVersion');
+  });
 });
