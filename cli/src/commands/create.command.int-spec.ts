@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { GIT_REPOSITORY_API_VERSION, KUSTOMIZATION_API_VERSION } from '@ferry/contracts';
@@ -112,6 +113,75 @@ describe('ferry create --export', () => {
     });
   });
 
+  it('prints a HelmRepository and a HelmRelease as flux does', async () => {
+    const repo = await ferry(['create', 'source', 'helm', 'podinfo', '--url', 'https://stefanprodan.github.io/podinfo', '--interval', '10m', '--export']);
+    expect(repo.code).toBe(0);
+    expect(repo.stdout).toBe(
+      [
+        '---',
+        'apiVersion: source.toolkit.fluxcd.io/v1',
+        'kind: HelmRepository',
+        'metadata:',
+        '  name: podinfo',
+        '  namespace: flux-system',
+        'spec:',
+        '  interval: 10m0s',
+        '  url: https://stefanprodan.github.io/podinfo',
+        '',
+      ].join('\n'),
+    );
+    const dir = tempDir('values-');
+    writeFileSync(join(dir.path, 'a.yaml'), 'replicaCount: 2\nimage:\n  tag: 6.5.0\n  pullPolicy: Always\n');
+    writeFileSync(join(dir.path, 'b.yaml'), 'image:\n  tag: 6.6.0\nports: [80]\n');
+    const release = await ferry([
+      'create', 'hr', 'podinfo', '-n', 'apps', '--source', 'HelmRepository/podinfo.flux-system', '--chart', 'podinfo', '--chart-version', '>4.0.0',
+      '--interval', '10m', '--target-namespace', 'web', '--create-target-namespace', '--depends-on', 'infra', '--values', `${join(dir.path, 'a.yaml')},${join(dir.path, 'b.yaml')}`,
+      '--values-from', 'ConfigMap/podinfo-values', '--crds', 'CreateReplace', '--export',
+    ]);
+    dir.remove();
+    expect(release.code).toBe(0);
+    expect(release.stdout).toBe(
+      [
+        '---',
+        'apiVersion: helm.toolkit.fluxcd.io/v2',
+        'kind: HelmRelease',
+        'metadata:',
+        '  name: podinfo',
+        '  namespace: apps',
+        'spec:',
+        '  chart:',
+        '    spec:',
+        '      chart: podinfo',
+        '      reconcileStrategy: ChartVersion',
+        '      sourceRef:',
+        '        kind: HelmRepository',
+        '        name: podinfo',
+        '        namespace: flux-system',
+        "      version: '>4.0.0'",
+        '  dependsOn:',
+        '  - name: infra',
+        '  install:',
+        '    crds: CreateReplace',
+        '    createNamespace: true',
+        '  interval: 10m0s',
+        '  targetNamespace: web',
+        '  upgrade:',
+        '    crds: CreateReplace',
+        '  values:',
+        '    image:',
+        '      pullPolicy: Always',
+        '      tag: 6.6.0',
+        '    ports:',
+        '    - 80',
+        '    replicaCount: 2',
+        '  valuesFrom:',
+        '  - kind: ConfigMap',
+        '    name: podinfo-values',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it.each([
     [['create', 'source', 'git', 'x', '--url', 'ftp://example.com/x', '--branch', 'main', '--export'], "✗ git URL scheme 'ftp' not supported, can be: ssh, http and https"],
     [['create', 'source', 'git', 'x', '--export'], "✗ required option '--url <url>' not specified"],
@@ -121,6 +191,10 @@ describe('ferry create --export', () => {
     [['create', 'kustomization', 'x', '--source', 'x', '--health-check', 'Service/x.default', '--export'], "✗ invalid health check kind 'Service' can be HelmRelease, Deployment, DaemonSet or StatefulSet"],
     [['create', 'alert-provider', 'p', '--type', 'carrier-pigeon', '--export'], /^✗ Provider flux-system\/p: .*spec\.type/],
     [['create', 'alert', 'a', '--provider-ref', 'p', '--event-source', 'podinfo', '--export'], '✗ invalid --event-source "podinfo": expected <kind>/<name>'],
+    [['create', 'hr', 'x', '--chart', 'podinfo', '--export'], '✗ HelmRelease x needs --source and --chart, or --chart-ref'],
+    [['create', 'hr', 'x', '--source', 'OCIRepository/x', '--chart', 'x', '--export'], "✗ invalid --source kind 'OCIRepository', can be HelmRepository, GitRepository, Bucket"],
+    [['create', 'source', 'helm', 'x', '--url', 'ftp://e.com/x', '--export'], /^✗ HelmRepository flux-system\/x: spec\.url: url must start with http:\/\/, https:\/\/ or oci:\/\//],
+    [['create', 'source', 'helm', 'x', '--url', 'https://e.com/x', '--username', 'u', '--export'], '✗ basic authentication for HelmRepository x needs both --username and --password'],
   ])('rejects bad flags with exit code 1 and a ✗ line: %j', async (args, message) => {
     const r = await ferry(args);
     expect(r.code).toBe(1);
@@ -237,6 +311,8 @@ describe('ferry create (apply)', () => {
       ferry(['create', 'alert-provider', 'slack', '-n', namespace, '--type', 'slack', '--channel', 'ops', '--secret-ref', 'slack-url', '--export']),
       ferry(['create', 'alert', 'ops', '-n', namespace, '--provider-ref', 'slack', '--event-source', 'Kustomization/*', '--event-severity', 'error', '--export']),
       ferry(['create', 'receiver', 'github', '-n', namespace, '--type', 'github', '--secret-ref', 'token', '--event', 'push', '--resource', 'GitRepository/podinfo', '--export']),
+      ferry(['create', 'source', 'helm', 'charts', '-n', namespace, '--url', 'https://example.com/charts', '--export']),
+      ferry(['create', 'hr', 'podinfo', '-n', namespace, '--source', 'HelmRepository/charts', '--chart', 'podinfo', '--chart-version', '6.x', '--crds', 'Skip', '--export']),
     ]);
     const home = tempDir('ferry-kubectl-');
     try {
@@ -252,6 +328,8 @@ describe('ferry create (apply)', () => {
         'provider.notification.toolkit.fluxcd.io/slack serverside-applied (server dry run)',
         'alert.notification.toolkit.fluxcd.io/ops serverside-applied (server dry run)',
         'receiver.notification.toolkit.fluxcd.io/github serverside-applied (server dry run)',
+        'helmrepository.source.toolkit.fluxcd.io/charts serverside-applied (server dry run)',
+        'helmrelease.helm.toolkit.fluxcd.io/podinfo serverside-applied (server dry run)',
       ]);
     } finally {
       home.remove();
