@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { GIT_REPOSITORY_API_VERSION, KUSTOMIZATION_API_VERSION } from '@ferry/contracts';
-import { tempDir } from '@ferry/testing';
+import { GitSshServer, generateSshKeyPair, tempDir } from '@ferry/testing';
 import { ferry, kubectl, simulateController, startCliCluster, type CliCluster } from '../../test/cli-fixture';
 
 
@@ -254,6 +254,52 @@ describe('ferry create (apply)', () => {
     const half = await dev.ferry('create', 'source', 'git', 'private', '-n', namespace, '--url', 'https://example.com/private', '--branch', 'main', '--username', 'git');
     expect(half.code).toBe(1);
     expect(half.lines).toContain('✗ basic authentication for GitRepository private needs both --username and --password');
+  });
+
+  it('over ssh:// stores the private key (or a generated deploy key) with the scanned host keys, as flux does', async () => {
+    const namespace = await dev.namespace();
+    const dir = tempDir('ferry-ssh-');
+    const key = generateSshKeyPair();
+    const ssh = await GitSshServer.start(dir.path, key.public);
+    try {
+      const keyFile = join(dir.path, 'identity');
+      writeFileSync(keyFile, key.private);
+      const url = `${ssh.url}/app.git`;
+      const locator = { apiVersion: GIT_REPOSITORY_API_VERSION, kind: 'GitRepository', namespace, name: 'app' };
+      const controller = simulateController(dev.kube, locator, { ready: true, message: 'stored artifact', revision: 'main@sha1:abc123', revisionField: 'artifact' });
+      const r = await dev.ferry('create', 'source', 'git', 'app', '-n', namespace, '--url', url, '--branch', 'main', '--private-key-file', keyFile);
+      await controller;
+      expect(r.lines.slice(0, 5)).toEqual([
+        '✚ generating GitRepository source',
+        '✚ collecting SSH host keys of 127.0.0.1',
+        '► applying secret with repository credentials',
+        '✔ authentication configured',
+        '► applying GitRepository source',
+      ]);
+      expect(r.code).toBe(0);
+      const secret = async (name: string) => {
+        const data = (await dev.kube.get<KubeObjectWithData>({ apiVersion: 'v1', kind: 'Secret', namespace, name }))?.data ?? {};
+        return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+      };
+      const stored = await secret('app');
+      expect(stored['identity']).toBe(key.private);
+      expect(stored['identity.pub']?.split(' ').slice(0, 2)).toEqual(key.public.trim().split(' ').slice(0, 2));
+      const hostKey = ssh.knownHosts.trim().split(/\s+/).slice(-2).join(' ');
+      expect(stored['known_hosts']).toContain(`[127.0.0.1]:${new URL(ssh.url).port} ${hostKey}`);
+
+      const generated = await dev.ferry('create', 'source', 'git', 'gen', '-n', namespace, '--url', url, '--branch', 'main', '--silent', '--timeout', '1s');
+      const deployKey = generated.lines.find((line) => line.startsWith('✔ deploy key: '))?.slice('✔ deploy key: '.length);
+      expect(deployKey).toMatch(/^ssh-ed25519 AAAA/);
+      expect((await secret('gen'))['identity.pub']).toBe(deployKey);
+
+      const asked = await dev.ferry('create', 'source', 'git', 'asked', '-n', namespace, '--url', url, '--branch', 'main');
+      expect(asked.code).toBe(1);
+      expect(asked.lines).toContain('✗ aborting: add the deploy key to the repository first, or pass --silent');
+      expect(await dev.kube.get({ apiVersion: 'v1', kind: 'Secret', namespace, name: 'asked' })).toBeUndefined();
+    } finally {
+      await ssh.stop();
+      dir.remove();
+    }
   });
 
   it('applies a Kustomization and reports the applied revision', async () => {

@@ -22,6 +22,8 @@ import type { KubeObject } from '@ferry/kube';
 import { applyObject, exportYaml, validated } from '../shared/apply';
 import { CliContext, type CliEnvironment } from '../shared/cli-context';
 import { durationFlag, kindName, labelsOf, listFlag } from '../shared/flags';
+import { confirm } from '../shared/output';
+import { generateEd25519KeyPair, publicKeyOf, readKeyFile, scanKnownHosts } from '../shared/ssh-keys';
 import { GIT_REPOSITORY, HELM_RELEASE, HELM_REPOSITORY, KUSTOMIZATION, RECEIVER, waitForReady, type FluxKind } from '../shared/flux-kinds';
 
 interface CommonFlags {
@@ -97,14 +99,19 @@ function createSourceGit(environment: CliEnvironment): Command {
     .option('--secret-ref <name>', 'the name of an existing secret containing SSH or basic credentials')
     .option('--username <username>', 'basic authentication username (with --password: stored in a Secret named after the source)')
     .option('--password <password>', 'basic authentication password')
+    .option('--private-key-file <file>', 'path to a passwordless private key file used for authenticating to the Git SSH server')
+    .addOption(new Option('--ssh-key-algorithm <algorithm>', 'SSH public key algorithm of a generated deploy key').choices(['ed25519']).default('ed25519'))
+    .option('-s, --silent', 'assumes the deploy key is already set up, skips confirmation')
     .action(async (name: string, flags: CommonFlags & GitFlags, command: Command) => {
       const ctx = CliContext.of(environment, command);
       const basicAuth = basicAuthOf('GitRepository', name, flags);
       if (basicAuth && !/^https?:\/\//.test(flags.url)) throw new Error(`GitRepository ${name}: --username/--password need an http(s) --url`);
+      if (flags.privateKeyFile && !flags.url.startsWith('ssh://')) throw new Error(`GitRepository ${name}: --private-key-file needs an ssh:// --url`);
       const object = gitRepository(ctx, name, flags);
       if (!flags.export) ctx.print.generate('generating GitRepository source');
       // As flux: credentials go into a Secret named after the source, which is not part of --export.
       if (basicAuth && !flags.export) await applyCredentials(ctx, object, basicAuth);
+      if (flags.url.startsWith('ssh://') && !flags.secretRef && !flags.export) await applyCredentials(ctx, object, await sshCredentials(ctx, flags));
       await emit(ctx, object, flags, 'GitRepository source', {
         kind: GIT_REPOSITORY,
         ready: () => 'GitRepository source reconciliation completed',
@@ -119,6 +126,29 @@ function basicAuthOf(kind: string, name: string, flags: { username?: string; pas
   if (!flags.username || !flags.password) throw new Error(`basic authentication for ${kind} ${name} needs both --username and --password`);
   if (flags.secretRef) throw new Error(`${kind} ${name}: --secret-ref and --username/--password exclude each other`);
   return { username: flags.username, password: flags.password };
+}
+
+/**
+ * As flux create source git over SSH: the given private key or a fresh deploy key pair (shown, and confirmed
+ * unless --silent), with the host's keys scanned into known_hosts.
+ */
+async function sshCredentials(ctx: CliContext, flags: GitFlags): Promise<Record<string, string>> {
+  const url = new URL(flags.url);
+  let identity: string;
+  let publicKey: string;
+  if (flags.privateKeyFile) {
+    identity = readKeyFile(flags.privateKeyFile);
+    publicKey = publicKeyOf(identity);
+  } else {
+    ctx.print.generate('generating deploy key pair');
+    ({ privateKey: identity, publicKey } = generateEd25519KeyPair());
+    ctx.print.success(`deploy key: ${publicKey}`);
+    if (!flags.silent && !(await confirm('Have you added the deploy key to your repository'))) {
+      throw new Error('aborting: add the deploy key to the repository first, or pass --silent');
+    }
+  }
+  ctx.print.generate(`collecting SSH host keys of ${url.hostname}`);
+  return { identity, 'identity.pub': publicKey, known_hosts: await scanKnownHosts(url.hostname, url.port) };
 }
 
 /** As flux: credentials go into a Secret named after the source (never part of --export), referenced by secretRef. */
@@ -141,6 +171,8 @@ interface GitFlags {
   secretRef?: string;
   username?: string;
   password?: string;
+  privateKeyFile?: string;
+  silent?: boolean;
 }
 
 function gitRepository(ctx: CliContext, name: string, flags: GitFlags & CommonFlags): KubeObject {

@@ -1,6 +1,6 @@
-import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import { CliContext, type CliEnvironment } from '../shared/cli-context';
+import { confirm } from '../shared/output';
 import { ALERT, GIT_REPOSITORY, getOrFail, HELM_CHART, HELM_RELEASE, HELM_REPOSITORY, KUSTOMIZATION, locate, PROVIDER, RECEIVER, type FluxKind } from '../shared/flux-kinds';
 
 /** `ferry delete source git|helm|chart|kustomization|helmrelease|alert|alert-provider|receiver NAME [--silent]`. */
@@ -34,15 +34,4 @@ function kindCommand(environment: CliEnvironment, command: Command, kind: FluxKi
       await ctx.kube().delete(locate(kind, name, ctx.namespace));
       ctx.print.success(`${noun} deleted`);
     });
-}
-
-async function confirm(question: string): Promise<boolean> {
-  // No terminal to ask (a pipe, CI): refuse rather than delete unasked.
-  if (!process.stdin.isTTY) return false;
-  const prompt = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await prompt.question(`${question}? [y/N] `)).trim());
-  } finally {
-    prompt.close();
-  }
 }
