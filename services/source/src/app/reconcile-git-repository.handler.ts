@@ -4,18 +4,14 @@ import {
   RECONCILE_REQUESTED_AT_ANNOTATION,
   Reason,
   findCondition,
-  formatDuration,
   newEvent,
   parseDuration,
   type Artifact,
-  type ArtifactReadyV1,
   type EventCause,
   type FailedV1,
-  type FailureStage,
   type FerryEvent,
   type GitRepository,
   type ReconcileFinishedV1,
-  type ReconcileOutcome,
 } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
 import type { ReconcileResult } from '@ferry/platform';
@@ -24,6 +20,7 @@ import { refKind, resolveRef, safeUrl, type ResolvedRef } from '../domain/git-re
 import { failedStatus, progressingStatus, requestedAt, succeededStatus } from '../domain/git-repository-status';
 import { ReconcileFailure } from '@ferry/contracts';
 import type { ArtifactStorage, EventRecorder, GitClient, GitAuth, GitRepositoryStore, SecretReader } from './ports';
+import { recordAttempt, type Attempt } from './reconcile-recorder';
 
 /** Dependencies of the GitRepository reconcile use case. */
 export interface ReconcileGitRepositoryDeps {
@@ -48,16 +45,6 @@ interface ResolvedInclude {
   file: string;
   fromPath: string;
   toPath: string;
-}
-
-/** Everything about one attempt the `finally` records. */
-interface Attempt {
-  revision: string | null;
-  outcome: ReconcileOutcome;
-  reason: string;
-  message: string;
-  stage: FailureStage;
-  artifact?: Artifact;
 }
 
 /**
@@ -131,7 +118,7 @@ export class ReconcileGitRepositoryHandler {
         .catch((statusError: unknown) => log.error('failed to write status', { error: statusError }));
       return requeueAfterMs === undefined ? {} : { requeueAfterMs };
     } finally {
-      await this.finish(repository, attempt, performance.now() - started, requeueAfterMs, cause, log);
+      await recordAttempt(this.deps, repository, attempt, performance.now() - started, requeueAfterMs, cause, log);
     }
   }
 
@@ -257,63 +244,6 @@ export class ReconcileGitRepositoryHandler {
     } finally {
       rmSync(outFile, { force: true });
     }
-  }
-
-  // One place records the attempt: history event, ArtifactReady or Failed, metrics and the log line.
-  private async finish(
-    repository: GitRepository,
-    attempt: Attempt,
-    durationMs: number,
-    requeueAfterMs: number | undefined,
-    cause: EventCause | undefined,
-    log: Logger,
-  ): Promise<void> {
-    const ref = { kind: KIND, namespace: repository.metadata.namespace ?? 'default', name: repository.metadata.name };
-    this.deps.metrics.reconcileDuration.observe(ref, durationMs / 1000);
-    if (attempt.outcome !== 'suspended') recordCondition(this.deps.metrics, ref, 'Ready', attempt.outcome === 'failed' ? 'False' : 'True');
-    const events: FerryEvent[] = [];
-    if (attempt.outcome === 'succeeded' && attempt.artifact?.digest) {
-      const { artifact } = attempt;
-      events.push(
-        newEvent<ArtifactReadyV1>(
-          { type: 'ArtifactReady', schemaVersion: 1, source: ref, revision: artifact.revision, digest: artifact.digest as string, url: artifact.url, size: artifact.size ?? 0 },
-          cause,
-        ),
-      );
-    }
-    if (attempt.outcome === 'failed') {
-      events.push(
-        newEvent<FailedV1>(
-          {
-            type: 'Failed',
-            schemaVersion: 1,
-            object: ref,
-            revision: attempt.revision,
-            reason: attempt.reason,
-            message: attempt.message,
-            stage: attempt.stage,
-            terminal: requeueAfterMs === undefined,
-          },
-          cause,
-        ),
-      );
-    }
-    events.push(
-      newEvent<ReconcileFinishedV1>(
-        { type: 'ReconcileFinished', schemaVersion: 1, object: ref, revision: attempt.revision, outcome: attempt.outcome, reason: attempt.reason, message: attempt.message, durationMs },
-        cause,
-      ),
-    );
-    await this.deps.events.append(`${KIND}/${ref.namespace}/${ref.name}`, events, 'any').catch((error: unknown) => log.error('failed to record reconcile events', { error }));
-    if (attempt.outcome === 'succeeded') {
-      log.info(attempt.message, { revision: attempt.revision });
-      await this.deps.recorder?.record(repository, 'Normal', 'NewArtifact', attempt.message).catch((error: unknown) => log.error('failed to record Kubernetes event', { error }));
-    } else if (attempt.outcome === 'failed') {
-      log.error(attempt.message, { revision: attempt.revision, reason: attempt.reason });
-      await this.deps.recorder?.record(repository, 'Warning', attempt.reason, attempt.message).catch((error: unknown) => log.error('failed to record Kubernetes event', { error }));
-    }
-    const next = requeueAfterMs === undefined ? '' : `, next run in ${formatDuration(requeueAfterMs)}`;
-    log.info(`Reconciliation finished in ${formatDuration(durationMs)}${next}`, { revision: attempt.revision, outcome: attempt.outcome });
   }
 }
 
