@@ -108,7 +108,11 @@ export interface ArtifactStorage {
 }
 
 /** The object a Kubernetes Event is about. */
-export type RecordedObject = Pick<GitRepository, 'apiVersion' | 'metadata'> & { kind: string };
+export interface RecordedObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string };
+}
 
 /** Kubernetes Events on a source object (what `kubectl describe` and `kubectl events` show). */
 export interface EventRecorder {

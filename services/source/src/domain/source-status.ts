@@ -1,4 +1,4 @@
-import { ConditionType, Reason, removeCondition, setCondition, type Condition } from '@ferry/contracts';
+import { ConditionType, Reason, findCondition, removeCondition, setCondition, type Condition } from '@ferry/contracts';
 
 /** What every source object's status has: Flux's reconcile fields. */
 export interface SourceStatusFields {
@@ -88,4 +88,14 @@ function conditionOf(stage: string): string {
 /** The value of the `reconcile.fluxcd.io/requestedAt` style annotation, if set. */
 export function requestedAt(object: SourceObject, annotation: string): string | undefined {
   return object.metadata.annotations?.[annotation];
+}
+
+/** Whether a status needs writing although the artifact is unchanged: not Ready, a new generation, or a new request. */
+export function statusStale(object: SourceObject, requested: string | undefined): boolean {
+  const status = object.status;
+  return (
+    findCondition(status?.conditions, ConditionType.Ready)?.status !== 'True' ||
+    status?.observedGeneration !== object.metadata.generation ||
+    (requested !== undefined && status?.lastHandledReconcileAt !== requested)
+  );
 }
