@@ -105,7 +105,8 @@ function mergeValuesFiles(request: PackageChartRequest): { values: Record<string
     values = mergeValues(values, parseValues(readFileSync(path, 'utf8'), `values file '${file}' of ${request.where}`));
     found.push(file);
   }
-  return { values, found };
+  // Nothing found (all ignored as missing): the chart keeps its own values.yaml.
+  return { values: found.length > 0 ? values : undefined, found };
 }
 
 function inside(root: string, path: string): boolean {
