@@ -1,26 +1,22 @@
 import { rmSync } from 'node:fs';
 import {
-  ConditionType,
   RECONCILE_REQUESTED_AT_ANNOTATION,
   Reason,
-  findCondition,
-  newEvent,
   parseDuration,
   type Artifact,
   type EventCause,
-  type FailedV1,
-  type FerryEvent,
   type GitRepository,
-  type ReconcileFinishedV1,
 } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
 import type { ReconcileResult } from '@ferry/platform';
-import { reconcileLogger, recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
+import { reconcileLogger, type FerryMetrics, type Logger } from '@ferry/observability';
 import { refKind, resolveRef, safeUrl, type ResolvedRef } from '../domain/git-ref';
 import { failedStatus, progressingStatus, requestedAt, succeededStatus } from '../domain/git-repository-status';
 import { ReconcileFailure } from '@ferry/contracts';
 import type { ArtifactStorage, EventRecorder, GitClient, GitAuth, GitRepositoryStore, SecretReader } from './ports';
 import { recordAttempt, type Attempt } from './reconcile-recorder';
+import { rejectInvalidSource } from './source-reconcile';
+import { statusStale } from '../domain/source-status';
 
 /** Dependencies of the GitRepository reconcile use case. */
 export interface ReconcileGitRepositoryDeps {
@@ -88,7 +84,7 @@ export class ReconcileGitRepositoryHandler {
       const current = repository.status?.artifact;
       if (current && this.upToDate(repository, current, resolved, includes)) {
         Object.assign(attempt, { outcome: 'unchanged', reason: Reason.Succeeded, message: `stored artifact for revision '${resolved.revision}'`, artifact: current });
-        if (this.statusStale(repository, requested)) {
+        if (statusStale(repository, requested)) {
           await this.deps.repositories.writeStatus(repository, succeededStatus(repository, { artifact: current, included: includes.map((i) => i.artifact), requestedAt: requested }, this.now()));
         }
         return { requeueAfterMs };
@@ -126,22 +122,12 @@ export class ReconcileGitRepositoryHandler {
    * Reports an object that does not match the GitRepository API (the message names the object and the
    * field): Ready=False and Stalled with InvalidConfig, and a terminal Failed event. Nothing is fetched.
    */
-  async rejectInvalid(object: Pick<GitRepository, 'metadata'> & { status?: unknown }, message: string): Promise<void> {
-    const namespace = object.metadata.namespace ?? 'default';
-    const ref = { kind: KIND, namespace, name: object.metadata.name };
-    const log = this.deps.logger.child({ controller: 'gitrepository', controllerKind: KIND, name: ref.name, namespace });
-    const previous = (object.status ?? {}) as GitRepository['status'];
-    const shell = { ...object, status: previous } as GitRepository;
-    await this.deps.repositories
-      .writeStatus(shell, failedStatus(shell, { reason: Reason.InvalidConfig, message, stage: 'validate', retryable: false, requestedAt: undefined }, this.now()))
-      .catch((error: unknown) => log.error('failed to write status', { error }));
-    recordCondition(this.deps.metrics, ref, 'Ready', 'False');
-    const events: FerryEvent[] = [
-      newEvent<FailedV1>({ type: 'Failed', schemaVersion: 1, object: ref, revision: null, reason: Reason.InvalidConfig, message, stage: 'validate', terminal: true }),
-      newEvent<ReconcileFinishedV1>({ type: 'ReconcileFinished', schemaVersion: 1, object: ref, revision: null, outcome: 'failed', reason: Reason.InvalidConfig, message, durationMs: 0 }),
-    ];
-    await this.deps.events.append(`${KIND}/${namespace}/${ref.name}`, events, 'any').catch((error: unknown) => log.error('failed to record reconcile events', { error }));
-    log.error(message, { reason: Reason.InvalidConfig });
+  rejectInvalid(object: Pick<GitRepository, 'metadata'> & { status?: unknown }, message: string): Promise<void> {
+    return rejectInvalidSource(
+      { kind: KIND, controller: CONTROLLER.controller, store: this.deps.repositories, deps: this.deps, now: this.now, defaultIntervalMs: 0 },
+      object,
+      message,
+    );
   }
 
   private async credentials(repository: GitRepository): Promise<GitAuth> {
@@ -205,15 +191,6 @@ export class ReconcileGitRepositoryHandler {
       }
       return { artifact, file, fromPath: include.fromPath ?? '', toPath: include.toPath ?? name };
     });
-  }
-
-  private statusStale(repository: GitRepository, requested: string | undefined): boolean {
-    const status = repository.status;
-    return (
-      findCondition(status?.conditions, ConditionType.Ready)?.status !== 'True' ||
-      status?.observedGeneration !== repository.metadata.generation ||
-      (requested !== undefined && status?.lastHandledReconcileAt !== requested)
-    );
   }
 
   private async buildArtifact(
