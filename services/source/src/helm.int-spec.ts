@@ -12,6 +12,7 @@ import {
   TEST_NATS_URL,
   deleteTestStream,
   podinfoLikeChart,
+  selfSignedCertificate,
   startServiceProcess,
   tempDir,
   uniqueSuffix,
@@ -225,6 +226,28 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     const status = (await get<HelmChart>('HelmChart', namespace, 'prod')).status;
     expect(status?.observedValuesFiles).toEqual(['values.yaml', 'values-prod.yaml']);
     expect(ready({ status } as HelmChart)).toMatchObject({ reason: 'ChartPackageSucceeded', message: "packaged 'extras' chart with version '1.0.0+1'" });
+  });
+
+  it('trusts a self-signed repository through certSecretRef only, and removes a deleted chart\'s artifacts', async () => {
+    const tls = selfSignedCertificate();
+    const secure = await HelmRepositoryServer.start({ tls, absoluteUrls: true });
+    try {
+      secure.publish(podinfoLikeChart('2.0.0'));
+      const namespace = await namespaceWithSecret();
+      await kube.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'helm-tls', namespace }, stringData: { 'ca.crt': tls.cert } } as KubeObject, { fieldManager: 'test' });
+      await apply('HelmRepository', namespace, 'untrusted', { url: secure.url, interval: '10m' });
+      await apply('HelmRepository', namespace, 'trusted', { url: secure.url, interval: '10m', certSecretRef: { name: 'helm-tls' } });
+      await apply('HelmChart', namespace, 'podinfo', { chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'trusted' }, interval: '10m' });
+      const refused = await waitFor('Failed (untrusted)', () => eventsOf('Failed', 'HelmRepository', namespace, 'untrusted')[0]);
+      expect(refused.message).toMatch(/self[- ]signed certificate/);
+      const chart = await waitFor('ArtifactReady (TLS chart)', () => eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[0]);
+      expect(chart.revision).toBe('2.0.0');
+      expect((await fetch(chart.url)).status).toBe(200);
+      await kube.delete({ apiVersion: API, kind: 'HelmChart', namespace, name: 'podinfo' });
+      await waitFor('artifact removed', async () => (await fetch(chart.url)).status === 404);
+    } finally {
+      await secure.stop();
+    }
   });
 
   it('packages a chart directory of a GitRepository with its file:// dependency, versioned by commit with reconcileStrategy Revision', async () => {

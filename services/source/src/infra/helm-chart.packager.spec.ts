@@ -64,6 +64,7 @@ describe('packageChartDirectory', () => {
       'plain/Chart.yaml': 'name: c\nversion: 1.0.0\n',
     });
     expect(() => packageChartDirectory(request(root, 'empty'))).toThrow("chart package error: no Chart.yaml in 'empty' for HelmChart ns/app");
+    expect(() => packageChartDirectory(request(join(root, 'plain'), '../escape'))).toThrow("chart package error: no Chart.yaml in '../escape' for HelmChart ns/app");
     expect(() => packageChartDirectory(request(root, 'escape'))).toThrow("dependency build error: no chart found at 'file://../../outside' for dependency 'up' of HelmChart ns/app");
     expect(() => packageChartDirectory(request(root, 'remote'))).toThrow(/dependency 'redis' from 'https:\/\/charts\.bitnami\.com\/bitnami' .* is neither in charts\/ nor a file:\/\/ chart/);
     expect(() => packageChartDirectory(request(root, 'plain', { valuesFiles: ['../../etc/passwd'] }))).toThrow("values files merge error: no values file found at path '../../etc/passwd' for HelmChart ns/app");

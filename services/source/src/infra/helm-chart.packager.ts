@@ -38,7 +38,7 @@ export interface PackagedChart {
  */
 export function packageChartDirectory(request: PackageChartRequest): PackagedChart {
   const chartYaml = join(request.chartDir, 'Chart.yaml');
-  if (!existsSync(chartYaml)) {
+  if (!inside(request.sourceRoot, resolve(request.chartDir)) || !existsSync(chartYaml)) {
     throw new ReconcileFailure(ChartBuildReason.Package, 'build', `chart package error: no Chart.yaml in '${relativeTo(request.sourceRoot, request.chartDir)}' for ${request.where}`, false);
   }
   const text = readFileSync(chartYaml, 'utf8');
