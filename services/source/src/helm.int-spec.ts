@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { parse } from 'yaml';
 import { extractTarGz, fetchArtifact } from '@ferry/artifact';
-import { fluxCustomResourceDefinitions, type ArtifactReadyV1, type FailedV1, type HelmChart, type HelmRepository, type ReconcileFinishedV1 } from '@ferry/contracts';
+import {
+  fluxCustomResourceDefinitions,
+  newEvent,
+  subjectFor,
+  type ArtifactReadyV1,
+  type FailedV1,
+  type HelmChart,
+  type HelmRepository,
+  type ReconcileFinishedV1,
+  type ReconcileRequestedV1,
+} from '@ferry/contracts';
 import { DevCluster } from '@ferry/devcluster';
 import { KubeClient, type KubeObject } from '@ferry/kube';
 import {
@@ -156,6 +166,18 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     await waitFor('unchanged reconcile', () => eventsOf('ReconcileFinished', 'HelmRepository', namespace, 'charts').length > finished);
     expect(eventsOf('ReconcileFinished', 'HelmRepository', namespace, 'charts').at(-1)).toMatchObject({ outcome: 'unchanged' });
     expect(eventsOf('ArtifactReady', 'HelmRepository', namespace, 'charts')).toHaveLength(1);
+    // Asked through NATS (flux reconcile source chart): unchanged, nothing downloaded, the cause carried along.
+    const chartFinished = eventsOf('ReconcileFinished', 'HelmChart', namespace, 'podinfo').length;
+    const request = newEvent<ReconcileRequestedV1>({
+      type: 'ReconcileRequested',
+      schemaVersion: 1,
+      object: { kind: 'HelmChart', namespace, name: 'podinfo' },
+      reason: 'cli',
+      requestedAt: new Date().toISOString(),
+    });
+    await nats.jetstream().publish(subjectFor('ReconcileRequested', 1, prefix), JSONCodec().encode(request), { msgID: request.id });
+    const requested = await waitFor('requested HelmChart reconcile', () => eventsOf('ReconcileFinished', 'HelmChart', namespace, 'podinfo')[chartFinished]);
+    expect(requested).toMatchObject({ outcome: 'unchanged', revision: '6.1.0', causationId: request.id });
 
     // A new version in range: new index artifact, then the chart follows at once.
     helm.publish(podinfoLikeChart('6.2.0'), new Date('2026-01-04T00:00:00Z'));

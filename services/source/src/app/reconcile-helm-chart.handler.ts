@@ -29,6 +29,7 @@ export interface ReconcileHelmChartDeps extends RecorderDeps {
 
 /** The source a chart comes from, resolved for one attempt. */
 interface ResolvedSource {
+  object: HelmRepository | GitRepository;
   artifact: Artifact;
   file: string;
 }
@@ -122,12 +123,12 @@ export class ReconcileHelmChartHandler {
     const artifact = object.status?.artifact;
     const file = artifact ? this.deps.storage.fileOf(artifact) : undefined;
     if (!artifact || !file) throw new ReconcileFailure('NoSourceArtifact', 'dependency', `no artifact available for ${kind} source '${namespace}/${name}'`);
-    return { artifact, file };
+    return { object, artifact, file };
   }
 
   private async fromHelmRepository(chart: HelmChart, source: ResolvedSource, where: string, reusable: (version: string) => Artifact | undefined): Promise<BuiltChart> {
     const namespace = chart.metadata.namespace ?? 'default';
-    const repository = this.deps.helmRepositories.get(namespace, chart.spec.sourceRef.name) as HelmRepository;
+    const repository = source.object as HelmRepository;
     const entry = resolveChartVersion(this.index(source, `HelmRepository ${namespace}/${repository.metadata.name}`), chart.spec.chart, chart.spec.version);
     const valuesFiles = chart.spec.valuesFiles ?? [];
     const version = withVersionMetadata(entry.version, versionMetadata(chart, undefined));
