@@ -72,4 +72,20 @@ describe('HelmRepositoryServer', () => {
       await server.stop();
     }
   });
+
+  it('answers a matching If-None-Match with 304 when asked to send ETags', async () => {
+    const server = await HelmRepositoryServer.start({ etag: true });
+    try {
+      server.publish(podinfoLikeChart('1.0.0'));
+      const first = await fetch(`${server.url}/index.yaml`);
+      const etag = first.headers.get('etag') ?? '';
+      expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
+      expect((await fetch(`${server.url}/index.yaml`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+      server.publish(podinfoLikeChart('1.1.0'));
+      expect((await fetch(`${server.url}/index.yaml`, { headers: { 'If-None-Match': etag } })).status).toBe(200);
+      expect(server.requests.map((r) => r.status)).toEqual([200, 304, 200]);
+    } finally {
+      await server.stop();
+    }
+  });
 });

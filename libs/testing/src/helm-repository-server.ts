@@ -41,6 +41,8 @@ export interface HelmRepositoryServerOptions {
   tls?: { key: string; cert: string };
   /** Write absolute chart URLs into index.yaml (Helm's `--url`); relative `<name>-<version>.tgz` by default. */
   absoluteUrls?: boolean;
+  /** Send an ETag with index.yaml and answer a matching If-None-Match with 304 (GitHub Pages and most CDNs do). */
+  etag?: boolean;
 }
 
 /**
@@ -144,9 +146,9 @@ export class HelmRepositoryServer {
   private handle(request: IncomingMessage, response: ServerResponse): void {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     const header = request.headers.authorization;
-    const answer = (status: number, body: string | Buffer, type: string) => {
+    const answer = (status: number, body: string | Buffer, type: string, headers: Record<string, string> = {}) => {
       this.requests.push({ method: request.method ?? 'GET', path, status, authorized: header !== undefined });
-      response.writeHead(status, { 'Content-Type': type, ...(status === 401 ? { 'WWW-Authenticate': 'Basic realm="ferry-helm"' } : {}) }).end(body);
+      response.writeHead(status, { 'Content-Type': type, ...(status === 401 ? { 'WWW-Authenticate': 'Basic realm="ferry-helm"' } : {}), ...headers }).end(body);
     };
     const { basic } = this.options;
     if (basic && header !== `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`) {
@@ -154,7 +156,12 @@ export class HelmRepositoryServer {
       return;
     }
     if (request.method !== 'GET') answer(405, 'method not allowed\n', 'text/plain');
-    else if (path === '/index.yaml') answer(200, this.index(), 'application/x-yaml');
+    else if (path === '/index.yaml') {
+      const index = this.index();
+      const etag = `"${createHash('sha256').update(index).digest('hex')}"`;
+      if (this.options.etag && request.headers['if-none-match'] === etag) answer(304, '', 'application/x-yaml', { ETag: etag });
+      else answer(200, index, 'application/x-yaml', this.options.etag ? { ETag: etag } : {});
+    }
     else {
       const chart = this.charts.find((c) => `/${c.file}` === path);
       if (chart) answer(200, this.archive(chart), 'application/gzip');

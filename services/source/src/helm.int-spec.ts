@@ -50,7 +50,7 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     cluster = await DevCluster.start({ simulator: false });
     kube = KubeClient.fromKubeconfig(cluster.kubeconfig());
     for (const crd of fluxCustomResourceDefinitions()) await kube.apply(crd as unknown as KubeObject, { fieldManager: 'test', force: true });
-    helm = await HelmRepositoryServer.start({ basic: { username: 'helm', password: 'chart-pw' } });
+    helm = await HelmRepositoryServer.start({ basic: { username: 'helm', password: 'chart-pw' }, etag: true });
     git = await GitServer.start();
     nats = await connect({ servers: TEST_NATS_URL });
     const codec = JSONCodec<SourceEvent>();
@@ -165,6 +165,8 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     await requestReconcile('HelmRepository', namespace, 'charts');
     await waitFor('unchanged reconcile', () => eventsOf('ReconcileFinished', 'HelmRepository', namespace, 'charts').length > finished);
     expect(eventsOf('ReconcileFinished', 'HelmRepository', namespace, 'charts').at(-1)).toMatchObject({ outcome: 'unchanged' });
+    // The server sends ETags: the unchanged index was answered 304, not sent again.
+    expect(helm.requests.filter((r) => r.path === '/index.yaml').at(-1)?.status).toBe(304);
     expect(eventsOf('ArtifactReady', 'HelmRepository', namespace, 'charts')).toHaveLength(1);
     // Asked through NATS (flux reconcile source chart): unchanged, nothing downloaded, the cause carried along.
     const chartFinished = eventsOf('ReconcileFinished', 'HelmChart', namespace, 'podinfo').length;

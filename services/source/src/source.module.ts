@@ -180,7 +180,10 @@ export class SourceModule {
             holder.helmRepositories = new SourceScheduler<HelmRepository>(
               holder.helmRepositoryHandler,
               config.concurrency,
-              (object) => storage.removeAll(object, 'helmrepository'),
+              (object) => {
+                holder.helmRepositoryHandler?.forget(object);
+                storage.removeAll(object, 'helmrepository');
+              },
               (key, error) => logger.error(`reconcile of HelmRepository ${key} failed`, { error }),
             );
             holder.chartHandler = new ReconcileHelmChartHandler({

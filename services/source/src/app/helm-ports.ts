@@ -19,10 +19,21 @@ export interface HelmAccess {
   key?: string;
 }
 
-/** An HTTP GET of a Helm repository file. */
+/** The validators of an earlier answer, for a conditional GET. */
+export interface HttpValidators {
+  etag?: string;
+  lastModified?: string;
+}
+
+/** A conditional GET's answer: 304, or the body and its validators. */
+export type ConditionalAnswer = { notModified: true } | { notModified: false; body: Buffer; validators: HttpValidators };
+
+/** HTTP GETs of Helm repository files. */
 export interface HelmGetter {
   /** Rejects with a HelmHttpError for a non-2xx answer, a body over `maxBytes`, a timeout or a network error. */
   get(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number }): Promise<Buffer>;
+  /** A GET with If-None-Match / If-Modified-Since from `validators`; a 304 is `notModified`. */
+  getIfChanged(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number }, validators: HttpValidators): Promise<ConditionalAnswer>;
 }
 
 /** Why a Helm repository GET failed; `status` is the HTTP status when there was an answer. */

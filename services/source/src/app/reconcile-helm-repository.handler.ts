@@ -5,7 +5,7 @@ import type { ReconcileResult } from '@ferry/platform';
 import { safeUrl } from '../domain/git-ref';
 import { parseHelmIndex } from '../domain/helm-index';
 import { progressingStatus, readyStatus, statusStale } from '../domain/source-status';
-import { HelmHttpError, type HelmAccess, type HelmGetter, type SourceObjectStore } from './helm-ports';
+import { HelmHttpError, type HelmAccess, type HelmGetter, type HttpValidators, type SourceObjectStore } from './helm-ports';
 import type { ArtifactStorage, SecretReader } from './ports';
 import type { RecorderDeps } from './reconcile-recorder';
 import { reconcileSource, rejectInvalidSource, type AttemptContext, type SourceKind } from './source-reconcile';
@@ -30,10 +30,13 @@ const DEFAULT_INTERVAL_MS = 10 * 60_000;
  * One reconcile of a HelmRepository, as source-controller does it for type `default`: fetch
  * `<url>/index.yaml` with the credentials of `secretRef` and `certSecretRef`, check it is a Helm index, and
  * store it as the artifact `index-<digest>.yaml` with the digest as revision; an unchanged index keeps the
- * artifact and publishes nothing.
+ * artifact and publishes nothing. Unlike Flux, a server's ETag / Last-Modified is sent back (conditional
+ * GET), so an unchanged index is not even downloaded; the validators live in memory only.
  */
 export class ReconcileHelmRepositoryHandler {
   private readonly kind: SourceKind<HelmRepository>;
+  /** ETag / Last-Modified of each object's stored index, so an unchanged index is not downloaded again. */
+  private readonly validators = new Map<string, { url: string; digest: string; validators: HttpValidators }>();
 
   constructor(private readonly deps: ReconcileHelmRepositoryDeps) {
     this.kind = {
@@ -71,17 +74,27 @@ export class ReconcileHelmRepositoryHandler {
     }
     const access = await helmAccess(this.deps.secrets, repository);
     const indexUrl = `${repository.spec.url.replace(/\/+$/, '')}/index.yaml`;
-    const body = await this.deps.http.get(indexUrl, access, { timeoutMs: parseDuration(repository.spec.timeout), maxBytes: this.deps.maxIndexBytes }).catch((error: unknown) => {
-      throw httpFailure(error, `failed to fetch Helm repository index of ${where}`);
-    });
-    parseHelmIndex(body.toString('utf8'), `${where} (${safeUrl(indexUrl)})`);
-    const digest = sha256Digest(body);
-    attempt.revision = digest;
+    const key = `${repository.metadata.namespace ?? 'default'}/${repository.metadata.name}`;
     const current = repository.status?.artifact;
+    // The validators of the stored index, when the server gave any and that index is still what status points at.
+    const known = this.validators.get(key);
+    const usable = known && known.url === indexUrl && current?.digest === known.digest && this.deps.storage.has(current) ? known.validators : {};
+    const answer = await this.deps.http
+      .getIfChanged(indexUrl, access, { timeoutMs: parseDuration(repository.spec.timeout), maxBytes: this.deps.maxIndexBytes }, usable)
+      .catch((error: unknown) => {
+        throw httpFailure(error, `failed to fetch Helm repository index of ${where}`);
+      });
+    if (answer.notModified && !current) throw new ReconcileFailure(Reason.Failed, 'fetch', `failed to fetch Helm repository index of ${where}: 304 Not Modified without a stored index`);
+    const body = answer.notModified ? undefined : answer.body;
+    if (body) parseHelmIndex(body.toString('utf8'), `${where} (${safeUrl(indexUrl)})`);
+    const digest = body ? sha256Digest(body) : (current?.digest as string);
+    if (!answer.notModified) this.rememberValidators(key, indexUrl, digest, answer.validators);
+    attempt.revision = digest;
     const message = `stored artifact: revision '${digest}'`;
-    if (current?.digest === digest && this.deps.storage.has(current)) {
-      Object.assign(attempt, { outcome: 'unchanged', reason: Reason.Succeeded, message, artifact: current });
-      if (statusStale(repository, requested)) await this.deps.repositories.writeStatus(repository, this.readyStatus(repository, current, requested));
+    if (!body || (current?.digest === digest && this.deps.storage.has(current))) {
+      const stored = current as Artifact;
+      Object.assign(attempt, { outcome: 'unchanged', reason: Reason.Succeeded, message, artifact: stored });
+      if (statusStale(repository, requested)) await this.deps.repositories.writeStatus(repository, this.readyStatus(repository, stored, requested));
       return;
     }
     const progressing = await this.deps.repositories.writeStatus(repository, progressingStatus(repository, `building artifact: new index revision '${digest}'`, this.kind.now()));
@@ -105,6 +118,16 @@ export class ReconcileHelmRepositoryHandler {
     } finally {
       rmSync(file, { force: true });
     }
+  }
+
+  /** Drops what is remembered about a deleted object. */
+  forget(object: { namespace: string; name: string }): void {
+    this.validators.delete(`${object.namespace}/${object.name}`);
+  }
+
+  private rememberValidators(key: string, url: string, digest: string, validators: HttpValidators): void {
+    if (validators.etag || validators.lastModified) this.validators.set(key, { url, digest, validators });
+    else this.validators.delete(key);
   }
 
   private readyStatus(repository: HelmRepository, artifact: Artifact, requested: string | undefined): NonNullable<HelmRepository['status']> {

@@ -9,7 +9,7 @@ import { podinfoLikeChart, tempDir } from '@ferry/testing';
 import { FileArtifactStorage } from '../infra/file-artifact-storage';
 import { FsChartBuilder } from '../infra/fs-chart.builder';
 import { reproducibleTarGz } from '../infra/tarball';
-import { HelmHttpError, type HelmAccess, type HelmGetter, type SourceObjectStore } from './helm-ports';
+import { HelmHttpError, type ConditionalAnswer, type HelmAccess, type HelmGetter, type HttpValidators, type SourceObjectStore } from './helm-ports';
 import type { SecretReader } from './ports';
 import { ReconcileHelmChartHandler } from './reconcile-helm-chart.handler';
 import { ReconcileHelmRepositoryHandler } from './reconcile-helm-repository.handler';
@@ -32,12 +32,26 @@ class MemoryStore<T extends HelmRepository | HelmChart> implements SourceObjectS
   }
 }
 
-/** Answers GETs from a map of URL to body (or HTTP status); records what was asked with which credentials. */
+/**
+ * Answers GETs from a map of URL to body (or HTTP status); records what was asked with which credentials and
+ * validators. With `etags` it sends the body's hash as ETag and answers a matching If-None-Match with 304.
+ */
 class FakeHttp implements HelmGetter {
   readonly files = new Map<string, Buffer | number>();
-  readonly calls: { url: string; access: HelmAccess }[] = [];
+  readonly calls: { url: string; access: HelmAccess; validators?: HttpValidators }[] = [];
+  etags = false;
   async get(url: string, access: HelmAccess) {
     this.calls.push({ url, access });
+    return this.file(url);
+  }
+  async getIfChanged(url: string, access: HelmAccess, _options: unknown, validators: HttpValidators): Promise<ConditionalAnswer> {
+    this.calls.push({ url, access, validators });
+    const body = this.file(url);
+    const etag = `"${hex(body)}"`;
+    if (this.etags && validators.etag === etag) return { notModified: true };
+    return { notModified: false, body, validators: this.etags ? { etag } : {} };
+  }
+  private file(url: string): Buffer {
     const file = this.files.get(url);
     if (file === undefined) throw new HelmHttpError(`failed to fetch ${url} : 404 Not Found`, 404);
     if (typeof file === 'number') throw new HelmHttpError(`failed to fetch ${url} : ${file}`, file);
@@ -123,6 +137,22 @@ describe('Helm source handlers', () => {
     await repositoryHandler.reconcile('ns', 'charts');
     expect(await types('HelmRepository/ns/charts')).toEqual(['ArtifactReady', 'ReconcileFinished', 'ReconcileFinished']);
     expect(http.calls.map((c) => c.access)).toEqual([{ username: 'helm', password: 's3cret' }, { username: 'helm', password: 's3cret' }]);
+  });
+
+  it('given a server that sends ETags, when nothing changed, then the index is not downloaded again', async () => {
+    http.etags = true;
+    const index = indexOf([{ version: '6.1.0', url: 'podinfo-6.1.0.tgz' }]);
+    http.files.set(`${REPO_URL}/index.yaml`, index);
+    repositories.objects.set('ns/charts', helmRepository());
+    await repositoryHandler.reconcile('ns', 'charts');
+    await repositoryHandler.reconcile('ns', 'charts');
+    expect(http.calls.map((c) => c.validators)).toEqual([{}, { etag: `"${hex(index)}"` }]);
+    expect(repositories.get('ns', 'charts')?.status?.artifact?.digest).toBe(`sha256:${hex(index)}`);
+    const changed = indexOf([{ version: '6.2.0', url: 'podinfo-6.2.0.tgz' }]);
+    http.files.set(`${REPO_URL}/index.yaml`, changed);
+    await repositoryHandler.reconcile('ns', 'charts');
+    expect(repositories.get('ns', 'charts')?.status?.artifact?.digest).toBe(`sha256:${hex(changed)}`);
+    expect(await types('HelmRepository/ns/charts')).toEqual(['ArtifactReady', 'ReconcileFinished', 'ReconcileFinished', 'ArtifactReady', 'ReconcileFinished']);
   });
 
   it('given type oci, when it reconciles, then it is Stalled with a clear reason and nothing is fetched', async () => {
