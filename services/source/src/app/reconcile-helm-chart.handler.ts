@@ -67,7 +67,7 @@ export class ReconcileHelmChartHandler {
       now: deps.now ?? (() => new Date()),
       defaultIntervalMs: 10 * 60_000,
       // Flux marks chart build problems with BuildFailed; storage and source problems keep their own condition.
-      conditionFor: (failure) => (failure.stage === 'build' && failure.reason !== Reason.StorageOperationFailed ? 'BuildFailed' : undefined),
+      conditionFor: (failure) => (failure.stage === 'build' && failure.reason !== Reason.StorageOperationFailed ? ConditionType.BuildFailed : undefined),
     };
   }
 
@@ -219,7 +219,7 @@ export class ReconcileHelmChartHandler {
         message,
         artifactMessage: `stored artifact: revision '${artifact.revision}'`,
         requestedAt: observed.requested,
-        clear: [ConditionType.FetchFailed, ConditionType.StorageOperationFailed, 'BuildFailed'],
+        clear: [ConditionType.FetchFailed, ConditionType.StorageOperationFailed, ConditionType.BuildFailed],
       },
       this.kind.now(),
     );
