@@ -66,8 +66,11 @@ export class ReconcileHelmChartHandler {
       deps,
       now: deps.now ?? (() => new Date()),
       defaultIntervalMs: 10 * 60_000,
-      // Flux marks chart build problems with BuildFailed; storage and source problems keep their own condition.
-      conditionFor: (failure) => (failure.stage === 'build' && failure.reason !== Reason.StorageOperationFailed ? ConditionType.BuildFailed : undefined),
+      // Flux marks chart build problems with BuildFailed and a missing source with FetchFailed; storage keeps its own.
+      conditionFor: (failure) => {
+        if (failure.stage === 'dependency') return ConditionType.FetchFailed;
+        return failure.stage === 'build' && failure.reason !== Reason.StorageOperationFailed ? ConditionType.BuildFailed : undefined;
+      },
     };
   }
 

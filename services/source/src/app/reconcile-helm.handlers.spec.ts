@@ -205,6 +205,14 @@ describe('Helm source handlers', () => {
     expect(charts.get('ns', 'podinfo')?.status?.artifact?.revision).toBe('6.2.0');
   });
 
+  it('given no HelmRepository yet, when the chart reconciles, then FetchFailed says which source is missing and it is retried', async () => {
+    charts.objects.set('ns/podinfo', helmChart());
+    expect(await chartHandler.reconcile('ns', 'podinfo')).toEqual({ requeueAfterMs: 600_000 });
+    const conditions = charts.get('ns', 'podinfo')?.status?.conditions ?? [];
+    expect(conditions.find((c) => c.type === 'FetchFailed')).toMatchObject({ reason: 'SourceUnavailable', message: "failed to get source: HelmRepository 'ns/charts' not found" });
+    expect(conditions.find((c) => c.type === 'Reconciling')).toMatchObject({ reason: 'ProgressingWithRetry' });
+  });
+
   it('given a 401 on the chart download, when the chart reconciles, then it fails with AuthenticationFailed naming the chart', async () => {
     http.files.set(`${REPO_URL}/index.yaml`, indexOf([{ version: '6.1.0', url: 'podinfo-6.1.0.tgz' }]));
     http.files.set(`${REPO_URL}/podinfo-6.1.0.tgz`, 401);
