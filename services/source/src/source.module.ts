@@ -199,6 +199,7 @@ export class SourceModule {
               metrics,
               logger,
               maxChartBytes: config.artifacts.maxBytes,
+              maxIndexBytes: config.artifacts.maxBytes,
             });
             holder.charts = new HelmChartScheduler(
               holder.chartHandler,

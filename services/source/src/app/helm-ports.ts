@@ -54,6 +54,30 @@ export interface ChartBuildOptions {
   versionMetadata: string | undefined;
   /** The object, for messages (`HelmChart ns/name`). */
   where: string;
+  /**
+   * Fetches the remote dependencies Chart.yaml lists and `charts/` lacks (`helm dependency build`), written
+   * down in Chart.lock dated `generated`; without it such a dependency is an error.
+   */
+  dependencies?: { fetcher: DependencyFetcher; generated: Date };
+}
+
+/** A Chart.yaml dependency to fetch from a chart repository: `repository` is a URL, `@name` or `alias:name`. */
+export interface DependencyRequest {
+  name: string;
+  /** A semver range or an exact version (from Chart.lock); empty means any. */
+  version: string;
+  repository: string;
+}
+
+/** A fetched dependency: the version it resolved to and its verified `.tgz`. */
+export interface FetchedDependency {
+  version: string;
+  archive: Buffer;
+}
+
+/** Fetches chart dependencies; rejects with a ReconcileFailure naming the dependency and the cause. */
+export interface DependencyFetcher {
+  fetch(dependency: DependencyRequest): Promise<FetchedDependency>;
 }
 
 /** A packaged chart. */

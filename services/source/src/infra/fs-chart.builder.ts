@@ -4,6 +4,7 @@ import { DEFAULT_EXTRACT_LIMITS, extractTarGz, sha256Digest, type ExtractLimits 
 import { ReconcileFailure, Reason } from '@ferry/contracts';
 import type { ChartBuildOptions, ChartBuilder, PackagedChart } from '../app/helm-ports';
 import { ChartBuildReason } from '../domain/helm-chart';
+import { buildChartDependencies } from './chart-dependency.builder';
 import { packageChartDirectory } from './helm-chart.packager';
 
 /** Builds charts in throw-away directories below `workRoot`: unpack (size-capped, no links), package, remove. */
@@ -35,6 +36,10 @@ export class FsChartBuilder implements ChartBuilder {
     return this.inTempDir(async (dir) => {
       this.extract(archive, dir, `the source artifact of ${options.where}`);
       const chartDir = join(dir, chartPath.replace(/^\.?\/+/, ''));
+      const dependencies = options.dependencies;
+      if (dependencies) {
+        await this.inTempDir((workDir) => buildChartDependencies({ chartDir, sourceRoot: dir, workDir, limits: this.limits, where: options.where, ...dependencies }));
+      }
       return packageChartDirectory({ ...options, chartDir, sourceRoot: dir, valuesRoot: dir });
     });
   }

@@ -84,7 +84,7 @@ function chartFiles(dir: string, prefix: string, request: PackageChartRequest, m
       throw new ReconcileFailure(
         ChartBuildReason.Dependency,
         'build',
-        `dependency build error: dependency '${dependency.name}' from '${repository || '(no repository)'}' of ${request.where} is neither in charts/ nor a file:// chart; Ferry does not fetch remote dependencies`,
+        `dependency build error: dependency '${dependency.name}' from '${repository || '(no repository)'}' of ${request.where} is neither in charts/ nor a file:// chart (remote dependencies are fetched for charts from a GitRepository only, as Flux)`,
         false,
       );
     }
@@ -109,7 +109,8 @@ function mergeValuesFiles(request: PackageChartRequest): { values: Record<string
   return { values: found.length > 0 ? values : undefined, found };
 }
 
-function inside(root: string, path: string): boolean {
+/** Whether `path` is `root` or below it. */
+export function inside(root: string, path: string): boolean {
   const base = resolve(root);
   return path === base || path.startsWith(base + sep);
 }
