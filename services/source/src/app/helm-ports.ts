@@ -59,6 +59,18 @@ export interface ChartBuildOptions {
    * down in Chart.lock dated `generated`; without it such a dependency is an error.
    */
   dependencies?: { fetcher: DependencyFetcher; generated: Date };
+  /**
+   * Whether the stored artifact already is this chart version (and no rebuild is forced): then neither are
+   * dependencies fetched nor is anything packaged, as Flux's builder returns its cached chart.
+   */
+  keep?: (version: string) => boolean;
+}
+
+/** A chart version whose stored artifact is kept as is. */
+export interface KeptChart {
+  name: string;
+  version: string;
+  kept: true;
 }
 
 /** A Chart.yaml dependency to fetch from a chart repository: `repository` is a URL, `@name` or `alias:name`. */
@@ -97,5 +109,5 @@ export interface ChartBuilder {
    * Packages the chart directory `chartPath` of a source artifact (a `.tar.gz` on disk, checked against its
    * digest first); valuesFiles are relative to the artifact's root.
    */
-  fromSourceArtifact(file: string, digest: string, chartPath: string, options: ChartBuildOptions): Promise<PackagedChart>;
+  fromSourceArtifact(file: string, digest: string, chartPath: string, options: ChartBuildOptions): Promise<PackagedChart | KeptChart>;
 }

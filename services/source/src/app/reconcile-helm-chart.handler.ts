@@ -7,7 +7,7 @@ import { ChartBuildReason, versionMetadata, withVersionMetadata } from '../domai
 import { parseHelmIndex, resolveChartVersion, type HelmIndex } from '../domain/helm-index';
 import { progressingStatus, readyStatus, statusStale } from '../domain/source-status';
 import { ChartDependencyFetcher } from './chart-dependency.fetcher';
-import type { ChartBuilder, HelmGetter, PackagedChart, SourceObjectStore } from './helm-ports';
+import type { ChartBuilder, HelmGetter, SourceObjectStore } from './helm-ports';
 import { helmAccess, pullChart } from './helm-repository.fetch';
 import type { ArtifactStorage, SecretReader } from './ports';
 import type { RecorderDeps } from './reconcile-recorder';
@@ -147,19 +147,16 @@ export class ReconcileHelmChartHandler {
   }
 
   private async fromSourceArtifact(chart: HelmChart, source: ResolvedSource, where: string, reusable: (version: string) => Artifact | undefined): Promise<BuiltChart> {
-    const packaged: PackagedChart = await this.deps.builder.fromSourceArtifact(
-      source.file,
-      source.artifact.digest ?? '',
-      chart.spec.chart,
-      {
-        ...this.buildOptions(chart, where, versionMetadata(chart, source.artifact.revision)),
-        // Remote dependencies are fetched afresh for every build, with the indexes shared within it.
-        dependencies: { fetcher: new ChartDependencyFetcher(this.deps, chart.metadata.namespace ?? 'default', where), generated: this.kind.now() },
-      },
-    );
-    // reconcileStrategy ChartVersion: a new commit with the same chart version keeps the stored chart, as Flux.
-    if (reusable(packaged.version)) return { name: packaged.name, version: packaged.version, valuesFiles: packaged.valuesFiles, packaged: true };
-    return { ...packaged, packaged: true };
+    const built = await this.deps.builder.fromSourceArtifact(source.file, source.artifact.digest ?? '', chart.spec.chart, {
+      ...this.buildOptions(chart, where, versionMetadata(chart, source.artifact.revision)),
+      // Remote dependencies are fetched afresh for every build, with the indexes shared within it.
+      dependencies: { fetcher: new ChartDependencyFetcher(this.deps, chart.metadata.namespace ?? 'default', where), generated: this.kind.now() },
+      // reconcileStrategy ChartVersion: a new commit with the same chart version keeps the stored chart, as Flux,
+      // without fetching dependencies or packaging.
+      keep: (version) => reusable(version) !== undefined,
+    });
+    if ('kept' in built) return { name: built.name, version: built.version, valuesFiles: chart.status?.observedValuesFiles ?? [], packaged: true };
+    return { ...built, packaged: true };
   }
 
   private buildOptions(chart: HelmChart, where: string, metadata: string | undefined) {

@@ -317,6 +317,11 @@ describe('Helm source handlers', () => {
     // One index download for both references to the same HelmRepository, credentials on every request.
     expect(http.calls.map((c) => c.url)).toEqual([`${REPO_URL}/index.yaml`, `${REPO_URL}/redis-1.2.0.tgz`, `${REPO_URL}/common-0.2.0.tgz`]);
     expect(http.calls.map((c) => c.access)).toEqual(Array(3).fill({ username: 'helm', password: 's3cret' }));
+
+    // The same chart version again (reconcileStrategy ChartVersion): the stored chart is kept, nothing is fetched.
+    await chartHandler.reconcile('ns', 'app');
+    expect(http.calls).toHaveLength(3);
+    expect(await types('HelmChart/ns/app')).toEqual(['ArtifactReady', 'ReconcileFinished', 'ReconcileFinished']);
   });
 
   it('given a Chart.lock matching Chart.yaml, then its versions are fetched and it is kept; a stale one is re-resolved, and a vendored chart outside the range replaced', async () => {
@@ -358,6 +363,34 @@ describe('Helm source handlers', () => {
       ],
       generated: '2026-01-01T00:00:00Z',
     });
+  });
+
+  it('given an apiVersion v1 chart, then requirements.yaml is read and requirements.lock written; a vendored chart directory in range is kept', async () => {
+    publish([
+      ['redis', '1.0.0'],
+      ['common', '0.2.0'],
+    ]);
+    repositories.objects.set('ns/charts', helmRepository());
+    const requirements = [
+      { name: 'redis', version: '~1.0.0', repository: REPO_URL },
+      { name: 'common', version: '0.x', repository: REPO_URL },
+    ];
+    await gitSource({
+      'charts/app/Chart.yaml': 'apiVersion: v1\nname: app\nversion: 1.0.0\n',
+      'charts/app/requirements.yaml': stringify({ dependencies: requirements }),
+      'charts/app/charts/common/Chart.yaml': 'apiVersion: v1\nname: common\nversion: 0.1.5\n',
+    });
+    charts.objects.set('ns/app', gitChart());
+    await chartHandler.reconcile('ns', 'app');
+    const files = packagedFiles();
+    expect([...files.keys()].filter((path) => path.startsWith('app/charts/'))).toEqual(['app/charts/common/Chart.yaml', 'app/charts/redis-1.0.0.tgz']);
+    expect(files.has('app/Chart.lock')).toBe(false);
+    const locked = [
+      { name: 'redis', repository: REPO_URL, version: '1.0.0' },
+      { name: 'common', repository: REPO_URL, version: '0.1.5' },
+    ];
+    expect(parse(files.get('app/requirements.lock')?.toString() ?? '')).toMatchObject({ dependencies: locked, digest: hashRequirements(parseDependencyRequirements(requirements, 'x'), locked) });
+    expect(http.calls.map((c) => c.url)).toEqual([`${REPO_URL}/index.yaml`, `${REPO_URL}/redis-1.0.0.tgz`]);
   });
 
   it.each([
