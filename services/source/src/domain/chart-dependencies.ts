@@ -70,6 +70,8 @@ export function parseDependencyRequirements(raw: unknown, where: string): Depend
     };
     const name = text('name');
     if (!name) throw fail(`dependencies[${i}].name is required`);
+    // The name becomes the file name `charts/<name>-<version>.tgz`: it may not leave charts/.
+    if (/[/\\]/.test(name) || name === '.' || name === '..') throw fail(`dependencies[${i}].name '${name}' is not a chart name`);
     const tags = entry['tags'];
     if (tags !== undefined && tags !== null && (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string'))) throw fail(`dependencies[${i}].tags must be a list of strings`);
     const importValues = entry['import-values'];
