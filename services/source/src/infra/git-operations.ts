@@ -2,17 +2,19 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as tls from 'node:tls';
-import git, { type HttpClient, type PromiseFsClient } from 'isomorphic-git';
+import git, { type HttpClient } from 'isomorphic-git';
 import { Reason } from '@ferry/contracts';
 import type { ArchiveResult, GitAuth, GitRemote, IncludedFiles } from '../app/ports';
 import { safeUrl, type AdvertisedRef } from '../domain/git-ref';
 import { SOURCE_IGNORE_FILE, sourceIgnoreMatcher, type SourceIgnoreFile } from '../domain/source-ignore';
 import { ReconcileFailure } from '@ferry/contracts';
-import { PackReader, parseTree } from './pack-reader';
+import { indexPack, packIndexFile } from './pack-indexer';
+import { PackReader, parseTree, type GitObject } from './pack-reader';
 import { SshError, SshGitSession, parseSshUrl } from './ssh-transport';
 import { readTarGz, reproducibleTarGz, type TarEntry } from './tarball';
+import { RemoteError, discover, fetchPack } from './upload-pack';
 
 /** What to fetch into the mirror and turn into an artifact. */
 export interface ArchiveJob {
@@ -157,72 +159,103 @@ export async function listRemoteRefs(remote: GitRemote, prefix: string | undefin
   }
 }
 
-async function hasCommit(gitdir: string, oid: string, cache: object): Promise<boolean> {
-  return git.readCommit({ fs, gitdir, oid, cache }).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** Opens (or creates) the bare mirror of a remote; a mirror of another URL is discarded. True when new. */
-async function openMirror(mirrorDir: string, url: string): Promise<boolean> {
+/** Opens (or creates) the bare mirror of a remote; a mirror of another URL is discarded. */
+async function openMirror(mirrorDir: string, url: string): Promise<void> {
   const marker = join(mirrorDir, 'ferry-remote-url');
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') !== url) fs.rmSync(mirrorDir, { recursive: true, force: true });
   if (!fs.existsSync(join(mirrorDir, 'HEAD'))) {
-    fs.mkdirSync(mirrorDir, { recursive: true });
+    fs.mkdirSync(join(mirrorDir, 'objects', 'pack'), { recursive: true });
     await git.init({ fs, gitdir: mirrorDir, bare: true });
-    // Every ref lands under refs/remotes/origin/, whatever its namespace (heads, tags, pull …).
     await git.setConfig({ fs, gitdir: mirrorDir, path: 'remote.origin.url', value: url });
-    await git.setConfig({ fs, gitdir: mirrorDir, path: 'remote.origin.fetch', value: '+refs/*:refs/remotes/origin/*' });
     fs.writeFileSync(marker, url);
-    return true;
   }
-  return false;
+}
+
+/** Every commit a ref of the mirror points at (loose refs only: the mirror writes no packed-refs). */
+function mirrorTips(mirrorDir: string): string[] {
+  const tips = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) tips.add(fs.readFileSync(path, 'latin1').trim());
+    }
+  };
+  walk(join(mirrorDir, 'refs'));
+  tips.add(fs.readFileSync(join(mirrorDir, 'HEAD'), 'latin1').trim());
+  return [...tips].filter((oid) => /^[0-9a-f]{40}$/.test(oid));
+}
+
+function readShallow(mirrorDir: string): string[] {
+  const file = join(mirrorDir, 'shallow');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'latin1').split('\n').filter((line) => /^[0-9a-f]{40}$/.test(line)) : [];
 }
 
 /**
- * The filesystem for reading a mirror: a fetch stores objects in packs, yet isomorphic-git probes for a loose
- * object file before every pack lookup. Probes into `objects/xx/` directories that do not exist fail at once
- * instead of costing a syscall and a fresh error each (most of the archive time on large trees otherwise).
- * Only for reading: nothing writes to the mirror meanwhile.
+ * Fetches what the mirror lacks of `job.commit` with the upload-pack client (depth 1 for a shallow job, the
+ * mirror's tips as haves, so a later fetch is only the difference), stores the pack with an index of its own
+ * making and records the ref and the shallow boundary. Returns the objects the pack held, already inflated.
  */
-function packReadFs(gitdir: string): PromiseFsClient {
-  const objects = join(gitdir, 'objects');
-  const looseDirs = new Set(fs.readdirSync(objects).filter((name) => /^[0-9a-f]{2}$/.test(name)));
-  const missing = Object.assign(new Error('ENOENT: no loose object'), { code: 'ENOENT' });
-  const prefix = `${objects}/`;
-  const readFile = ((path: unknown, options?: unknown) => {
-    if (typeof path === 'string' && path.length === prefix.length + 41 && path.startsWith(prefix) && !looseDirs.has(path.slice(prefix.length, prefix.length + 2))) {
-      return Promise.reject(missing);
+async function fetchInto(job: ArchiveJob, transport: Transport): Promise<Map<string, GitObject>> {
+  const { mirrorDir } = job;
+  const remote = { http: transport.http, url: transport.url, headers: transport.headers, protocolV2: !transport.ssh };
+  const offer = await discover(remote);
+  const shallow = readShallow(mirrorDir);
+  const packDir = join(mirrorDir, 'objects', 'pack');
+  const received = join(packDir, `tmp-${process.pid}-${Date.now()}.pack`);
+  try {
+    const haves = mirrorTips(mirrorDir);
+    const response = await fetchPack(remote, offer, {
+      commit: job.commit,
+      fetchRef: job.fetchRef,
+      haves,
+      shallow,
+      // Depth 1 only for the first fetch: with haves and no deepen the server sends the commits since them and
+      // only the objects they lack (a deepen would send the whole tree again). A job that needs history
+      // unshallows a mirror an earlier shallow job left (git's --unshallow depth).
+      depth: job.shallow ? (haves.length === 0 ? 1 : undefined) : shallow.length > 0 ? 0x7fffffff : undefined,
+      packFile: received,
+    });
+    let objects = new Map<string, GitObject>();
+    if (response.packBytes > 0) {
+      const indexed = indexPack(fs.readFileSync(received));
+      objects = indexed.objects;
+      if (indexed.entries.length > 0) {
+        fs.writeFileSync(join(packDir, `pack-${indexed.checksum}.idx`), packIndexFile(indexed));
+        fs.renameSync(received, join(packDir, `pack-${indexed.checksum}.pack`));
+      }
     }
-    return fs.promises.readFile(path as string, options as undefined);
-  }) as typeof fs.promises.readFile;
-  // Every packed-object read lists objects/pack first; the list cannot change while reading.
-  const packDir = join(objects, 'pack');
-  const packs = fs.readdirSync(packDir);
-  const readdir = ((path: unknown, options?: unknown) =>
-    path === packDir ? Promise.resolve([...packs]) : fs.promises.readdir(path as string, options as undefined)) as typeof fs.promises.readdir;
-  return { promises: { ...fs.promises, readFile, readdir } } as unknown as PromiseFsClient;
+    const boundary = new Set([...shallow, ...response.shallow]);
+    for (const oid of response.unshallow) boundary.delete(oid);
+    if (boundary.size > 0) fs.writeFileSync(join(mirrorDir, 'shallow'), [...boundary].map((oid) => `${oid}\n`).join(''));
+    else fs.rmSync(join(mirrorDir, 'shallow'), { force: true });
+    return objects;
+  } finally {
+    fs.rmSync(received, { force: true });
+  }
 }
 
-/** Reads objects from the mirror's packs natively, falling back to isomorphic-git for loose objects. */
-function objectReader(gitdir: string, cache: object): (oid: string) => Promise<Buffer> {
-  const packs = new PackReader(gitdir);
-  const reader = packReadFs(gitdir);
-  return async (oid) => {
-    const packed = packs.read(oid);
-    if (packed) return packed.data;
-    const { object } = await git.readObject({ fs: reader, gitdir, oid, cache, format: 'content' });
-    return Buffer.from(object as Uint8Array);
-  };
+function commitNotFound(job: ArchiveJob): ReconcileFailure {
+  return new ReconcileFailure(
+    Reason.GitOperationFailed,
+    'fetch',
+    `failed to checkout and determine revision: commit '${job.commit}' not found in '${safeUrl(job.remote.url)}'${job.fetchRef ? ` on ${job.fetchRef}` : ''}`,
+  );
+}
+
+/** Points the mirror's ref at the commit: the next fetch offers it as a "have". */
+function writeMirrorRef(mirrorDir: string, ref: string | undefined, commit: string): void {
+  const file = join(mirrorDir, ref && ref.startsWith('refs/') ? ref : 'refs/ferry/HEAD');
+  fs.mkdirSync(dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${commit}\n`);
 }
 
 /** Every regular file of a commit's tree, recursively: path, mode and blob id. Submodules and symlinks are skipped. */
-async function listTree(read: (oid: string) => Promise<Buffer>, treeOid: string, prefix = ''): Promise<Array<{ path: string; mode: string; oid: string }>> {
+function listTree(read: (oid: string) => Buffer, treeOid: string, prefix = ''): Array<{ path: string; mode: string; oid: string }> {
   const files: Array<{ path: string; mode: string; oid: string }> = [];
-  for (const entry of parseTree(await read(treeOid))) {
+  for (const entry of parseTree(read(treeOid))) {
     const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.mode === '40000') files.push(...(await listTree(read, entry.oid, path)));
+    if (entry.mode === '40000') files.push(...listTree(read, entry.oid, path));
     else if (entry.mode === '100644' || entry.mode === '100755') files.push({ path, mode: entry.mode, oid: entry.oid });
   }
   return files;
@@ -235,53 +268,35 @@ async function listTree(read: (oid: string) => Promise<Buffer>, treeOid: string,
  */
 export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
   const counter = { bytes: 0 };
-  // isomorphic-git's pack cache: without it every object read re-loads and re-indexes the packfile.
-  const cache = {};
   const { remote, mirrorDir } = job;
-  const fresh = await openMirror(mirrorDir, remote.url);
-  if (!(await hasCommit(mirrorDir, job.commit, cache))) {
+  await openMirror(mirrorDir, remote.url);
+  let packs = new PackReader(mirrorDir);
+  if (!packs.has(job.commit)) {
     let transport: Transport | undefined;
+    let fetched: Map<string, GitObject>;
     try {
       transport = transportFor(remote, AbortSignal.timeout(remote.timeoutMs), counter);
-      await git.fetch({
-        fs,
-        http: transport.http,
-        gitdir: mirrorDir,
-        cache,
-        remote: 'origin',
-        url: transport.url,
-        headers: transport.headers,
-        singleBranch: true,
-        tags: false,
-        ...(job.fetchRef ? { ref: job.fetchRef, remoteRef: job.fetchRef } : {}),
-        // Depth 1 only for the first fetch: later ones send what the mirror has as "have"s and get the
-        // difference; a shallow re-fetch would download the whole tree again.
-        ...(job.shallow && fresh ? { depth: 1 } : {}),
-      });
+      fetched = await fetchInto(job, transport);
     } catch (error) {
-      throw gitFailure(error, remote, 'fetch');
+      throw error instanceof RemoteError && error.message.includes('not our ref') ? commitNotFound(job) : gitFailure(error, remote, 'fetch');
     } finally {
       transport?.close();
     }
-    // isomorphic-git offers the local ref of the same name as its "have" on the next fetch: keep it at the tip.
-    if (await hasCommit(mirrorDir, job.commit, cache)) {
-      await git.writeRef({ fs, gitdir: mirrorDir, ref: job.fetchRef ?? 'HEAD', value: job.commit, force: true });
-    }
-    if (!(await hasCommit(mirrorDir, job.commit, cache))) {
-      throw new ReconcileFailure(
-        Reason.GitOperationFailed,
-        'fetch',
-        `failed to checkout and determine revision: commit '${job.commit}' not found in '${safeUrl(remote.url)}'${job.fetchRef ? ` on ${job.fetchRef}` : ''}`,
-      );
-    }
+    packs = new PackReader(mirrorDir, fetched);
+    if (!packs.has(job.commit)) throw commitNotFound(job);
+    writeMirrorRef(mirrorDir, job.fetchRef, job.commit);
   }
-  const read = objectReader(mirrorDir, cache);
-  const commit = (await read(job.commit)).toString('latin1');
-  const files = await listTree(read, commit.slice('tree '.length, 'tree '.length + 40));
+  const read = (oid: string): Buffer => {
+    const object = packs.read(oid);
+    if (!object) throw new ReconcileFailure(Reason.GitOperationFailed, 'build', `object ${oid} of commit ${job.commit} is missing from the mirror of '${safeUrl(remote.url)}'`);
+    return object.data;
+  };
+  const commit = read(job.commit).toString('latin1');
+  const files = listTree(read, commit.slice('tree '.length, 'tree '.length + 40));
   const ignoreFiles: SourceIgnoreFile[] = [];
   for (const file of files) {
     if (file.path === SOURCE_IGNORE_FILE || file.path.endsWith(`/${SOURCE_IGNORE_FILE}`)) {
-      ignoreFiles.push({ dir: file.path.slice(0, -SOURCE_IGNORE_FILE.length).replace(/\/$/, ''), content: (await read(file.oid)).toString('utf8') });
+      ignoreFiles.push({ dir: file.path.slice(0, -SOURCE_IGNORE_FILE.length).replace(/\/$/, ''), content: read(file.oid).toString('utf8') });
     }
   }
   const ignored = sourceIgnoreMatcher(ignoreFiles, job.ignore);
@@ -289,7 +304,7 @@ export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
   const entries = new Map<string, TarEntry>();
   for (const file of kept) {
     if (entries.size >= job.limits.maxFiles) break;
-    entries.set(file.path, { path: file.path, data: await read(file.oid), executable: file.mode === '100755' });
+    entries.set(file.path, { path: file.path, data: read(file.oid), executable: file.mode === '100755' });
   }
   for (const include of job.includes) {
     for (const entry of includedEntries(include)) entries.set(entry.path, entry);

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import type { HttpClient } from 'isomorphic-git';
+import { GitServer, tempDir } from '@ferry/testing';
+import { indexPack } from './pack-indexer';
+import { HttpStatusError, discover, fetchPack, pktLine, type UploadPackRemote } from './upload-pack';
+
+/** A bare node:http HttpClient, enough to talk to the loopback server. */
+const http: HttpClient = {
+  async request({ url, method = 'GET', headers = {}, body }) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of (body ?? []) as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
+    const response = await new Promise<IncomingMessage>((resolve, reject) => httpRequest(url, { method, headers }, resolve).on('error', reject).end(Buffer.concat(chunks)));
+    return { url, method, statusCode: response.statusCode ?? 0, statusMessage: response.statusMessage ?? '', headers: {}, body: response as AsyncIterable<Buffer> as AsyncIterableIterator<Uint8Array> };
+  },
+};
+
+describe('upload-pack client against git http-backend', () => {
+  let server: GitServer;
+  const dir = tempDir();
+
+  beforeAll(async () => {
+    server = await GitServer.start({ basic: { username: 'u', password: 'p' } });
+  });
+
+  afterAll(async () => {
+    await server.stop();
+    dir.remove();
+  });
+
+  it.each([
+    ['v2', true],
+    ['v0', false],
+  ])('fetches one commit at depth 1 over protocol %s, then only what a later commit adds', async (version, protocolV2) => {
+    const repo = await server.createRepo(`up-${version}.git`);
+    const first = await repo.commit({ 'a.txt': 'a'.repeat(5000), 'dir/b.txt': 'b' });
+    const second = await repo.commit({ 'dir/b.txt': 'b2' });
+    const remote: UploadPackRemote = { http, url: repo.url, headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` }, protocolV2 };
+    const offer = await discover(remote);
+    expect(offer.version).toBe(protocolV2 ? 2 : 0);
+    if (offer.version === 0) expect(offer.refs.get('refs/heads/main')).toBe(second);
+
+    const packFile = join(dir.path, `${version}-1.pack`);
+    const response = await fetchPack(remote, offer, { commit: second, fetchRef: 'refs/heads/main', haves: [], shallow: [], depth: 1, packFile });
+    expect(response.shallow).toEqual([second]);
+    const objects = indexPack(readFileSync(packFile)).objects;
+    expect(objects.has(second)).toBe(true);
+    expect(objects.has(first)).toBe(false);
+    expect([...objects.values()].some((object) => object.data.toString() === 'a'.repeat(5000))).toBe(true);
+
+    const third = await repo.commit({ 'c.txt': 'c' });
+    const later = join(dir.path, `${version}-2.pack`);
+    // A v0 server is asked for the tip it advertises: discover again, as every fetch does.
+    const incremental = await fetchPack(remote, await discover(remote), { commit: third, fetchRef: 'refs/heads/main', haves: [second], shallow: [second], depth: undefined, packFile: later });
+    const added = indexPack(readFileSync(later)).objects;
+    // The new commit, its root tree and the new blob; the big blob and dir/ are not sent again.
+    expect(added.has(third)).toBe(true);
+    expect(added.size).toBe(3);
+    expect(incremental.packBytes).toBeLessThan(response.packBytes);
+  });
+
+  it('reports an HTTP failure with its status and a missing commit as a remote error', async () => {
+    const repo = await server.createRepo('up-errors.git');
+    await repo.commit({ 'a.txt': 'a' });
+    await expect(discover({ http, url: repo.url, headers: {}, protocolV2: true })).rejects.toThrow(HttpStatusError);
+    const remote: UploadPackRemote = { http, url: repo.url, headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` }, protocolV2: true };
+    const offer = await discover(remote);
+    await expect(fetchPack(remote, offer, { commit: 'e'.repeat(40), fetchRef: undefined, haves: [], shallow: [], depth: 1, packFile: join(dir.path, 'x.pack') })).rejects.toThrow(
+      `remote error: upload-pack: not our ref ${'e'.repeat(40)}`,
+    );
+  });
+
+  it('frames pkt-lines with their length in hex', () => {
+    expect(pktLine('done\n')).toBe('0009done\n');
+  });
+});

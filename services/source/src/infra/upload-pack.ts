@@ -1,0 +1,227 @@
+import { open } from 'node:fs/promises';
+import type { HttpClient } from 'isomorphic-git';
+
+const FLUSH = '0000';
+const DELIM = '0001';
+
+/** One pkt-line with its payload (a `0000` flush or `0001` delimiter has none). */
+export function pktLine(line: string): string {
+  return `${(Buffer.byteLength(line) + 4).toString(16).padStart(4, '0')}${line}`;
+}
+
+type Packet = Buffer | 'flush' | 'delim';
+
+/** Splits a byte stream into pkt-lines as they arrive. */
+class PacketReader {
+  private buffered: Buffer = Buffer.alloc(0);
+  private readonly source: AsyncIterator<Uint8Array>;
+
+  constructor(body: AsyncIterable<Uint8Array>) {
+    this.source = body[Symbol.asyncIterator]();
+  }
+
+  /** The next packet, or undefined at the end of the stream. */
+  async next(): Promise<Packet | undefined> {
+    while (this.buffered.length < 4) if (!(await this.fill())) return this.buffered.length === 0 ? undefined : this.truncated();
+    const length = parseInt(this.buffered.toString('latin1', 0, 4), 16);
+    if (Number.isNaN(length)) throw new Error(`invalid pkt-line length '${this.buffered.toString('latin1', 0, 4)}'`);
+    if (length < 4) {
+      this.buffered = this.buffered.subarray(4);
+      return length === 1 ? 'delim' : 'flush';
+    }
+    while (this.buffered.length < length) if (!(await this.fill())) return this.truncated();
+    const packet = this.buffered.subarray(4, length);
+    this.buffered = this.buffered.subarray(length);
+    return packet;
+  }
+
+  private async fill(): Promise<boolean> {
+    const { value, done } = await this.source.next();
+    if (done) return false;
+    const chunk = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
+    return true;
+  }
+
+  private truncated(): never {
+    throw new Error('the server closed the connection in the middle of a pkt-line');
+  }
+}
+
+/** What the server offers: protocol v2 with its `fetch` features, or v0 with its ref advertisement and capabilities. */
+export type ServerOffer = { version: 2; fetchFeatures: Set<string> } | { version: 0; refs: Map<string, string>; capabilities: Set<string> };
+
+/** An HTTP failure the caller maps to a Flux reason (401/403 are authentication failures). */
+export class HttpStatusError extends Error {
+  override readonly name = 'HttpStatusError';
+  readonly data: { statusCode: number };
+  constructor(statusCode: number, statusMessage: string) {
+    super(`HTTP ${statusCode}${statusMessage ? ` ${statusMessage}` : ''}`);
+    this.data = { statusCode };
+  }
+}
+
+/** An error upload-pack reported (`ERR` line or side-band 3), e.g. `not our ref <oid>` for a commit it does not have. */
+export class RemoteError extends Error {
+  override readonly name = 'RemoteError';
+  constructor(detail: string) {
+    super(`remote error: ${detail}`);
+  }
+}
+
+/** A remote as the upload-pack client reaches it: isomorphic-git's HttpClient shape (the SSH session provides one too). */
+export interface UploadPackRemote {
+  http: HttpClient;
+  url: string;
+  headers: Record<string, string>;
+  /** Whether to ask for protocol v2 (the SSH session answers v0 only). */
+  protocolV2: boolean;
+}
+
+/** What to fetch: the commit (or, for a v0 server, the ref whose advertised tip leads to it) and what the mirror has. */
+export interface PackRequest {
+  commit: string;
+  /** Ref fetched from a v0 server, which accepts only advertised tips as wants; undefined means HEAD. */
+  fetchRef: string | undefined;
+  /** Commits the mirror has (the server sends only what they lack). */
+  haves: string[];
+  /** The mirror's shallow commits (their parents are missing). */
+  shallow: string[];
+  /** `deepen` (1 for a shallow fetch; a huge depth unshallows); undefined fetches complete history. */
+  depth: number | undefined;
+  /** Where to write the received pack. */
+  packFile: string;
+}
+
+/** The pack received and the shallow boundary the server reported. */
+export interface PackResponse {
+  shallow: string[];
+  unshallow: string[];
+  /** Pack bytes (0 when the server had nothing to send). */
+  packBytes: number;
+}
+
+async function body(response: Awaited<ReturnType<HttpClient['request']>>): Promise<AsyncIterable<Uint8Array>> {
+  if (response.statusCode !== 200) {
+    // Drain so the connection is released.
+    for await (const chunk of response.body ?? []) void chunk;
+    throw new HttpStatusError(response.statusCode, response.statusMessage);
+  }
+  if (!response.body) throw new Error('the server sent no body');
+  return response.body;
+}
+
+/** Asks the server which protocol it speaks (GET info/refs), as `git fetch` does before fetching. */
+export async function discover(remote: UploadPackRemote): Promise<ServerOffer> {
+  const response = await remote.http.request({
+    url: `${remote.url.replace(/\/$/, '')}/info/refs?service=git-upload-pack`,
+    method: 'GET',
+    headers: { ...remote.headers, 'user-agent': 'git/ferry', ...(remote.protocolV2 ? { 'git-protocol': 'version=2' } : {}) },
+  });
+  const reader = new PacketReader(await body(response));
+  let packet = await reader.next();
+  // Smart HTTP prefixes the advertisement with "# service=git-upload-pack" and a flush.
+  if (packet instanceof Buffer && packet.toString('latin1').startsWith('# service=')) {
+    await reader.next();
+    packet = await reader.next();
+  }
+  if (packet instanceof Buffer && packet.toString('latin1').trimEnd() === 'version 2') {
+    const fetchFeatures = new Set<string>();
+    for (let line = await reader.next(); line instanceof Buffer; line = await reader.next()) {
+      const text = line.toString('latin1').trimEnd();
+      if (text === 'fetch' || text.startsWith('fetch=')) for (const feature of text.slice('fetch='.length).split(' ')) fetchFeatures.add(feature);
+    }
+    return { version: 2, fetchFeatures };
+  }
+  const refs = new Map<string, string>();
+  let capabilities = new Set<string>();
+  for (; packet instanceof Buffer; packet = await reader.next()) {
+    let text = packet.toString('latin1').replace(/\n$/, '');
+    const nul = text.indexOf('\0');
+    if (nul >= 0) {
+      capabilities = new Set(text.slice(nul + 1).split(' '));
+      text = text.slice(0, nul);
+    }
+    const [oid, ref] = text.split(' ') as [string, string | undefined];
+    if (ref && ref !== 'capabilities^{}') refs.set(ref, oid);
+  }
+  return { version: 0, refs, capabilities };
+}
+
+function requestBody(offer: ServerOffer, request: PackRequest): string {
+  const lines: string[] = [];
+  if (offer.version === 2) {
+    if (request.depth !== undefined && !offer.fetchFeatures.has('shallow')) throw new Error('the server does not support shallow fetches');
+    lines.push(pktLine('command=fetch\n'), pktLine('agent=git/ferry\n'), DELIM, pktLine('ofs-delta\n'), pktLine('no-progress\n'));
+    // Protocol v2 accepts any object as a want: the commit itself, even when it is not a ref's tip.
+    lines.push(pktLine(`want ${request.commit}\n`));
+    for (const oid of request.shallow) lines.push(pktLine(`shallow ${oid}\n`));
+    if (request.depth !== undefined) lines.push(pktLine(`deepen ${request.depth}\n`));
+    for (const oid of request.haves) lines.push(pktLine(`have ${oid}\n`));
+    lines.push(pktLine('done\n'), FLUSH);
+    return lines.join('');
+  }
+  const { capabilities, refs } = offer;
+  const band = capabilities.has('side-band-64k') ? 'side-band-64k' : capabilities.has('side-band') ? 'side-band' : undefined;
+  if (!band) throw new Error('the server does not support side-band');
+  if ((request.depth !== undefined || request.shallow.length > 0) && !capabilities.has('shallow')) throw new Error('the server does not support shallow fetches');
+  // A v0 server accepts only what it advertised: the tip of the ref that leads to the commit.
+  const want = refs.get(request.fetchRef ?? 'HEAD') ?? request.commit;
+  const wanted = [band, 'ofs-delta', 'no-progress', 'shallow', 'agent=git/ferry'].filter((cap) => cap.startsWith('agent=') || capabilities.has(cap));
+  lines.push(pktLine(`want ${want} ${wanted.join(' ')}\n`));
+  for (const oid of request.shallow) lines.push(pktLine(`shallow ${oid}\n`));
+  if (request.depth !== undefined) lines.push(pktLine(`deepen ${request.depth}\n`));
+  lines.push(FLUSH);
+  for (const oid of request.haves) lines.push(pktLine(`have ${oid}\n`));
+  lines.push(pktLine('done\n'));
+  return lines.join('');
+}
+
+/**
+ * Fetches one commit's objects (git's fetch-pack, protocol v2 or v0 with side-band-64k) and streams the pack to
+ * `packFile` as it arrives, hashing it on the way. No thin pack is asked for, so the pack is self-contained.
+ */
+export async function fetchPack(remote: UploadPackRemote, offer: ServerOffer, request: PackRequest): Promise<PackResponse> {
+  const payload = Buffer.from(requestBody(offer, request));
+  const response = await remote.http.request({
+    url: `${remote.url.replace(/\/$/, '')}/git-upload-pack`,
+    method: 'POST',
+    headers: {
+      ...remote.headers,
+      'user-agent': 'git/ferry',
+      'content-type': 'application/x-git-upload-pack-request',
+      accept: 'application/x-git-upload-pack-result',
+      ...(offer.version === 2 ? { 'git-protocol': 'version=2' } : {}),
+    },
+    body: (async function* () {
+      yield payload;
+    })(),
+  });
+  const reader = new PacketReader(await body(response));
+  const result: PackResponse = { shallow: [], unshallow: [], packBytes: 0 };
+  const file = await open(request.packFile, 'w');
+  try {
+    for (let packet = await reader.next(); packet !== undefined; packet = await reader.next()) {
+      if (!(packet instanceof Buffer)) {
+        if (packet === 'flush' && result.packBytes > 0) break;
+        continue;
+      }
+      const band = packet[0] as number;
+      if (band === 1) {
+        await file.write(packet, 1);
+        result.packBytes += packet.length - 1;
+      } else if (band === 3) {
+        throw new RemoteError(packet.toString('utf8', 1).trim());
+      } else if (band !== 2) {
+        const text = packet.toString('latin1').trimEnd();
+        if (text.startsWith('ERR ')) throw new RemoteError(text.slice(4));
+        if (text.startsWith('shallow ')) result.shallow.push(text.slice('shallow '.length));
+        else if (text.startsWith('unshallow ')) result.unshallow.push(text.slice('unshallow '.length));
+        // Anything else is a section header (packfile, shallow-info) or an ACK/NAK: nothing to keep.
+      }
+    }
+  } finally {
+    await file.close();
+  }
+  return result;
+}
