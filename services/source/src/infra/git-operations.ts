@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -13,7 +12,7 @@ import { ReconcileFailure } from '@ferry/contracts';
 import { indexPack, packIndexFile } from './pack-indexer';
 import { PackReader, parseTree, type GitObject } from './pack-reader';
 import { SshError, SshGitSession, parseSshUrl } from './ssh-transport';
-import { readTarGz, reproducibleTarGz, type TarEntry } from './tarball';
+import { readTarGz, writeReproducibleTarGz, type TarEntry } from './tarball';
 import { RemoteError, discover, fetchPack } from './upload-pack';
 
 /** What to fetch into the mirror and turn into an artifact. */
@@ -317,9 +316,8 @@ export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
   if (total > job.limits.maxBytes) {
     throw new ReconcileFailure(Reason.StorageOperationFailed, 'build', `artifact content of ${total} bytes exceeds the limit of ${job.limits.maxBytes} bytes`, false);
   }
-  const archive = reproducibleTarGz([...entries.values()]);
-  fs.writeFileSync(job.outFile, archive);
-  return { digest: `sha256:${createHash('sha256').update(archive).digest('hex')}`, size: archive.length, files: entries.size, bytesReceived: counter.bytes };
+  const { digest, size } = await writeReproducibleTarGz([...entries.values()], job.outFile);
+  return { digest, size, files: entries.size, bytesReceived: counter.bytes };
 }
 
 /** The files of an included artifact below `fromPath`, moved under `toPath`. */
