@@ -9,6 +9,7 @@ import { LOGGER, METRICS, PlatformModule } from '@ferry/platform';
 import { GitRepositoryScheduler } from './app/git-repository.scheduler';
 import { ReconcileGitRepositoryHandler } from './app/reconcile-git-repository.handler';
 import type { SourceConfig } from './config';
+import { FailureBackoff } from './domain/failure-backoff';
 import { FileArtifactStorage } from './infra/file-artifact-storage';
 import { IsomorphicGitClient } from './infra/isomorphic-git.client';
 import { KubeEventRecorder } from './infra/kube-event.recorder';
@@ -117,6 +118,7 @@ export class SourceModule {
               recorder: new KubeEventRecorder(kube),
               metrics,
               logger,
+              backoff: new FailureBackoff(config.retry.minDelayMs, config.retry.maxDelayMs),
             });
             holder.handler = handler;
             holder.scheduler = new GitRepositoryScheduler(

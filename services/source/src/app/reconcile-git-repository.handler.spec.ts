@@ -226,18 +226,24 @@ describe('ReconcileGitRepositoryHandler', () => {
     expect((await stream())[0]).toMatchObject({ type: 'Failed', reason: 'InvalidSemVer', stage: 'fetch', terminal: true, object: { kind: 'GitRepository', namespace: 'flux-system', name: 'app' } });
   });
 
-  it('given a failing remote, then the previous artifact stays, Ready=False with FetchFailed, and it retries at the interval', async () => {
+  it('given a failing remote, then the previous artifact stays, Ready=False with FetchFailed, and it retries with exponential backoff reset by a success', async () => {
     given(gitRepository());
     git.refs = [{ ref: 'refs/heads/main', oid: sha('a') }];
     await handler.reconcile('flux-system', 'app');
     const artifact = repositories.get('flux-system', 'app')?.status?.artifact;
     git.failure = new Error('connect ECONNREFUSED 127.0.0.1:1');
-    expect(await handler.reconcile('flux-system', 'app')).toEqual({ requeueAfterMs: 60_000 });
+    const retries = [];
+    for (let i = 0; i < 4; i++) retries.push(await handler.reconcile('flux-system', 'app'));
+    expect(retries).toEqual([{ requeueAfterMs: 750 }, { requeueAfterMs: 1500 }, { requeueAfterMs: 3000 }, { requeueAfterMs: 6000 }]);
     const status = repositories.get('flux-system', 'app')?.status;
     expect(status?.artifact).toEqual(artifact);
     expect(status?.conditions?.find((c) => c.type === 'FetchFailed')).toMatchObject({ status: 'True', reason: 'GitOperationFailed' });
     expect(status?.conditions?.find((c) => c.type === 'Reconciling')).toMatchObject({ status: 'True', reason: 'ProgressingWithRetry' });
     expect(status?.conditions?.find((c) => c.type === 'ArtifactInStorage')).toMatchObject({ status: 'True' });
+    git.failure = undefined;
+    expect(await handler.reconcile('flux-system', 'app')).toEqual({ requeueAfterMs: 60_000 });
+    git.failure = new Error('connect ECONNREFUSED 127.0.0.1:1');
+    expect(await handler.reconcile('flux-system', 'app')).toEqual({ requeueAfterMs: 750 });
   });
 
   it('given a suspended object, then nothing is fetched, no requeue, and gotk_suspend_status is 1', async () => {

@@ -20,6 +20,7 @@ import {
 import type { EventStore } from '@ferry/event-store';
 import type { ReconcileResult } from '@ferry/platform';
 import { reconcileLogger, recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
+import { FailureBackoff } from '../domain/failure-backoff';
 import { refKind, resolveRef, safeUrl, type ResolvedRef } from '../domain/git-ref';
 import { failedStatus, progressingStatus, requestedAt, succeededStatus } from '../domain/git-repository-status';
 import { ReconcileFailure } from '@ferry/contracts';
@@ -36,10 +37,15 @@ export interface ReconcileGitRepositoryDeps {
   recorder?: EventRecorder;
   metrics: FerryMetrics;
   logger: Logger;
+  /** When a failed reconcile is retried; Flux's defaults (750ms doubling up to 15m) when absent. */
+  backoff?: FailureBackoff;
   now?: () => Date;
 }
 
 const KIND = 'GitRepository';
+/** Flux's `--min-retry-delay` and `--max-retry-delay` defaults. */
+const FLUX_MIN_RETRY_DELAY_MS = 750;
+const FLUX_MAX_RETRY_DELAY_MS = 15 * 60_000;
 const CONTROLLER = { controller: 'gitrepository', controllerGroup: 'source.toolkit.fluxcd.io', controllerKind: KIND };
 
 /** An included GitRepository's artifact, its file, and where its files go. */
@@ -67,15 +73,21 @@ interface Attempt {
  */
 export class ReconcileGitRepositoryHandler {
   private readonly now: () => Date;
+  private readonly backoff: FailureBackoff;
 
   constructor(private readonly deps: ReconcileGitRepositoryDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.backoff = deps.backoff ?? new FailureBackoff(FLUX_MIN_RETRY_DELAY_MS, FLUX_MAX_RETRY_DELAY_MS);
   }
 
   /** Reconciles `namespace/name`; returns when to run again. */
   async reconcile(namespace: string, name: string, cause?: EventCause): Promise<ReconcileResult> {
+    const key = `${namespace}/${name}`;
     const repository = this.deps.repositories.get(namespace, name);
-    if (!repository || repository.metadata.deletionTimestamp) return {};
+    if (!repository || repository.metadata.deletionTimestamp) {
+      this.backoff.reset(key);
+      return {};
+    }
     const started = performance.now();
     const ref = { kind: KIND, namespace, name };
     const log = reconcileLogger(this.deps.logger, CONTROLLER, name, namespace);
@@ -88,6 +100,7 @@ export class ReconcileGitRepositoryHandler {
       if (repository.spec.suspend) {
         Object.assign(attempt, { outcome: 'suspended', reason: Reason.Suspended, message: 'Reconciliation is suspended for this object' });
         requeueAfterMs = undefined;
+        this.backoff.reset(key);
         return {};
       }
       const remote = { url: repository.spec.url, auth: await this.credentials(repository), timeoutMs: parseDuration(repository.spec.timeout) };
@@ -104,6 +117,7 @@ export class ReconcileGitRepositoryHandler {
         if (this.statusStale(repository, requested)) {
           await this.deps.repositories.writeStatus(repository, succeededStatus(repository, { artifact: current, included: includes.map((i) => i.artifact), requestedAt: requested }, this.now()));
         }
+        this.backoff.reset(key);
         return { requeueAfterMs };
       }
       const progressing = await this.deps.repositories.writeStatus(
@@ -120,11 +134,14 @@ export class ReconcileGitRepositoryHandler {
         message: `stored artifact for revision '${artifact.revision}'`,
         artifact,
       });
+      this.backoff.reset(key);
       return { requeueAfterMs };
     } catch (error) {
       const failure = toFailure(error);
       Object.assign(attempt, { outcome: 'failed', reason: failure.reason, message: failure.message, stage: failure.stage });
-      requeueAfterMs = failure.retryable ? interval : undefined;
+      // Retryable failures back off exponentially (not at the interval); a terminal one waits for a change.
+      requeueAfterMs = failure.retryable ? this.backoff.failed(key) : undefined;
+      if (!failure.retryable) this.backoff.reset(key);
       const latest = this.deps.repositories.get(namespace, name) ?? repository;
       await this.deps.repositories
         .writeStatus(latest, failedStatus(latest, { reason: failure.reason, message: failure.message, stage: failure.stage, retryable: failure.retryable, requestedAt: requested }, this.now()))
