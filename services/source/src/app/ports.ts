@@ -52,6 +52,10 @@ export interface ArchiveRequest {
   commit: string;
   shallow: boolean;
   ignore: string | undefined;
+  /** `spec.sparseCheckout`: only these directories go into the artifact. */
+  sparseCheckout?: string[];
+  /** `spec.recurseSubmodules`: submodules are fetched and their files included. */
+  recurseSubmodules?: boolean;
   /** Other artifacts copied in (`spec.include`), in order; later ones overwrite earlier files. */
   includes: IncludedFiles[];
   outFile: string;

@@ -154,6 +154,25 @@ describe('ReconcileGitRepositoryHandler', () => {
     expect((await stream()).filter((e) => e['type'] === 'ArtifactReady')).toHaveLength(2);
   });
 
+  it('given spec.sparseCheckout and recurseSubmodules, then they reach the git client, are observed in status, and changing them rebuilds', async () => {
+    given(gitRepository({ sparseCheckout: ['apps'], recurseSubmodules: true }));
+    git.refs = [{ ref: 'refs/heads/main', oid: sha('a') }];
+    await handler.reconcile('flux-system', 'app');
+    expect(git.archived[0]).toMatchObject({ sparseCheckout: ['apps'], recurseSubmodules: true });
+    expect(repositories.get('flux-system', 'app')?.status).toMatchObject({ observedSparseCheckout: ['apps'], observedRecurseSubmodules: true });
+    await handler.reconcile('flux-system', 'app');
+    expect(git.archived).toHaveLength(1);
+    const stored = repositories.get('flux-system', 'app') as GitRepository;
+    const { sparseCheckout: _dropped, ...spec } = stored.spec;
+    given({ ...stored, metadata: { ...stored.metadata, generation: 2 }, spec: { ...spec, recurseSubmodules: false } });
+    await handler.reconcile('flux-system', 'app');
+    expect(git.archived).toHaveLength(2);
+    expect(git.archived[1]?.sparseCheckout).toBeUndefined();
+    expect(repositories.get('flux-system', 'app')?.status).toMatchObject({ observedSparseCheckout: [], observedRecurseSubmodules: false });
+    await handler.reconcile('flux-system', 'app');
+    expect(git.archived).toHaveLength(2);
+  });
+
   it('given a secretRef, then basic auth or bearer token reach the git client, and a missing secret fails clearly', async () => {
     given(gitRepository({ secretRef: { name: 'auth' } }));
     git.refs = [{ ref: 'refs/heads/main', oid: sha('a') }];

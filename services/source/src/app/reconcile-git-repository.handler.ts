@@ -202,13 +202,15 @@ export class ReconcileGitRepositoryHandler {
     throw new ReconcileFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': expected 'username' and 'password', 'bearerToken' or 'ca.crt'`);
   }
 
-  /** Nothing to fetch: same revision, ignore rules and included artifacts, and the artifact is still on disk. */
+  /** Nothing to fetch: same revision, ignore rules, sparse checkout, submodules and included artifacts, and the artifact is still on disk. */
   private upToDate(repository: GitRepository, current: Artifact, resolved: ResolvedRef, includes: ResolvedInclude[]): boolean {
     const status = repository.status;
     const fingerprint = (artifacts: readonly Artifact[]) => artifacts.map((a) => `${a.revision} ${a.digest}`).join('\n');
     return (
       current.revision === resolved.revision &&
       (status?.observedIgnore ?? undefined) === (repository.spec.ignore ?? undefined) &&
+      JSON.stringify(status?.observedSparseCheckout ?? []) === JSON.stringify(repository.spec.sparseCheckout ?? []) &&
+      (status?.observedRecurseSubmodules ?? false) === repository.spec.recurseSubmodules &&
       JSON.stringify(status?.observedInclude ?? []) === JSON.stringify(repository.spec.include ?? []) &&
       fingerprint(status?.includedArtifacts ?? []) === fingerprint(includes.map((i) => i.artifact)) &&
       this.deps.storage.has(current)
@@ -263,6 +265,8 @@ export class ReconcileGitRepositoryHandler {
         commit: resolved.commit,
         shallow: !fullHistory,
         ignore: repository.spec.ignore,
+        ...(repository.spec.sparseCheckout?.length ? { sparseCheckout: repository.spec.sparseCheckout } : {}),
+        ...(repository.spec.recurseSubmodules ? { recurseSubmodules: true } : {}),
         includes: includes.map(({ file, fromPath, toPath }) => ({ file, fromPath, toPath })),
         outFile,
       });

@@ -29,10 +29,13 @@ export function succeededStatus(
   }
   conditions = setCondition(conditions, { type: ConditionType.Ready, status: 'True', reason: Reason.Succeeded, message, observedGeneration }, now);
   conditions = setCondition(conditions, { type: ConditionType.ArtifactInStorage, status: 'True', reason: Reason.Succeeded, message, observedGeneration }, now);
-  const { ignore, include } = repository.spec;
+  const { ignore, include, sparseCheckout, recurseSubmodules } = repository.spec;
   const { includedArtifacts: _previous, observedInclude: _observed, ...rest } = status;
   return {
     ...rest,
+    // Written whenever set now or before, so a removed spec field does not leave a stale observed value.
+    ...(sparseCheckout?.length || status.observedSparseCheckout ? { observedSparseCheckout: sparseCheckout ?? [] } : {}),
+    ...(recurseSubmodules || status.observedRecurseSubmodules ? { observedRecurseSubmodules: recurseSubmodules } : {}),
     conditions,
     artifact: result.artifact,
     // Explicit empty lists, not absent keys: a merge patch cannot delete, and stale ones would force rebuilds.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -56,6 +57,38 @@ describe('git operations against a loopback git http-backend', () => {
     const cached = await fetchAndArchive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit: second, shallow: true, ignore: 'run.sh', includes: [], outFile: join(dir.path, 'a3.tar.gz'), limits });
     expect(cached.bytesReceived).toBe(0);
     expect(cached.digest).toBe(again.digest);
+  });
+
+  it('archives only the sparse checkout directories, and names one the commit does not have', async () => {
+    const repo = await server.createRepo('sparse.git');
+    const commit = await repo.commit({ 'apps/a.yaml': 'a', 'apps/sub/b.yaml': 'b', 'infra/c.yaml': 'c', 'root.yaml': 'r', 'apps/.sourceignore': 'b.yaml\n' });
+    const remote: GitRemote = { url: repo.url, auth: { username: 'flux', password: 'pw' }, timeoutMs: 10_000 };
+    const out = join(dir.path, 'sparse.tar.gz');
+    const job = { remote, mirrorDir: join(dir.path, 'sparse'), fetchRef: 'refs/heads/main', commit, shallow: true, ignore: undefined, includes: [], outFile: out, limits };
+    await fetchAndArchive({ ...job, sparseCheckout: ['apps/', './infra'] });
+    const root = join(dir.path, 'xs');
+    extractTarGz(readFileSync(out), root);
+    expect(readdirSync(root, { recursive: true }).map(String).filter((path) => path.endsWith('.yaml')).sort()).toEqual(['apps/a.yaml', 'infra/c.yaml']);
+    await expect(fetchAndArchive({ ...job, sparseCheckout: ['apps', 'missing'] })).rejects.toMatchObject({ reason: 'GitOperationFailed', message: "sparse checkout dir 'missing' doesn't exist in repository" });
+  });
+
+  it('fetches submodules (a relative URL, with the same credentials) and includes their files when asked', async () => {
+    const lib = await server.createRepo('lib.git');
+    await lib.commit({ 'lib.yaml': 'lib: 1\n' });
+    const app = await server.createRepo('super.git');
+    await app.commit({ 'app.yaml': 'app: 1\n' });
+    execFileSync('git', ['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', '../lib.git', 'vendor/lib'], { cwd: app.workPath, env: { ...process.env, HOME: app.workPath } });
+    const commit = await app.commit({ 'app.yaml': 'app: 2\n' });
+    const remote: GitRemote = { url: app.url, auth: { username: 'flux', password: 'pw' }, timeoutMs: 10_000 };
+    const job = { remote, mirrorDir: join(dir.path, 'super'), fetchRef: 'refs/heads/main', commit, shallow: true, ignore: undefined, includes: [], limits };
+    const withModules = await fetchAndArchive({ ...job, recurseSubmodules: true, outFile: join(dir.path, 'super1.tar.gz') });
+    const root = join(dir.path, 'xsub');
+    extractTarGz(readFileSync(join(dir.path, 'super1.tar.gz')), root);
+    expect(readFileSync(join(root, 'vendor/lib/lib.yaml'), 'utf8')).toBe('lib: 1\n');
+    // app.yaml and the submodule's file; .gitmodules is one of Flux's default exclusions.
+    expect(withModules.files).toBe(2);
+    const without = await fetchAndArchive({ ...job, outFile: join(dir.path, 'super2.tar.gz') });
+    expect(without.files).toBe(1);
   });
 
   it('reports bad credentials as AuthenticationFailed without leaking them', async () => {

@@ -7,6 +7,7 @@ import git, { type HttpClient } from 'isomorphic-git';
 import { Reason } from '@ferry/contracts';
 import type { ArchiveResult, GitAuth, GitRemote, IncludedFiles } from '../app/ports';
 import { safeUrl, type AdvertisedRef } from '../domain/git-ref';
+import { parseGitmodules, submoduleUrl } from '../domain/submodules';
 import { SOURCE_IGNORE_FILE, sourceIgnoreMatcher, type SourceIgnoreFile } from '../domain/source-ignore';
 import { ReconcileFailure } from '@ferry/contracts';
 import { indexPack, packIndexFile } from './pack-indexer';
@@ -26,6 +27,10 @@ export interface ArchiveJob {
   /** Shallow (depth 1) unless a commit must be found in history. */
   shallow: boolean;
   ignore: string | undefined;
+  /** `spec.sparseCheckout`: only these directories go into the artifact. */
+  sparseCheckout?: string[];
+  /** `spec.recurseSubmodules`: submodules are fetched (recursively) and their files included. */
+  recurseSubmodules?: boolean;
   includes: IncludedFiles[];
   /** Where to write the tar.gz. */
   outFile: string;
@@ -190,13 +195,22 @@ function readShallow(mirrorDir: string): string[] {
   return fs.existsSync(file) ? fs.readFileSync(file, 'latin1').split('\n').filter((line) => /^[0-9a-f]{40}$/.test(line)) : [];
 }
 
+/** One commit of one repository to bring into a mirror: the top-level job, or a submodule of it. */
+interface Checkout {
+  remote: GitRemote;
+  mirrorDir: string;
+  fetchRef: string | undefined;
+  commit: string;
+  shallow: boolean;
+}
+
 /**
- * Fetches what the mirror lacks of `job.commit` with the upload-pack client (depth 1 for a shallow job, the
- * mirror's tips as haves, so a later fetch is only the difference), stores the pack with an index of its own
- * making and records the ref and the shallow boundary. Returns the objects the pack held, already inflated.
+ * Fetches what the mirror lacks of `checkout.commit` with the upload-pack client (depth 1 for a shallow
+ * checkout, the mirror's tips as haves, so a later fetch is only the difference), stores the pack with an
+ * index of its own making and records the shallow boundary. Returns the objects the pack held, inflated.
  */
-async function fetchInto(job: ArchiveJob, transport: Transport): Promise<Map<string, GitObject>> {
-  const { mirrorDir } = job;
+async function fetchInto(checkout: Checkout, transport: Transport): Promise<Map<string, GitObject>> {
+  const { mirrorDir } = checkout;
   const remote = { http: transport.http, url: transport.url, headers: transport.headers, protocolV2: !transport.ssh };
   const offer = await discover(remote);
   const shallow = readShallow(mirrorDir);
@@ -205,14 +219,14 @@ async function fetchInto(job: ArchiveJob, transport: Transport): Promise<Map<str
   try {
     const haves = mirrorTips(mirrorDir);
     const response = await fetchPack(remote, offer, {
-      commit: job.commit,
-      fetchRef: job.fetchRef,
+      commit: checkout.commit,
+      fetchRef: checkout.fetchRef,
       haves,
       shallow,
       // Depth 1 only for the first fetch: with haves and no deepen the server sends the commits since them and
-      // only the objects they lack (a deepen would send the whole tree again). A job that needs history
-      // unshallows a mirror an earlier shallow job left (git's --unshallow depth).
-      depth: job.shallow ? (haves.length === 0 ? 1 : undefined) : shallow.length > 0 ? 0x7fffffff : undefined,
+      // only the objects they lack (a deepen would send the whole tree again). A checkout that needs history
+      // unshallows a mirror an earlier shallow one left (git's --unshallow depth).
+      depth: checkout.shallow ? (haves.length === 0 ? 1 : undefined) : shallow.length > 0 ? 0x7fffffff : undefined,
       packFile: received,
     });
     let objects = new Map<string, GitObject>();
@@ -234,11 +248,11 @@ async function fetchInto(job: ArchiveJob, transport: Transport): Promise<Map<str
   }
 }
 
-function commitNotFound(job: ArchiveJob): ReconcileFailure {
+function commitNotFound(checkout: Checkout): ReconcileFailure {
   return new ReconcileFailure(
     Reason.GitOperationFailed,
     'fetch',
-    `failed to checkout and determine revision: commit '${job.commit}' not found in '${safeUrl(job.remote.url)}'${job.fetchRef ? ` on ${job.fetchRef}` : ''}`,
+    `failed to checkout and determine revision: commit '${checkout.commit}' not found in '${safeUrl(checkout.remote.url)}'${checkout.fetchRef ? ` on ${checkout.fetchRef}` : ''}`,
   );
 }
 
@@ -249,13 +263,78 @@ function writeMirrorRef(mirrorDir: string, ref: string | undefined, commit: stri
   fs.writeFileSync(file, `${commit}\n`);
 }
 
-/** Every regular file of a commit's tree, recursively: path, mode and blob id. Submodules and symlinks are skipped. */
+/** A regular file of a checked-out tree, read on demand; or a submodule's commit (a gitlink). */
+interface TreeFile {
+  path: string;
+  executable: boolean;
+  read: () => Buffer;
+}
+
+/** Every regular file (and gitlink) of a tree, recursively. Symlinks are skipped. */
 function listTree(read: (oid: string) => Buffer, treeOid: string, prefix = ''): Array<{ path: string; mode: string; oid: string }> {
   const files: Array<{ path: string; mode: string; oid: string }> = [];
   for (const entry of parseTree(read(treeOid))) {
     const path = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.mode === '40000') files.push(...listTree(read, entry.oid, path));
-    else if (entry.mode === '100644' || entry.mode === '100755') files.push({ path, mode: entry.mode, oid: entry.oid });
+    else if (entry.mode === '100644' || entry.mode === '100755' || entry.mode === '160000') files.push({ path, mode: entry.mode, oid: entry.oid });
+  }
+  return files;
+}
+
+/** Brings `checkout.commit` into its mirror (nothing when it is already there) and returns a reader of its objects. */
+async function openCommit(checkout: Checkout, counter: { bytes: number }): Promise<(oid: string) => Buffer> {
+  const { remote, mirrorDir } = checkout;
+  await openMirror(mirrorDir, remote.url);
+  let packs = new PackReader(mirrorDir);
+  if (!packs.has(checkout.commit)) {
+    let transport: Transport | undefined;
+    let fetched: Map<string, GitObject>;
+    try {
+      transport = transportFor(remote, AbortSignal.timeout(remote.timeoutMs), counter);
+      fetched = await fetchInto(checkout, transport);
+    } catch (error) {
+      throw error instanceof RemoteError && error.message.includes('not our ref') ? commitNotFound(checkout) : gitFailure(error, remote, 'fetch');
+    } finally {
+      transport?.close();
+    }
+    packs = new PackReader(mirrorDir, fetched);
+    if (!packs.has(checkout.commit)) throw commitNotFound(checkout);
+    writeMirrorRef(mirrorDir, checkout.fetchRef, checkout.commit);
+  }
+  const reader = packs;
+  return (oid) => {
+    const object = reader.read(oid);
+    if (!object) throw new ReconcileFailure(Reason.GitOperationFailed, 'build', `object ${oid} of commit ${checkout.commit} is missing from the mirror of '${safeUrl(remote.url)}'`);
+    return object.data;
+  };
+}
+
+/**
+ * The files of a commit; with `recurse`, each submodule's commit is fetched into its own mirror under the
+ * parent's (`modules/<name>.git`) and its files are listed under the submodule's path, recursively.
+ */
+async function checkoutFiles(checkout: Checkout, recurse: boolean, counter: { bytes: number }): Promise<TreeFile[]> {
+  const read = await openCommit(checkout, counter);
+  const commit = read(checkout.commit).toString('latin1');
+  const entries = listTree(read, commit.slice('tree '.length, 'tree '.length + 40));
+  const files: TreeFile[] = [];
+  const links = entries.filter((entry) => entry.mode === '160000');
+  for (const entry of entries) if (entry.mode !== '160000') files.push({ path: entry.path, executable: entry.mode === '100755', read: () => read(entry.oid) });
+  if (!recurse || links.length === 0) return files;
+  const gitmodules = entries.find((entry) => entry.path === '.gitmodules');
+  const modules = parseGitmodules(gitmodules ? read(gitmodules.oid).toString('utf8') : '');
+  for (const link of links) {
+    const module = modules.find((candidate) => candidate.path === link.path);
+    if (!module) throw new ReconcileFailure(Reason.GitOperationFailed, 'fetch', `submodule '${link.path}' has no url in .gitmodules of '${safeUrl(checkout.remote.url)}'`);
+    const url = submoduleUrl(checkout.remote.url, module.url);
+    const sub: Checkout = {
+      remote: { ...checkout.remote, url, auth: sameOrigin(url, checkout.remote.url) ? checkout.remote.auth : {} },
+      mirrorDir: join(checkout.mirrorDir, 'modules', `${module.name.replace(/[^A-Za-z0-9._-]/g, '_')}.git`),
+      fetchRef: undefined,
+      commit: link.oid,
+      shallow: true,
+    };
+    for (const file of await checkoutFiles(sub, true, counter)) files.push({ ...file, path: `${link.path}/${file.path}` });
   }
   return files;
 }
@@ -267,35 +346,12 @@ function listTree(read: (oid: string) => Buffer, treeOid: string, prefix = ''): 
  */
 export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
   const counter = { bytes: 0 };
-  const { remote, mirrorDir } = job;
-  await openMirror(mirrorDir, remote.url);
-  let packs = new PackReader(mirrorDir);
-  if (!packs.has(job.commit)) {
-    let transport: Transport | undefined;
-    let fetched: Map<string, GitObject>;
-    try {
-      transport = transportFor(remote, AbortSignal.timeout(remote.timeoutMs), counter);
-      fetched = await fetchInto(job, transport);
-    } catch (error) {
-      throw error instanceof RemoteError && error.message.includes('not our ref') ? commitNotFound(job) : gitFailure(error, remote, 'fetch');
-    } finally {
-      transport?.close();
-    }
-    packs = new PackReader(mirrorDir, fetched);
-    if (!packs.has(job.commit)) throw commitNotFound(job);
-    writeMirrorRef(mirrorDir, job.fetchRef, job.commit);
-  }
-  const read = (oid: string): Buffer => {
-    const object = packs.read(oid);
-    if (!object) throw new ReconcileFailure(Reason.GitOperationFailed, 'build', `object ${oid} of commit ${job.commit} is missing from the mirror of '${safeUrl(remote.url)}'`);
-    return object.data;
-  };
-  const commit = read(job.commit).toString('latin1');
-  const files = listTree(read, commit.slice('tree '.length, 'tree '.length + 40));
+  const all = await checkoutFiles({ remote: job.remote, mirrorDir: job.mirrorDir, fetchRef: job.fetchRef, commit: job.commit, shallow: job.shallow }, job.recurseSubmodules ?? false, counter);
+  const files = job.sparseCheckout?.length ? sparse(all, job.sparseCheckout) : all;
   const ignoreFiles: SourceIgnoreFile[] = [];
   for (const file of files) {
     if (file.path === SOURCE_IGNORE_FILE || file.path.endsWith(`/${SOURCE_IGNORE_FILE}`)) {
-      ignoreFiles.push({ dir: file.path.slice(0, -SOURCE_IGNORE_FILE.length).replace(/\/$/, ''), content: read(file.oid).toString('utf8') });
+      ignoreFiles.push({ dir: file.path.slice(0, -SOURCE_IGNORE_FILE.length).replace(/\/$/, ''), content: file.read().toString('utf8') });
     }
   }
   const ignored = sourceIgnoreMatcher(ignoreFiles, job.ignore);
@@ -303,7 +359,7 @@ export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
   const entries = new Map<string, TarEntry>();
   for (const file of kept) {
     if (entries.size >= job.limits.maxFiles) break;
-    entries.set(file.path, { path: file.path, data: read(file.oid), executable: file.mode === '100755' });
+    entries.set(file.path, { path: file.path, data: file.read(), executable: file.executable });
   }
   for (const include of job.includes) {
     for (const entry of includedEntries(include)) entries.set(entry.path, entry);
@@ -318,6 +374,25 @@ export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
   }
   const { digest, size } = await writeReproducibleTarGz([...entries.values()], job.outFile);
   return { digest, size, files: entries.size, bytesReceived: counter.bytes };
+}
+
+/** Only the files below the sparse checkout directories; a directory the commit does not have is an error. */
+function sparse(files: TreeFile[], directories: string[]): TreeFile[] {
+  const dirs = directories.map((dir) => dir.replace(/^\.?\/+|\/+$/g, ''));
+  const within = (path: string, dir: string) => dir === '' || path.startsWith(`${dir}/`);
+  for (const dir of dirs) {
+    if (!files.some((file) => within(file.path, dir))) {
+      throw new ReconcileFailure(Reason.GitOperationFailed, 'fetch', `sparse checkout dir '${dir}' doesn't exist in repository`);
+    }
+  }
+  return files.filter((file) => dirs.some((dir) => within(file.path, dir)));
+}
+
+// Credentials go to the superproject's own server only, never to another host a .gitmodules names.
+function sameOrigin(a: string, b: string): boolean {
+  const x = new URL(a);
+  const y = new URL(b);
+  return x.protocol === y.protocol && x.host === y.host;
 }
 
 /** The files of an included artifact below `fromPath`, moved under `toPath`. */

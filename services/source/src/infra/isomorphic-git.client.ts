@@ -29,6 +29,8 @@ export class IsomorphicGitClient implements GitClient {
       commit: request.commit,
       shallow: request.shallow,
       ignore: request.ignore,
+      ...(request.sparseCheckout ? { sparseCheckout: request.sparseCheckout } : {}),
+      ...(request.recurseSubmodules ? { recurseSubmodules: true } : {}),
       includes: request.includes,
       outFile: request.outFile,
       limits: this.limits,

@@ -164,13 +164,15 @@ function requestBody(offer: ServerOffer, request: PackRequest): string {
   const { capabilities, refs } = offer;
   const band = capabilities.has('side-band-64k') ? 'side-band-64k' : capabilities.has('side-band') ? 'side-band' : undefined;
   if (!band) throw new Error('the server does not support side-band');
-  if ((request.depth !== undefined || request.shallow.length > 0) && !capabilities.has('shallow')) throw new Error('the server does not support shallow fetches');
-  // A v0 server accepts only what it advertised: the tip of the ref that leads to the commit.
+  // A v0 server accepts only what it advertised: the tip of the ref that leads to the commit. When that tip is
+  // not the commit itself (a submodule's commit, a pinned one), the history down to it is needed: no deepen.
   const want = refs.get(request.fetchRef ?? 'HEAD') ?? request.commit;
+  const depth = want === request.commit ? request.depth : undefined;
   const wanted = [band, 'ofs-delta', 'no-progress', 'shallow', 'agent=git/ferry'].filter((cap) => cap.startsWith('agent=') || capabilities.has(cap));
   lines.push(pktLine(`want ${want} ${wanted.join(' ')}\n`));
+  if ((depth !== undefined || request.shallow.length > 0) && !capabilities.has('shallow')) throw new Error('the server does not support shallow fetches');
   for (const oid of request.shallow) lines.push(pktLine(`shallow ${oid}\n`));
-  if (request.depth !== undefined) lines.push(pktLine(`deepen ${request.depth}\n`));
+  if (depth !== undefined) lines.push(pktLine(`deepen ${depth}\n`));
   lines.push(FLUSH);
   for (const oid of request.haves) lines.push(pktLine(`have ${oid}\n`));
   lines.push(pktLine('done\n'));
