@@ -3,3 +3,4 @@ export * from './service-process';
 export * from './git-server';
 export * from './git-ssh-server';
 export * from './gitlab-server';
+export * from './http-proxy';

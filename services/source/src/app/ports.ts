@@ -37,11 +37,20 @@ export interface GitAuth {
   caFile?: string;
 }
 
+/** An HTTP proxy for HTTP(S) remotes, from the GitRepository's `proxySecretRef` (`address`, `username`, `password`). */
+export interface GitProxy {
+  /** `http://host:port` of the proxy. */
+  address: string;
+  username?: string;
+  password?: string;
+}
+
 /** A remote and how to reach it. */
 export interface GitRemote {
   url: string;
   auth: GitAuth;
   timeoutMs: number;
+  proxy?: GitProxy;
 }
 
 /** What to fetch and turn into an artifact file. */

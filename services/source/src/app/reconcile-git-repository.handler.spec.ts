@@ -202,6 +202,22 @@ describe('ReconcileGitRepositoryHandler', () => {
     expect(repositories.get('flux-system', 'app')?.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ reason: 'InvalidSecret', message: expect.stringContaining("'known_hosts'") });
   });
 
+  it('given a proxySecretRef, then its address and credentials reach the git client, and a bad secret fails naming the key', async () => {
+    given(gitRepository({ proxySecretRef: { name: 'proxy' } }));
+    git.refs = [{ ref: 'refs/heads/main', oid: sha('a') }];
+    secrets.secrets.set('flux-system/proxy', { address: 'http://proxy.example.invalid:3128', username: 'u', password: 'p' });
+    await handler.reconcile('flux-system', 'app');
+    expect(git.listed[0]?.proxy).toEqual({ address: 'http://proxy.example.invalid:3128', username: 'u', password: 'p' });
+    expect(git.archived[0]?.remote.proxy).toEqual({ address: 'http://proxy.example.invalid:3128', username: 'u', password: 'p' });
+    const ready = () => repositories.get('flux-system', 'app')?.status?.conditions?.find((c) => c.type === 'Ready');
+    secrets.secrets.set('flux-system/proxy', { username: 'u' });
+    await handler.reconcile('flux-system', 'app');
+    expect(ready()).toMatchObject({ status: 'False', reason: 'AuthenticationFailed', message: "failed to configure proxy options: invalid proxy secret 'flux-system/proxy': key 'address' is missing" });
+    secrets.secrets.set('flux-system/proxy', { address: 'socks5://proxy:1080' });
+    await handler.reconcile('flux-system', 'app');
+    expect(ready()).toMatchObject({ message: expect.stringContaining("'address' must be an http:// URL") });
+  });
+
   it('given spec.include, then it waits for the included artifact, copies it in, and rebuilds when it changes', async () => {
     given(gitRepository({ include: [{ repository: { name: 'lib' }, toPath: 'vendor/lib' }] }));
     git.refs = [{ ref: 'refs/heads/main', oid: sha('a') }];

@@ -24,7 +24,7 @@ import { FailureBackoff } from '../domain/failure-backoff';
 import { refKind, resolveRef, safeUrl, type ResolvedRef } from '../domain/git-ref';
 import { failedStatus, progressingStatus, requestedAt, succeededStatus } from '../domain/git-repository-status';
 import { ReconcileFailure } from '@ferry/contracts';
-import type { ArtifactStorage, EventRecorder, GitClient, GitAuth, GitRepositoryStore, SecretReader } from './ports';
+import type { ArtifactStorage, EventRecorder, GitClient, GitAuth, GitProxy, GitRepositoryStore, SecretReader } from './ports';
 
 /** Dependencies of the GitRepository reconcile use case. */
 export interface ReconcileGitRepositoryDeps {
@@ -103,7 +103,8 @@ export class ReconcileGitRepositoryHandler {
         this.backoff.reset(key);
         return {};
       }
-      const remote = { url: repository.spec.url, auth: await this.credentials(repository), timeoutMs: parseDuration(repository.spec.timeout) };
+      const proxy = await this.proxy(repository);
+      const remote = { url: repository.spec.url, auth: await this.credentials(repository), timeoutMs: parseDuration(repository.spec.timeout), ...(proxy ? { proxy } : {}) };
       if (!/^(https?|ssh):\/\//.test(remote.url)) {
         throw new ReconcileFailure(Reason.URLInvalid, 'fetch', `unsupported URL scheme in '${safeUrl(remote.url)}': use http://, https:// or ssh://`, false);
       }
@@ -172,6 +173,30 @@ export class ReconcileGitRepositoryHandler {
     ];
     await this.deps.events.append(`${KIND}/${namespace}/${ref.name}`, events, 'any').catch((error: unknown) => log.error('failed to record reconcile events', { error }));
     log.error(message, { reason: Reason.InvalidConfig });
+  }
+
+  /** `spec.proxySecretRef` as Flux reads it: `address` (required), `username`, `password`; HTTP(S) remotes only. */
+  private async proxy(repository: GitRepository): Promise<GitProxy | undefined> {
+    const secretRef = repository.spec.proxySecretRef;
+    if (!secretRef) return undefined;
+    const namespace = repository.metadata.namespace ?? 'default';
+    const fail = (detail: string, retryable = true) =>
+      new ReconcileFailure(Reason.AuthenticationFailed, 'fetch', `failed to configure proxy options: ${detail}`, retryable);
+    if (repository.spec.url.startsWith('ssh://')) throw fail(`proxySecretRef '${namespace}/${secretRef.name}' applies to http(s):// URLs only, not ssh://`, false);
+    const data = await this.deps.secrets.read(namespace, secretRef.name).catch((error: unknown) => {
+      throw fail(`failed to get secret '${namespace}/${secretRef.name}': ${error instanceof Error ? error.message : String(error)}`);
+    });
+    if (!data) throw fail(`failed to get secret '${namespace}/${secretRef.name}': secrets "${secretRef.name}" not found`);
+    const address = data['address'];
+    if (!address) throw fail(`invalid proxy secret '${namespace}/${secretRef.name}': key 'address' is missing`);
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(address);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.protocol !== 'http:') throw fail(`invalid proxy secret '${namespace}/${secretRef.name}': 'address' must be an http:// URL of the proxy`);
+    return { address, ...(data['username'] !== undefined ? { username: data['username'] } : {}), ...(data['password'] !== undefined ? { password: data['password'] } : {}) };
   }
 
   private async credentials(repository: GitRepository): Promise<GitAuth> {

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { extractTarGz, sha256Digest } from '@ferry/artifact';
-import { GitServer, selfSignedCertificate, tempDir } from '@ferry/testing';
+import { GitServer, HttpProxy, selfSignedCertificate, tempDir } from '@ferry/testing';
 import { resolveRef } from '../domain/git-ref';
 import type { GitRemote } from '../app/ports';
 import { fetchAndArchive, listRemoteRefs } from './git-operations';
@@ -128,6 +128,37 @@ describe('git operations against a loopback git http-backend', () => {
       expect(result.files).toBe(1);
       await expect(listRemoteRefs({ ...trusted, auth: {} }, undefined)).rejects.toMatchObject({ reason: 'GitOperationFailed', message: expect.stringContaining('SELF_SIGNED') });
     } finally {
+      await secure.stop();
+    }
+  });
+
+  it('goes through the proxy of proxySecretRef: CONNECT for HTTPS, forwarded requests for HTTP, 407 as an auth failure', async () => {
+    const tls = selfSignedCertificate();
+    const secure = await GitServer.start({}, tls);
+    const proxy = await HttpProxy.start({ username: 'p', password: 'secret' });
+    try {
+      const repo = await secure.createRepo('proxied.git');
+      const commit = await repo.commit({ 'a.yaml': 'a: 1\n' });
+      const remote: GitRemote = { url: repo.url, auth: { caFile: tls.cert }, timeoutMs: 10_000, proxy: { address: proxy.url, username: 'p', password: 'secret' } };
+      expect((await listRemoteRefs(remote, 'refs/heads/main')).refs).toEqual([{ ref: 'refs/heads/main', oid: commit }]);
+      const result = await fetchAndArchive({ remote, mirrorDir: join(dir.path, 'proxied'), fetchRef: 'refs/heads/main', commit, shallow: true, ignore: undefined, includes: [], outFile: join(dir.path, 'proxied.tar.gz'), limits });
+      expect(result.files).toBe(1);
+      const host = new URL(repo.url).host;
+      expect(proxy.records.length).toBeGreaterThanOrEqual(3);
+      expect(proxy.records.every((record) => record.method === 'CONNECT' && record.target === host && record.status === 200)).toBe(true);
+
+      const plain = await server.createRepo('proxied-plain.git');
+      await plain.commit({ 'b.yaml': 'b: 1\n' });
+      proxy.records.length = 0;
+      await listRemoteRefs({ url: plain.url, auth: { username: 'flux', password: 'pw' }, timeoutMs: 10_000, proxy: { address: proxy.url, username: 'p', password: 'secret' } }, undefined);
+      expect(proxy.records[0]).toEqual({ method: 'GET', target: `${plain.url}/info/refs?service=git-upload-pack`, status: 200 });
+
+      const refused = { ...remote, proxy: { address: proxy.url, username: 'p', password: 'wrong' } };
+      const error = (await listRemoteRefs(refused, undefined).catch((e: unknown) => e)) as Error & { reason: string };
+      expect(error).toMatchObject({ reason: 'AuthenticationFailed', message: expect.stringContaining('HTTP 407') });
+      expect(error.message).not.toContain('wrong');
+    } finally {
+      await proxy.stop();
       await secure.stop();
     }
   });

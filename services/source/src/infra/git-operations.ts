@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { isIP, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import * as tls from 'node:tls';
 import git, { type HttpClient } from 'isomorphic-git';
 import { Reason } from '@ferry/contracts';
-import type { ArchiveResult, GitAuth, GitRemote, IncludedFiles } from '../app/ports';
+import type { ArchiveResult, GitAuth, GitProxy, GitRemote, IncludedFiles } from '../app/ports';
 import { safeUrl, type AdvertisedRef } from '../domain/git-ref';
 import { parseGitmodules, submoduleUrl } from '../domain/submodules';
 import { SOURCE_IGNORE_FILE, sourceIgnoreMatcher, type SourceIgnoreFile } from '../domain/source-ignore';
@@ -14,7 +15,7 @@ import { indexPack, packIndexFile } from './pack-indexer';
 import { PackReader, parseTree, type GitObject } from './pack-reader';
 import { SshError, SshGitSession, parseSshUrl } from './ssh-transport';
 import { readTarGz, writeReproducibleTarGz, type TarEntry } from './tarball';
-import { RemoteError, discover, fetchPack } from './upload-pack';
+import { HttpStatusError, RemoteError, discover, fetchPack } from './upload-pack';
 
 /** What to fetch into the mirror and turn into an artifact. */
 export interface ArchiveJob {
@@ -38,10 +39,48 @@ export interface ArchiveJob {
 }
 
 /**
- * isomorphic-git's HTTP client on node:http(s): one abort signal bounds the whole operation (spec.timeout),
- * every response byte is counted, and HTTPS trusts `ca` (the Secret's `ca.crt`) on top of the system roots.
+ * A TCP tunnel to `target` through an HTTP proxy (CONNECT), for HTTPS remotes behind a proxy; the TLS session
+ * to the remote runs inside it, so the proxy sees neither the request nor the credentials.
  */
-function httpClient(signal: AbortSignal, counter: { bytes: number }, ca: string | undefined): HttpClient {
+function tunnel(proxy: GitProxy, target: URL, signal: AbortSignal): Promise<Socket> {
+  const hostPort = `${target.hostname}:${target.port || '443'}`;
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(proxy.address, { method: 'CONNECT', path: hostPort, headers: { host: hostPort, ...proxyAuthorization(proxy) }, signal });
+    request.on('connect', (response: IncomingMessage, socket: Socket) => {
+      if (response.statusCode === 200) return resolve(socket);
+      socket.destroy();
+      reject(new HttpStatusError(response.statusCode ?? 0, `from proxy ${safeUrl(proxy.address)}`));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+function proxyAuthorization(proxy: GitProxy): Record<string, string> {
+  if (proxy.username === undefined && proxy.password === undefined) return {};
+  return { 'proxy-authorization': `Basic ${Buffer.from(`${proxy.username ?? ''}:${proxy.password ?? ''}`).toString('base64')}` };
+}
+
+/** Sends one request to `target`, directly or through the proxy (forwarded for http://, tunnelled for https://). */
+async function send(target: URL, options: RequestOptions, ca: string | undefined, proxy: GitProxy | undefined): Promise<ClientRequest> {
+  const trust = ca && target.protocol === 'https:' ? { ca: [...tls.rootCertificates, ca] } : {};
+  if (!proxy) return (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, { ...options, ...trust });
+  if (target.protocol === 'http:') {
+    return httpRequest(proxy.address, { ...options, path: target.href, headers: { ...options.headers, host: target.host, ...proxyAuthorization(proxy) } });
+  }
+  const socket = await tunnel(proxy, target, options.signal as AbortSignal);
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  // SNI takes host names only; certificate checks use `host` either way.
+  const secure = tls.connect({ socket, host, ...(isIP(host) ? {} : { servername: host }), ...trust });
+  return httpsRequest(target, { ...options, ...trust, createConnection: () => secure });
+}
+
+/**
+ * isomorphic-git's HTTP client on node:http(s): one abort signal bounds the whole operation (spec.timeout),
+ * every response byte is counted, HTTPS trusts `ca` (the Secret's `ca.crt`) on top of the system roots, and
+ * `proxy` (spec.proxySecretRef) carries every request when set.
+ */
+function httpClient(signal: AbortSignal, counter: { bytes: number }, ca: string | undefined, proxy: GitProxy | undefined): HttpClient {
   return {
     async request({ url, method = 'GET', headers = {}, body }) {
       let payload: Buffer | undefined;
@@ -50,19 +89,9 @@ function httpClient(signal: AbortSignal, counter: { bytes: number }, ca: string 
         for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
         payload = Buffer.concat(chunks);
       }
-      const target = new URL(url);
-      const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+      const request = await send(new URL(url), { method, headers: { ...headers, ...(payload ? { 'content-length': String(payload.length) } : {}) }, signal }, ca, proxy);
       const response = await new Promise<IncomingMessage>((resolve, reject) => {
-        const request = send(
-          target,
-          {
-            method,
-            headers: { ...headers, ...(payload ? { 'content-length': String(payload.length) } : {}) },
-            signal,
-            ...(ca && target.protocol === 'https:' ? { ca: [...tls.rootCertificates, ca] } : {}),
-          },
-          resolve,
-        );
+        request.on('response', resolve);
         request.on('error', reject);
         request.end(payload);
       });
@@ -95,7 +124,7 @@ interface Transport {
 
 function transportFor(remote: GitRemote, signal: AbortSignal, counter: { bytes: number }): Transport {
   if (!remote.url.startsWith('ssh://')) {
-    return { http: httpClient(signal, counter, remote.auth.caFile), url: remote.url, headers: authHeaders(remote.auth), ssh: false, close: () => undefined };
+    return { http: httpClient(signal, counter, remote.auth.caFile, remote.proxy), url: remote.url, headers: authHeaders(remote.auth), ssh: false, close: () => undefined };
   }
   const { identity, knownHosts, passphrase } = remote.auth;
   if (!identity || !knownHosts) {
@@ -126,6 +155,9 @@ export function gitFailure(error: unknown, remote: GitRemote, action: string): R
   }
   if (status === 401 || status === 403) {
     return new ReconcileFailure(Reason.AuthenticationFailed, 'fetch', `failed to ${action} '${url}': authentication required (HTTP ${status})`);
+  }
+  if (status === 407) {
+    return new ReconcileFailure(Reason.AuthenticationFailed, 'fetch', `failed to ${action} '${url}': proxy authentication required (HTTP 407)`);
   }
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return new ReconcileFailure(Reason.GitOperationFailed, 'fetch', `failed to ${action} '${url}': timeout after ${remote.timeoutMs}ms`);
