@@ -35,6 +35,8 @@ class MemoryRepositories implements GitRepositoryStore {
 class FakeGit implements GitClient {
   refs: AdvertisedRef[] = [];
   failure: Error | undefined;
+  /** What the archive reports as verified when a request asks for verification. */
+  verified = 'verified';
   readonly archived: ArchiveRequest[] = [];
   readonly listed: GitRemote[] = [];
   async listRefs(remote: GitRemote) {
@@ -47,7 +49,7 @@ class FakeGit implements GitClient {
     const data = Buffer.from(`${request.commit}:${request.ignore ?? ''}`);
     writeFileSync(request.outFile, data);
     const { createHash } = await import('node:crypto');
-    return { digest: `sha256:${createHash('sha256').update(data).digest('hex')}`, size: data.length, files: 1, bytesReceived: 10 };
+    return { digest: `sha256:${createHash('sha256').update(data).digest('hex')}`, size: data.length, files: 1, bytesReceived: 10, ...(request.verify ? { verified: this.verified } : {}) };
   }
   readonly forgotten: string[] = [];
   forget(object: { namespace: string; name: string }): void {
@@ -200,6 +202,23 @@ describe('ReconcileGitRepositoryHandler', () => {
     secrets.secrets.set('flux-system/ssh', { identity: 'KEY' });
     await handler.reconcile('flux-system', 'app');
     expect(repositories.get('flux-system', 'app')?.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ reason: 'InvalidSecret', message: expect.stringContaining("'known_hosts'") });
+  });
+
+  it('given spec.verify, then the keys of its secret and the tag reach the git client, SourceVerified is written, and a missing secret fails verification', async () => {
+    given(gitRepository({ ref: { tag: 'v1.0.0' }, verify: { mode: 'TagAndHEAD', secretRef: { name: 'keys' } } }));
+    git.refs = [{ ref: 'refs/tags/v1.0.0', oid: sha('a'), object: sha('t') }];
+    const conditionOf = (type: string) => repositories.get('flux-system', 'app')?.status?.conditions?.find((c) => c.type === type);
+    await handler.reconcile('flux-system', 'app');
+    expect(conditionOf('SourceVerified')).toMatchObject({ status: 'False', reason: 'VerificationError', message: 'PGP public keys secret error: secrets "keys" not found' });
+    expect(git.archived).toHaveLength(0);
+    secrets.secrets.set('flux-system/keys', { 'a.asc': 'KEY A', 'b.asc': 'KEY B' });
+    git.verified = "verified signature of\n\t- tag 'v1.0.0@t' with key 'K'";
+    await handler.reconcile('flux-system', 'app');
+    expect(git.archived[0]?.verify).toEqual({ mode: 'TagAndHEAD', keyRings: ['KEY A', 'KEY B'], tag: { name: 'v1.0.0', oid: sha('t') } });
+    expect(conditionOf('SourceVerified')).toMatchObject({ status: 'True', reason: 'Succeeded', message: git.verified });
+    expect(repositories.get('flux-system', 'app')?.status?.sourceVerificationMode).toBe('TagAndHEAD');
+    await handler.reconcile('flux-system', 'app');
+    expect(git.archived).toHaveLength(1);
   });
 
   it('given a proxySecretRef, then its address and credentials reach the git client, and a bad secret fails naming the key', async () => {

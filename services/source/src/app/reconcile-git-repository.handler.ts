@@ -22,9 +22,10 @@ import type { ReconcileResult } from '@ferry/platform';
 import { reconcileLogger, recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
 import { FailureBackoff } from '../domain/failure-backoff';
 import { refKind, resolveRef, safeUrl, type ResolvedRef } from '../domain/git-ref';
-import { failedStatus, progressingStatus, requestedAt, succeededStatus } from '../domain/git-repository-status';
+import { failedStatus, progressingStatus, requestedAt, requiresVerification, succeededStatus } from '../domain/git-repository-status';
+import { VerificationReason } from '../domain/signature';
 import { ReconcileFailure } from '@ferry/contracts';
-import type { ArtifactStorage, EventRecorder, GitClient, GitAuth, GitProxy, GitRepositoryStore, SecretReader } from './ports';
+import type { ArtifactStorage, EventRecorder, GitClient, GitAuth, GitProxy, GitRepositoryStore, SecretReader, VerifyRequest } from './ports';
 
 /** Dependencies of the GitRepository reconcile use case. */
 export interface ReconcileGitRepositoryDeps {
@@ -125,9 +126,11 @@ export class ReconcileGitRepositoryHandler {
         repository,
         progressingStatus(repository, `building artifact: new upstream revision '${resolved.revision}'`, this.now()),
       );
-      const artifact = await this.buildArtifact(progressing, remote, resolved, kind === 'commit', includes);
+      const verify = await this.verifyRequest(repository, resolved);
+      const { artifact, verified } = await this.buildArtifact(progressing, remote, resolved, kind === 'commit', includes, verify);
       const latest = this.deps.repositories.get(namespace, name) ?? progressing;
-      await this.deps.repositories.writeStatus(latest, succeededStatus(latest, { artifact, included: includes.map((i) => i.artifact), requestedAt: requested }, this.now()));
+      const verification = verify && verified ? { verification: { mode: verify.mode, message: verified } } : {};
+      await this.deps.repositories.writeStatus(latest, succeededStatus(latest, { artifact, included: includes.map((i) => i.artifact), requestedAt: requested, ...verification }, this.now()));
       const changed = current?.revision !== artifact.revision || current?.digest !== artifact.digest;
       Object.assign(attempt, {
         outcome: changed ? 'succeeded' : 'unchanged',
@@ -173,6 +176,19 @@ export class ReconcileGitRepositoryHandler {
     ];
     await this.deps.events.append(`${KIND}/${namespace}/${ref.name}`, events, 'any').catch((error: unknown) => log.error('failed to record reconcile events', { error }));
     log.error(message, { reason: Reason.InvalidConfig });
+  }
+
+  /** `spec.verify` with the public keys of its Secret (every data value is an armored key ring, as in Flux). */
+  private async verifyRequest(repository: GitRepository, resolved: ResolvedRef): Promise<VerifyRequest | undefined> {
+    const verify = repository.spec.verify;
+    if (!verify) return undefined;
+    const namespace = repository.metadata.namespace ?? 'default';
+    const name = verify.secretRef.name;
+    const data = await this.deps.secrets.read(namespace, name).catch((error: unknown) => {
+      throw new ReconcileFailure(VerificationReason.VerificationError, 'verify', `PGP public keys secret error: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    if (!data) throw new ReconcileFailure(VerificationReason.VerificationError, 'verify', `PGP public keys secret error: secrets "${name}" not found`);
+    return { mode: verify.mode, keyRings: Object.values(data), ...(resolved.tag ? { tag: resolved.tag } : {}) };
   }
 
   /** `spec.proxySecretRef` as Flux reads it: `address` (required), `username`, `password`; HTTP(S) remotes only. */
@@ -236,6 +252,7 @@ export class ReconcileGitRepositoryHandler {
       (status?.observedIgnore ?? undefined) === (repository.spec.ignore ?? undefined) &&
       JSON.stringify(status?.observedSparseCheckout ?? []) === JSON.stringify(repository.spec.sparseCheckout ?? []) &&
       (status?.observedRecurseSubmodules ?? false) === repository.spec.recurseSubmodules &&
+      !requiresVerification(repository) &&
       JSON.stringify(status?.observedInclude ?? []) === JSON.stringify(repository.spec.include ?? []) &&
       fingerprint(status?.includedArtifacts ?? []) === fingerprint(includes.map((i) => i.artifact)) &&
       this.deps.storage.has(current)
@@ -279,7 +296,8 @@ export class ReconcileGitRepositoryHandler {
     resolved: ResolvedRef,
     fullHistory: boolean,
     includes: ResolvedInclude[],
-  ): Promise<Artifact> {
+    verify: VerifyRequest | undefined,
+  ): Promise<{ artifact: Artifact; verified: string | undefined }> {
     const object = { namespace: repository.metadata.namespace ?? 'default', name: repository.metadata.name };
     const outFile = this.deps.storage.tempFile();
     try {
@@ -292,14 +310,16 @@ export class ReconcileGitRepositoryHandler {
         ignore: repository.spec.ignore,
         ...(repository.spec.sparseCheckout?.length ? { sparseCheckout: repository.spec.sparseCheckout } : {}),
         ...(repository.spec.recurseSubmodules ? { recurseSubmodules: true } : {}),
+        ...(verify ? { verify } : {}),
         includes: includes.map(({ file, fromPath, toPath }) => ({ file, fromPath, toPath })),
         outFile,
       });
-      return await this.deps.storage
+      const artifact = await this.deps.storage
         .store(object, outFile, { revision: resolved.revision, digest: result.digest, size: result.size }, this.now())
         .catch((error: unknown) => {
           throw new ReconcileFailure(Reason.StorageOperationFailed, 'build', `failed to store artifact: ${error instanceof Error ? error.message : String(error)}`);
         });
+      return { artifact, verified: result.verified };
     } finally {
       rmSync(outFile, { force: true });
     }

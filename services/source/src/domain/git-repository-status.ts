@@ -17,7 +17,7 @@ export function progressingStatus(repository: GitRepository, message: string, no
 /** Status after a reconcile that produced (or confirmed) `artifact`. */
 export function succeededStatus(
   repository: GitRepository,
-  result: { artifact: Artifact; included?: Artifact[]; requestedAt: string | undefined },
+  result: { artifact: Artifact; included?: Artifact[]; requestedAt: string | undefined; verification?: { mode: string; message: string } },
   now: Date,
 ): GitRepositoryStatus {
   const status = { ...(repository.status ?? {}) };
@@ -29,6 +29,13 @@ export function succeededStatus(
   }
   conditions = setCondition(conditions, { type: ConditionType.Ready, status: 'True', reason: Reason.Succeeded, message, observedGeneration }, now);
   conditions = setCondition(conditions, { type: ConditionType.ArtifactInStorage, status: 'True', reason: Reason.Succeeded, message, observedGeneration }, now);
+  // A build verifies what spec.verify asks; an unchanged artifact keeps its earlier verification; without
+  // spec.verify the condition goes, as in Flux.
+  if (result.verification) {
+    conditions = setCondition(conditions, { type: ConditionType.SourceVerified, status: 'True', reason: Reason.Succeeded, message: result.verification.message, observedGeneration }, now);
+  } else if (!repository.spec.verify) {
+    conditions = removeCondition(conditions, ConditionType.SourceVerified);
+  }
   const { ignore, include, sparseCheckout, recurseSubmodules } = repository.spec;
   const { includedArtifacts: _previous, observedInclude: _observed, ...rest } = status;
   return {
@@ -43,7 +50,20 @@ export function succeededStatus(
     ...(observedGeneration !== undefined ? { observedGeneration } : {}),
     ...(result.requestedAt ? { lastHandledReconcileAt: result.requestedAt } : {}),
     ...(ignore !== undefined ? { observedIgnore: ignore } : {}),
+    ...(result.verification ? { sourceVerificationMode: result.verification.mode } : {}),
   };
+}
+
+/**
+ * Whether the artifact must be built (and verified) again for `spec.verify`, as Flux decides: no verification
+ * observed yet, or the mode now covers what was not verified (a tag when only HEAD was, or HEAD when only the tag was).
+ */
+export function requiresVerification(repository: GitRepository): boolean {
+  const mode = repository.spec.verify?.mode;
+  if (!mode) return false;
+  const observed = repository.status?.sourceVerificationMode;
+  if (!observed) return true;
+  return (observed === 'Tag' && mode !== 'Tag') || (observed === 'HEAD' && mode !== 'HEAD');
 }
 
 /**
@@ -60,7 +80,9 @@ export function failedStatus(
   const observedGeneration = generationOf(repository);
   const condition = { status: 'True' as const, reason: failure.reason, message: failure.message, observedGeneration };
   let conditions = setCondition(status.conditions, { ...condition, status: 'False', type: ConditionType.Ready }, now);
-  conditions = setCondition(conditions, { ...condition, type: conditionOf(failure.stage) }, now);
+  const type = conditionOf(failure.stage);
+  // SourceVerified is a positive condition: a failed verification is False; FetchFailed and the others are True.
+  conditions = setCondition(conditions, { ...condition, type, status: type === ConditionType.SourceVerified ? 'False' : 'True' }, now);
   if (failure.retryable) {
     conditions = removeCondition(conditions, ConditionType.Stalled);
     conditions = setCondition(conditions, { ...condition, type: ConditionType.Reconciling, reason: Reason.ProgressingWithRetry }, now);
@@ -80,6 +102,7 @@ export function failedStatus(
 function conditionOf(stage: string): string {
   if (stage === 'build') return ConditionType.StorageOperationFailed;
   if (stage === 'dependency') return ConditionType.IncludeUnavailable;
+  if (stage === 'verify') return ConditionType.SourceVerified;
   return ConditionType.FetchFailed;
 }
 

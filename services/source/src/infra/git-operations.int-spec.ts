@@ -69,7 +69,7 @@ describe('git operations against a loopback git http-backend', () => {
     const root = join(dir.path, 'xs');
     extractTarGz(readFileSync(out), root);
     expect(readdirSync(root, { recursive: true }).map(String).filter((path) => path.endsWith('.yaml')).sort()).toEqual(['apps/a.yaml', 'infra/c.yaml']);
-    await expect(fetchAndArchive({ ...job, sparseCheckout: ['apps', 'missing'] })).rejects.toMatchObject({ reason: 'GitOperationFailed', message: "sparse checkout dir 'missing' doesn't exist in repository" });
+    await expect(fetchAndArchive({ ...job, sparseCheckout: ['apps', 'missing'] })).rejects.toMatchObject({ reason: 'GitOperationFailed', message: "sparse checkout dir 'missing' does not exist in repository" });
   });
 
   it('fetches submodules (a relative URL, with the same credentials) and includes their files when asked', async () => {

@@ -6,9 +6,11 @@ import { dirname, join } from 'node:path';
 import * as tls from 'node:tls';
 import git, { type HttpClient } from 'isomorphic-git';
 import { Reason } from '@ferry/contracts';
-import type { ArchiveResult, GitAuth, GitProxy, GitRemote, IncludedFiles } from '../app/ports';
+import type { ArchiveResult, GitAuth, GitProxy, GitRemote, IncludedFiles, VerifyRequest } from '../app/ports';
 import { safeUrl, type AdvertisedRef } from '../domain/git-ref';
+import { VerificationReason, commitSignature, tagSignature, type SignedPayload } from '../domain/signature';
 import { parseGitmodules, submoduleUrl } from '../domain/submodules';
+import { verifySignature } from './gpg-verifier';
 import { SOURCE_IGNORE_FILE, sourceIgnoreMatcher, type SourceIgnoreFile } from '../domain/source-ignore';
 import { ReconcileFailure } from '@ferry/contracts';
 import { indexPack, packIndexFile } from './pack-indexer';
@@ -32,6 +34,8 @@ export interface ArchiveJob {
   sparseCheckout?: string[];
   /** `spec.recurseSubmodules`: submodules are fetched (recursively) and their files included. */
   recurseSubmodules?: boolean;
+  /** `spec.verify`: signatures to check with these armored public keys before the artifact is built. */
+  verify?: VerifyRequest;
   includes: IncludedFiles[];
   /** Where to write the tar.gz. */
   outFile: string;
@@ -187,7 +191,7 @@ export async function listRemoteRefs(remote: GitRemote, prefix: string | undefin
       peelTags: true,
       ...(prefix ? { prefix } : {}),
     });
-    return { refs: refs.map((entry) => ({ ref: entry.ref, oid: entry.peeled ?? entry.oid })), bytesReceived: counter.bytes };
+    return { refs: refs.map((entry) => ({ ref: entry.ref, oid: entry.peeled ?? entry.oid, ...(entry.peeled ? { object: entry.oid } : {}) })), bytesReceived: counter.bytes };
   } catch (error) {
     throw gitFailure(error, remote, 'list references of');
   } finally {
@@ -233,6 +237,8 @@ interface Checkout {
   mirrorDir: string;
   fetchRef: string | undefined;
   commit: string;
+  /** Other objects the mirror must have (the tag object to verify). */
+  alsoWant?: string[];
   shallow: boolean;
 }
 
@@ -252,6 +258,7 @@ async function fetchInto(checkout: Checkout, transport: Transport): Promise<Map<
     const haves = mirrorTips(mirrorDir);
     const response = await fetchPack(remote, offer, {
       commit: checkout.commit,
+      ...(checkout.alsoWant ? { alsoWant: checkout.alsoWant } : {}),
       fetchRef: checkout.fetchRef,
       haves,
       shallow,
@@ -318,7 +325,8 @@ async function openCommit(checkout: Checkout, counter: { bytes: number }): Promi
   const { remote, mirrorDir } = checkout;
   await openMirror(mirrorDir, remote.url);
   let packs = new PackReader(mirrorDir);
-  if (!packs.has(checkout.commit)) {
+  const wanted = [checkout.commit, ...(checkout.alsoWant ?? [])];
+  if (!wanted.every((oid) => packs.has(oid))) {
     let transport: Transport | undefined;
     let fetched: Map<string, GitObject>;
     try {
@@ -345,8 +353,7 @@ async function openCommit(checkout: Checkout, counter: { bytes: number }): Promi
  * The files of a commit; with `recurse`, each submodule's commit is fetched into its own mirror under the
  * parent's (`modules/<name>.git`) and its files are listed under the submodule's path, recursively.
  */
-async function checkoutFiles(checkout: Checkout, recurse: boolean, counter: { bytes: number }): Promise<TreeFile[]> {
-  const read = await openCommit(checkout, counter);
+async function checkoutFiles(checkout: Checkout, read: (oid: string) => Buffer, recurse: boolean, counter: { bytes: number }): Promise<TreeFile[]> {
   const commit = read(checkout.commit).toString('latin1');
   const entries = listTree(read, commit.slice('tree '.length, 'tree '.length + 40));
   const files: TreeFile[] = [];
@@ -366,7 +373,7 @@ async function checkoutFiles(checkout: Checkout, recurse: boolean, counter: { by
       commit: link.oid,
       shallow: true,
     };
-    for (const file of await checkoutFiles(sub, true, counter)) files.push({ ...file, path: `${link.path}/${file.path}` });
+    for (const file of await checkoutFiles(sub, await openCommit(sub, counter), true, counter)) files.push({ ...file, path: `${link.path}/${file.path}` });
   }
   return files;
 }
@@ -378,7 +385,17 @@ async function checkoutFiles(checkout: Checkout, recurse: boolean, counter: { by
  */
 export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
   const counter = { bytes: 0 };
-  const all = await checkoutFiles({ remote: job.remote, mirrorDir: job.mirrorDir, fetchRef: job.fetchRef, commit: job.commit, shallow: job.shallow }, job.recurseSubmodules ?? false, counter);
+  const top: Checkout = {
+    remote: job.remote,
+    mirrorDir: job.mirrorDir,
+    fetchRef: job.fetchRef,
+    commit: job.commit,
+    shallow: job.shallow,
+    ...(job.verify?.tag && job.verify.tag.oid !== job.commit ? { alsoWant: [job.verify.tag.oid] } : {}),
+  };
+  const read = await openCommit(top, counter);
+  const verified = job.verify ? await verifySource(job.verify, job.commit, read) : undefined;
+  const all = await checkoutFiles(top, read, job.recurseSubmodules ?? false, counter);
   const files = job.sparseCheckout?.length ? sparse(all, job.sparseCheckout) : all;
   const ignoreFiles: SourceIgnoreFile[] = [];
   for (const file of files) {
@@ -405,7 +422,35 @@ export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
     throw new ReconcileFailure(Reason.StorageOperationFailed, 'build', `artifact content of ${total} bytes exceeds the limit of ${job.limits.maxBytes} bytes`, false);
   }
   const { digest, size } = await writeReproducibleTarGz([...entries.values()], job.outFile);
-  return { digest, size, files: entries.size, bytesReceived: counter.bytes };
+  return { digest, size, files: entries.size, bytesReceived: counter.bytes, ...(verified ? { verified } : {}) };
+}
+
+/**
+ * Checks the signatures `spec.verify` asks for, as source-controller does, and returns its SourceVerified
+ * message. Failures carry Flux's reasons; a Tag mode without a tag reference is terminal.
+ */
+async function verifySource(request: VerifyRequest, commit: string, read: (oid: string) => Buffer): Promise<string> {
+  const verified: string[] = [];
+  const check = async (signed: SignedPayload, reason: string, what: string): Promise<string> =>
+    verifySignature(request.keyRings, signed).catch((error: Error) => {
+      throw new ReconcileFailure(reason, 'verify', `signature verification of ${what} failed: ${error.message}`);
+    });
+  if (request.mode !== 'HEAD') {
+    const tag = request.tag;
+    if (!tag) {
+      throw new ReconcileFailure(VerificationReason.InvalidVerificationMode, 'verify', "cannot verify tag object's signature if a tag reference is not specified", false);
+    }
+    const name = `${tag.name}@${tag.oid}`;
+    const signed = tagSignature(read(tag.oid));
+    if (!signed) throw new ReconcileFailure(VerificationReason.InvalidGitObject, 'verify', `cannot verify signature of tag '${name}' since it is not signed`);
+    verified.push(`tag '${name}' with key '${await check(signed, VerificationReason.InvalidTagSignature, `tag '${name}'`)}'`);
+  }
+  if (request.mode !== 'Tag') {
+    const signed = commitSignature(read(commit));
+    if (!signed) throw new ReconcileFailure(VerificationReason.InvalidCommitSignature, 'verify', `signature verification of commit '${commit}' failed: the commit is not signed`);
+    verified.push(`commit '${commit}' with key '${await check(signed, VerificationReason.InvalidCommitSignature, `commit '${commit}'`)}'`);
+  }
+  return `verified signature of\n\t- ${verified.join('\n\t- ')}`;
 }
 
 /** Only the files below the sparse checkout directories; a directory the commit does not have is an error. */
@@ -414,7 +459,7 @@ function sparse(files: TreeFile[], directories: string[]): TreeFile[] {
   const within = (path: string, dir: string) => dir === '' || path.startsWith(`${dir}/`);
   for (const dir of dirs) {
     if (!files.some((file) => within(file.path, dir))) {
-      throw new ReconcileFailure(Reason.GitOperationFailed, 'fetch', `sparse checkout dir '${dir}' doesn't exist in repository`);
+      throw new ReconcileFailure(Reason.GitOperationFailed, 'fetch', `sparse checkout dir '${dir}' does not exist in repository`);
     }
   }
   return files.filter((file) => dirs.some((dir) => within(file.path, dir)));

@@ -31,6 +31,7 @@ export class IsomorphicGitClient implements GitClient {
       ignore: request.ignore,
       ...(request.sparseCheckout ? { sparseCheckout: request.sparseCheckout } : {}),
       ...(request.recurseSubmodules ? { recurseSubmodules: true } : {}),
+      ...(request.verify ? { verify: request.verify } : {}),
       includes: request.includes,
       outFile: request.outFile,
       limits: this.limits,

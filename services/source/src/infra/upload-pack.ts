@@ -81,6 +81,8 @@ export interface UploadPackRemote {
 /** What to fetch: the commit (or, for a v0 server, the ref whose advertised tip leads to it) and what the mirror has. */
 export interface PackRequest {
   commit: string;
+  /** Other objects wanted with it (a signed tag to verify); a v0 server sends them as part of the ref's tip. */
+  alsoWant?: string[];
   /** Ref fetched from a v0 server, which accepts only advertised tips as wants; undefined means HEAD. */
   fetchRef: string | undefined;
   /** Commits the mirror has (the server sends only what they lack). */
@@ -154,7 +156,7 @@ function requestBody(offer: ServerOffer, request: PackRequest): string {
     if (request.depth !== undefined && !offer.fetchFeatures.has('shallow')) throw new Error('the server does not support shallow fetches');
     lines.push(pktLine('command=fetch\n'), pktLine('agent=git/ferry\n'), DELIM, pktLine('ofs-delta\n'), pktLine('no-progress\n'));
     // Protocol v2 accepts any object as a want: the commit itself, even when it is not a ref's tip.
-    lines.push(pktLine(`want ${request.commit}\n`));
+    for (const oid of [request.commit, ...(request.alsoWant ?? [])]) lines.push(pktLine(`want ${oid}\n`));
     for (const oid of request.shallow) lines.push(pktLine(`shallow ${oid}\n`));
     if (request.depth !== undefined) lines.push(pktLine(`deepen ${request.depth}\n`));
     for (const oid of request.haves) lines.push(pktLine(`have ${oid}\n`));
