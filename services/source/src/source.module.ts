@@ -11,7 +11,7 @@ import { ReconcileGitRepositoryHandler } from './app/reconcile-git-repository.ha
 import type { SourceConfig } from './config';
 import { FailureBackoff } from './domain/failure-backoff';
 import { FileArtifactStorage } from './infra/file-artifact-storage';
-import { IsomorphicGitClient } from './infra/isomorphic-git.client';
+import { MirrorGitClient } from './infra/mirror-git.client';
 import { KubeEventRecorder } from './infra/kube-event.recorder';
 import { KubeGitRepositoryStore } from './infra/kube-git-repository.store';
 import { KubeSecretReader } from './infra/kube-secret.reader';
@@ -101,7 +101,7 @@ export class SourceModule {
           useFactory: (storage: FileArtifactStorage, events: EventStore, metrics: FerryMetrics, logger: Logger): SourceController => {
             const kube = KubeClient.fromKubeconfig(config.kubeconfig ? readFileSync(config.kubeconfig, 'utf8') : undefined);
             const archiver = new WorkerGitArchiver();
-            const git = new IsomorphicGitClient(archiver, resolve(config.git.mirrorRoot), { maxBytes: config.artifacts.maxBytes, maxFiles: config.artifacts.maxFiles });
+            const git = new MirrorGitClient(archiver, resolve(config.git.mirrorRoot), { maxBytes: config.artifacts.maxBytes, maxFiles: config.artifacts.maxFiles });
             const holder: { scheduler?: GitRepositoryScheduler; handler?: ReconcileGitRepositoryHandler } = {};
             const store = new KubeGitRepositoryStore(kube, {
               onUpsert: (repository, previous) => holder.scheduler?.onUpsert(repository, previous),

@@ -151,7 +151,7 @@ describe('git operations against a loopback git http-backend', () => {
       await plain.commit({ 'b.yaml': 'b: 1\n' });
       proxy.records.length = 0;
       await listRemoteRefs({ url: plain.url, auth: { username: 'flux', password: 'pw' }, timeoutMs: 10_000, proxy: { address: proxy.url, username: 'p', password: 'secret' } }, undefined);
-      expect(proxy.records[0]).toEqual({ method: 'GET', target: `${plain.url}/info/refs?service=git-upload-pack`, status: 200 });
+      expect(proxy.records[0]).toEqual({ method: 'POST', target: `${plain.url}/git-upload-pack`, status: 200 });
 
       const refused = { ...remote, proxy: { address: proxy.url, username: 'p', password: 'wrong' } };
       const error = (await listRemoteRefs(refused, undefined).catch((e: unknown) => e)) as Error & { reason: string };

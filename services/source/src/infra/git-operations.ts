@@ -4,7 +4,6 @@ import { request as httpsRequest } from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import * as tls from 'node:tls';
-import git, { type HttpClient } from 'isomorphic-git';
 import { Reason } from '@ferry/contracts';
 import type { ArchiveResult, GitAuth, GitProxy, GitRemote, IncludedFiles, VerifyRequest } from '../app/ports';
 import { safeUrl, type AdvertisedRef } from '../domain/git-ref';
@@ -17,7 +16,7 @@ import { indexPack, packIndexFile } from './pack-indexer';
 import { PackReader, parseTree, type GitObject } from './pack-reader';
 import { SshError, SshGitSession, parseSshUrl } from './ssh-transport';
 import { readTarGz, writeReproducibleTarGz, type TarEntry } from './tarball';
-import { HttpStatusError, RemoteError, discover, fetchPack } from './upload-pack';
+import { HttpStatusError, RemoteError, discover, fetchPack, lsRefs, type GitHttpClient } from './upload-pack';
 
 /** What to fetch into the mirror and turn into an artifact. */
 export interface ArchiveJob {
@@ -80,24 +79,18 @@ async function send(target: URL, options: RequestOptions, ca: string | undefined
 }
 
 /**
- * isomorphic-git's HTTP client on node:http(s): one abort signal bounds the whole operation (spec.timeout),
- * every response byte is counted, HTTPS trusts `ca` (the Secret's `ca.crt`) on top of the system roots, and
+ * The smart-HTTP client on node:http(s): one abort signal bounds the whole operation (spec.timeout), every
+ * response byte is counted, HTTPS trusts `ca` (the Secret's `ca.crt`) on top of the system roots, and
  * `proxy` (spec.proxySecretRef) carries every request when set.
  */
-function httpClient(signal: AbortSignal, counter: { bytes: number }, ca: string | undefined, proxy: GitProxy | undefined): HttpClient {
+export function httpClient(signal: AbortSignal, counter: { bytes: number }, ca: string | undefined, proxy: GitProxy | undefined): GitHttpClient {
   return {
-    async request({ url, method = 'GET', headers = {}, body }) {
-      let payload: Buffer | undefined;
-      if (body) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
-        payload = Buffer.concat(chunks);
-      }
-      const request = await send(new URL(url), { method, headers: { ...headers, ...(payload ? { 'content-length': String(payload.length) } : {}) }, signal }, ca, proxy);
+    async request({ url, method, headers, body }) {
+      const request = await send(new URL(url), { method, headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) }, signal }, ca, proxy);
       const response = await new Promise<IncomingMessage>((resolve, reject) => {
         request.on('response', resolve);
         request.on('error', reject);
-        request.end(payload);
+        request.end(body);
       });
       async function* iterate(): AsyncIterableIterator<Uint8Array> {
         for await (const chunk of response as AsyncIterable<Buffer>) {
@@ -105,21 +98,14 @@ function httpClient(signal: AbortSignal, counter: { bytes: number }, ca: string 
           yield chunk;
         }
       }
-      return {
-        url,
-        method,
-        statusCode: response.statusCode ?? 0,
-        statusMessage: response.statusMessage ?? '',
-        headers: Object.fromEntries(Object.entries(response.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(', ') : (value ?? '')])),
-        body: iterate(),
-      };
+      return { statusCode: response.statusCode ?? 0, statusMessage: response.statusMessage ?? '', body: iterate() };
     },
   };
 }
 
-/** How isomorphic-git reaches a remote: its HTTP client, the URL to give it, headers, and clean-up. */
+/** How a remote is reached: the smart-HTTP client, the URL to give it, headers, and clean-up. */
 interface Transport {
-  http: HttpClient;
+  http: GitHttpClient;
   url: string;
   headers: Record<string, string>;
   ssh: boolean;
@@ -136,7 +122,7 @@ function transportFor(remote: GitRemote, signal: AbortSignal, counter: { bytes: 
   }
   const target = parseSshUrl(remote.url);
   const session = new SshGitSession(target, { identity, knownHosts, ...(passphrase ? { passphrase } : {}) }, signal, counter);
-  // isomorphic-git speaks HTTP only: this placeholder URL is routed to the SSH session by its client.
+  // The upload-pack client speaks smart HTTP: this placeholder URL is routed to the SSH session by its client.
   return { http: session.http(), url: `http://ssh.invalid${target.path}`, headers: {}, ssh: true, close: () => session.close() };
 }
 
@@ -148,7 +134,7 @@ function authHeaders(auth: GitAuth): Record<string, string> {
   return {};
 }
 
-/** Turns what isomorphic-git or the network threw into a ReconcileFailure with Flux's reason. */
+/** Turns what the git client or the network threw into a ReconcileFailure with Flux's reason. */
 export function gitFailure(error: unknown, remote: GitRemote, action: string): ReconcileFailure {
   if (error instanceof ReconcileFailure) return error;
   const url = safeUrl(remote.url);
@@ -174,24 +160,16 @@ export function gitFailure(error: unknown, remote: GitRemote, action: string): R
 }
 
 /**
- * Lists the remote's refs with one ls-refs (protocol v2) request restricted to `prefix`: the cheap check
- * that tells whether anything changed. Annotated tags are peeled to their commit.
+ * Lists the remote's refs under `prefix` (one ls-refs request over HTTP; the v0 advertisement over SSH): the
+ * cheap check that tells whether anything changed. Annotated tags are peeled to their commit.
  */
 export async function listRemoteRefs(remote: GitRemote, prefix: string | undefined): Promise<{ refs: AdvertisedRef[]; bytesReceived: number }> {
   const counter = { bytes: 0 };
   let transport: Transport | undefined;
   try {
     transport = transportFor(remote, AbortSignal.timeout(remote.timeoutMs), counter);
-    const refs = await git.listServerRefs({
-      http: transport.http,
-      url: transport.url,
-      headers: transport.headers,
-      // Protocol v2 over SSH needs the server to accept GIT_PROTOCOL in the environment; v1 always works.
-      protocolVersion: transport.ssh ? 1 : 2,
-      peelTags: true,
-      ...(prefix ? { prefix } : {}),
-    });
-    return { refs: refs.map((entry) => ({ ref: entry.ref, oid: entry.peeled ?? entry.oid, ...(entry.peeled ? { object: entry.oid } : {}) })), bytesReceived: counter.bytes };
+    const refs = await lsRefs({ http: transport.http, url: transport.url, headers: transport.headers, protocolV2: !transport.ssh }, prefix);
+    return { refs, bytesReceived: counter.bytes };
   } catch (error) {
     throw gitFailure(error, remote, 'list references of');
   } finally {
@@ -200,13 +178,14 @@ export async function listRemoteRefs(remote: GitRemote, prefix: string | undefin
 }
 
 /** Opens (or creates) the bare mirror of a remote; a mirror of another URL is discarded. */
-async function openMirror(mirrorDir: string, url: string): Promise<void> {
+function openMirror(mirrorDir: string, url: string): void {
   const marker = join(mirrorDir, 'ferry-remote-url');
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') !== url) fs.rmSync(mirrorDir, { recursive: true, force: true });
   if (!fs.existsSync(join(mirrorDir, 'HEAD'))) {
-    fs.mkdirSync(join(mirrorDir, 'objects', 'pack'), { recursive: true });
-    await git.init({ fs, gitdir: mirrorDir, bare: true });
-    await git.setConfig({ fs, gitdir: mirrorDir, path: 'remote.origin.url', value: url });
+    // A bare repository as `git init --bare` lays it out, so the real git can inspect a mirror.
+    for (const dir of ['objects/pack', 'objects/info', 'refs/heads', 'refs/tags']) fs.mkdirSync(join(mirrorDir, dir), { recursive: true });
+    fs.writeFileSync(join(mirrorDir, 'config'), '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n');
+    fs.writeFileSync(join(mirrorDir, 'HEAD'), 'ref: refs/heads/master\n');
     fs.writeFileSync(marker, url);
   }
 }
@@ -323,7 +302,7 @@ function listTree(read: (oid: string) => Buffer, treeOid: string, prefix = ''): 
 /** Brings `checkout.commit` into its mirror (nothing when it is already there) and returns a reader of its objects. */
 async function openCommit(checkout: Checkout, counter: { bytes: number }): Promise<(oid: string) => Buffer> {
   const { remote, mirrorDir } = checkout;
-  await openMirror(mirrorDir, remote.url);
+  openMirror(mirrorDir, remote.url);
   let packs = new PackReader(mirrorDir);
   const wanted = [checkout.commit, ...(checkout.alsoWant ?? [])];
   if (!wanted.every((oid) => packs.has(oid))) {

@@ -56,9 +56,8 @@ interface Pack {
 }
 
 /**
- * Reads objects straight from a repository's packfiles with native zlib: what the archive step needs after a
- * fetch, at a fraction of isomorphic-git's per-object cost (a directory listing, a loose-object probe and a
- * JavaScript inflate each). Handles v2 indexes, offset and ref deltas (across packs, for thin-pack fetches).
+ * Reads objects straight from a mirror's packfiles with native zlib (what the archive step needs), objects a
+ * fetch just resolved served from memory. Handles v2 indexes, offset and ref deltas (across packs too).
  */
 export class PackReader {
   private readonly index = new Map<string, { pack: Pack; offset: number }>();

@@ -1,20 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import type { HttpClient } from 'isomorphic-git';
 import { GitServer, tempDir } from '@ferry/testing';
+import { httpClient } from './git-operations';
 import { indexPack } from './pack-indexer';
-import { HttpStatusError, discover, fetchPack, pktLine, type UploadPackRemote } from './upload-pack';
+import { HttpStatusError, discover, fetchPack, lsRefs, pktLine, type UploadPackRemote } from './upload-pack';
 
-/** A bare node:http HttpClient, enough to talk to the loopback server. */
-const http: HttpClient = {
-  async request({ url, method = 'GET', headers = {}, body }) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of (body ?? []) as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
-    const response = await new Promise<IncomingMessage>((resolve, reject) => httpRequest(url, { method, headers }, resolve).on('error', reject).end(Buffer.concat(chunks)));
-    return { url, method, statusCode: response.statusCode ?? 0, statusMessage: response.statusMessage ?? '', headers: {}, body: response as AsyncIterable<Buffer> as AsyncIterableIterator<Uint8Array> };
-  },
-};
+const http = httpClient(AbortSignal.timeout(60_000), { bytes: 0 }, undefined, undefined);
 
 describe('upload-pack client against git http-backend', () => {
   let server: GitServer;
@@ -69,6 +60,27 @@ describe('upload-pack client against git http-backend', () => {
     await expect(fetchPack(remote, offer, { commit: 'e'.repeat(40), fetchRef: undefined, haves: [], shallow: [], depth: 1, packFile: join(dir.path, 'x.pack') })).rejects.toThrow(
       `remote error: upload-pack: not our ref ${'e'.repeat(40)}`,
     );
+  });
+
+  it('lists refs under a prefix with one v2 ls-refs request, annotated tags peeled; the same from a v0 advertisement', async () => {
+    const repo = await server.createRepo('up-refs.git');
+    const commit = await repo.commit({ 'a.txt': 'a' });
+    await repo.tag('v1.0.0', { message: 'annotated' });
+    await repo.tag('v1.0.1');
+    const auth = { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` };
+    server.resetCounters();
+    const v2 = await lsRefs({ http, url: repo.url, headers: auth, protocolV2: true }, 'refs/tags/');
+    // The server records a request when its CGI exits, a moment after the answer arrived.
+    for (let waited = 0; server.requests.length === 0 && waited < 2000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['POST /up-refs.git/git-upload-pack']);
+    expect(v2).toEqual([
+      { ref: 'refs/tags/v1.0.0', oid: commit, object: expect.stringMatching(/^[0-9a-f]{40}$/) },
+      { ref: 'refs/tags/v1.0.1', oid: commit },
+    ]);
+    expect(v2[0]?.object).not.toBe(commit);
+    const v0 = await lsRefs({ http, url: repo.url, headers: auth, protocolV2: false }, 'refs/tags/');
+    expect(v0).toEqual(v2);
+    expect(await lsRefs({ http, url: repo.url, headers: auth, protocolV2: true }, undefined)).toContainEqual({ ref: 'refs/heads/main', oid: commit });
   });
 
   it('frames pkt-lines with their length in hex', () => {

@@ -1,5 +1,25 @@
 import { open } from 'node:fs/promises';
-import type { HttpClient } from 'isomorphic-git';
+import type { AdvertisedRef } from '../domain/git-ref';
+
+/** One smart-HTTP request: what the transports (node:http, the SSH session) are asked to carry. */
+export interface GitHttpRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
+/** The answer to a GitHttpRequest, its body streamed. */
+export interface GitHttpResponse {
+  statusCode: number;
+  statusMessage: string;
+  body: AsyncIterable<Uint8Array>;
+}
+
+/** Carries smart-HTTP requests to a remote (over HTTP(S), possibly through a proxy, or over an SSH session). */
+export interface GitHttpClient {
+  request(request: GitHttpRequest): Promise<GitHttpResponse>;
+}
 
 const FLUSH = '0000';
 const DELIM = '0001';
@@ -69,9 +89,9 @@ export class RemoteError extends Error {
   }
 }
 
-/** A remote as the upload-pack client reaches it: isomorphic-git's HttpClient shape (the SSH session provides one too). */
+/** A remote as the upload-pack client reaches it. */
 export interface UploadPackRemote {
-  http: HttpClient;
+  http: GitHttpClient;
   url: string;
   headers: Record<string, string>;
   /** Whether to ask for protocol v2 (the SSH session answers v0 only). */
@@ -103,13 +123,12 @@ export interface PackResponse {
   packBytes: number;
 }
 
-async function body(response: Awaited<ReturnType<HttpClient['request']>>): Promise<AsyncIterable<Uint8Array>> {
+async function body(response: GitHttpResponse): Promise<AsyncIterable<Uint8Array>> {
   if (response.statusCode !== 200) {
     // Drain so the connection is released.
-    for await (const chunk of response.body ?? []) void chunk;
+    for await (const chunk of response.body) void chunk;
     throw new HttpStatusError(response.statusCode, response.statusMessage);
   }
-  if (!response.body) throw new Error('the server sent no body');
   return response.body;
 }
 
@@ -197,9 +216,7 @@ export async function fetchPack(remote: UploadPackRemote, offer: ServerOffer, re
       accept: 'application/x-git-upload-pack-result',
       ...(offer.version === 2 ? { 'git-protocol': 'version=2' } : {}),
     },
-    body: (async function* () {
-      yield payload;
-    })(),
+    body: payload,
   });
   const reader = new PacketReader(await body(response));
   const result: PackResponse = { shallow: [], unshallow: [], packBytes: 0 };
@@ -228,4 +245,51 @@ export async function fetchPack(remote: UploadPackRemote, offer: ServerOffer, re
     await file.close();
   }
   return result;
+}
+
+/** Turns a v0 advertisement into refs under `prefix`, annotated tags peeled (`^{}` lines) to their commit. */
+function advertisedRefs(refs: ReadonlyMap<string, string>, prefix: string | undefined): AdvertisedRef[] {
+  const listed: AdvertisedRef[] = [];
+  for (const [ref, oid] of refs) {
+    if (ref.endsWith('^{}') || (prefix && !ref.startsWith(prefix))) continue;
+    const peeled = refs.get(`${ref}^{}`);
+    listed.push(peeled ? { ref, oid: peeled, object: oid } : { ref, oid });
+  }
+  return listed;
+}
+
+/**
+ * Lists the remote's refs under `prefix` (the cheap check of every reconcile). Over HTTP it is one request:
+ * a protocol v2 `ls-refs` POSTed straight away (as git does once it knows the server), restricted to the
+ * prefix and peeling tags; a server whose answer is not a v2 one gets the v0 advertisement request instead.
+ * Over SSH (v0) the advertisement the session opens with is the answer.
+ */
+export async function lsRefs(remote: UploadPackRemote, prefix: string | undefined): Promise<AdvertisedRef[]> {
+  if (remote.protocolV2) {
+    const lines = [pktLine('command=ls-refs\n'), pktLine('agent=git/ferry\n'), DELIM, pktLine('peel\n'), ...(prefix ? [pktLine(`ref-prefix ${prefix}\n`)] : []), FLUSH];
+    const response = await remote.http.request({
+      url: `${remote.url.replace(/\/$/, '')}/git-upload-pack`,
+      method: 'POST',
+      headers: { ...remote.headers, 'user-agent': 'git/ferry', 'content-type': 'application/x-git-upload-pack-request', accept: 'application/x-git-upload-pack-result', 'git-protocol': 'version=2' },
+      body: Buffer.from(lines.join('')),
+    });
+    const refs = await readLsRefs(new PacketReader(await body(response))).catch(() => undefined);
+    if (refs) return refs;
+  }
+  const offer = await discover(remote);
+  if (offer.version === 2) throw new Error('the server speaks protocol v2 but did not answer ls-refs');
+  return advertisedRefs(offer.refs, prefix);
+}
+
+/** Reads an ls-refs answer (`<oid> <ref>[ peeled:<oid>]` lines up to a flush); undefined when it is not one. */
+async function readLsRefs(reader: PacketReader): Promise<AdvertisedRef[] | undefined> {
+  const refs: AdvertisedRef[] = [];
+  for (let packet = await reader.next(); packet !== 'flush'; packet = await reader.next()) {
+    if (!(packet instanceof Buffer)) return undefined;
+    const [oid, ref, ...attributes] = packet.toString('utf8').trimEnd().split(' ');
+    if (!oid || !/^[0-9a-f]{40}$/.test(oid) || !ref) return undefined;
+    const peeled = attributes.find((attribute) => attribute.startsWith('peeled:'))?.slice('peeled:'.length);
+    refs.push(peeled ? { ref, oid: peeled, object: oid } : { ref, oid });
+  }
+  return refs;
 }
