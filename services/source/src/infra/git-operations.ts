@@ -16,7 +16,7 @@ import { indexPack, packIndexFile } from './pack-indexer';
 import { PackReader, parseTree, type GitObject } from './pack-reader';
 import { SshError, SshGitSession, parseSshUrl } from './ssh-transport';
 import { readTarGz, writeReproducibleTarGz, type TarEntry } from './tarball';
-import { HttpStatusError, RemoteError, discover, fetchPack, lsRefs, type GitHttpClient } from './upload-pack';
+import { HttpStatusError, RemoteError, discover, fetchPack, lsRefs, type GitHttpClient, type UploadPackRemote } from './upload-pack';
 
 /** What to fetch into the mirror and turn into an artifact. */
 export interface ArchiveJob {
@@ -126,6 +126,11 @@ function transportFor(remote: GitRemote, signal: AbortSignal, counter: { bytes: 
   return { http: session.http(), url: `http://ssh.invalid${target.path}`, headers: {}, ssh: true, close: () => session.close() };
 }
 
+// Protocol v2 is asked for everywhere: in a header over HTTP, in the environment over SSH.
+function uploadPackRemote(transport: Transport): UploadPackRemote {
+  return { http: transport.http, url: transport.url, headers: transport.headers, protocolV2: true, advertisesFirst: transport.ssh };
+}
+
 function authHeaders(auth: GitAuth): Record<string, string> {
   if (auth.bearerToken) return { Authorization: `Bearer ${auth.bearerToken}` };
   if (auth.username !== undefined || auth.password !== undefined) {
@@ -168,7 +173,7 @@ export async function listRemoteRefs(remote: GitRemote, prefix: string | undefin
   let transport: Transport | undefined;
   try {
     transport = transportFor(remote, AbortSignal.timeout(remote.timeoutMs), counter);
-    const refs = await lsRefs({ http: transport.http, url: transport.url, headers: transport.headers, protocolV2: !transport.ssh }, prefix);
+    const refs = await lsRefs(uploadPackRemote(transport), prefix);
     return { refs, bytesReceived: counter.bytes };
   } catch (error) {
     throw gitFailure(error, remote, 'list references of');
@@ -228,7 +233,7 @@ interface Checkout {
  */
 async function fetchInto(checkout: Checkout, transport: Transport): Promise<Map<string, GitObject>> {
   const { mirrorDir } = checkout;
-  const remote = { http: transport.http, url: transport.url, headers: transport.headers, protocolV2: !transport.ssh };
+  const remote = uploadPackRemote(transport);
   const offer = await discover(remote);
   const shallow = readShallow(mirrorDir);
   const packDir = join(mirrorDir, 'objects', 'pack');

@@ -183,7 +183,8 @@ export class SshGitSession {
         else fail(new SshError(`ssh: ${error.message}`, 'connect'));
       });
       client.on('ready', () => {
-        client.exec(`git-upload-pack '${path.replace(/'/g, '')}'`, (error, channel) => {
+        // Protocol v2 travels in the environment; a server that does not accept it answers in v0.
+        client.exec(`git-upload-pack '${path.replace(/'/g, '')}'`, { env: { GIT_PROTOCOL: 'version=2' } }, (error, channel) => {
           if (error) return fail(new SshError(`ssh: cannot run git-upload-pack: ${error.message}`, 'connect'));
           this.channel = channel;
           channel.on('data', (chunk: Buffer) => {

@@ -27,7 +27,7 @@ describe('upload-pack client against git http-backend', () => {
     const repo = await server.createRepo(`up-${version}.git`);
     const first = await repo.commit({ 'a.txt': 'a'.repeat(5000), 'dir/b.txt': 'b' });
     const second = await repo.commit({ 'dir/b.txt': 'b2' });
-    const remote: UploadPackRemote = { http, url: repo.url, headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` }, protocolV2 };
+    const remote: UploadPackRemote = { http, url: repo.url, headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` }, protocolV2, advertisesFirst: false };
     const offer = await discover(remote);
     expect(offer.version).toBe(protocolV2 ? 2 : 0);
     if (offer.version === 0) expect(offer.refs.get('refs/heads/main')).toBe(second);
@@ -54,8 +54,8 @@ describe('upload-pack client against git http-backend', () => {
   it('reports an HTTP failure with its status and a missing commit as a remote error', async () => {
     const repo = await server.createRepo('up-errors.git');
     await repo.commit({ 'a.txt': 'a' });
-    await expect(discover({ http, url: repo.url, headers: {}, protocolV2: true })).rejects.toThrow(HttpStatusError);
-    const remote: UploadPackRemote = { http, url: repo.url, headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` }, protocolV2: true };
+    await expect(discover({ http, url: repo.url, headers: {}, protocolV2: true, advertisesFirst: false })).rejects.toThrow(HttpStatusError);
+    const remote: UploadPackRemote = { http, url: repo.url, headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` }, protocolV2: true, advertisesFirst: false };
     const offer = await discover(remote);
     await expect(fetchPack(remote, offer, { commit: 'e'.repeat(40), fetchRef: undefined, haves: [], shallow: [], depth: 1, packFile: join(dir.path, 'x.pack') })).rejects.toThrow(
       `remote error: upload-pack: not our ref ${'e'.repeat(40)}`,
@@ -69,7 +69,7 @@ describe('upload-pack client against git http-backend', () => {
     await repo.tag('v1.0.1');
     const auth = { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` };
     server.resetCounters();
-    const v2 = await lsRefs({ http, url: repo.url, headers: auth, protocolV2: true }, 'refs/tags/');
+    const v2 = await lsRefs({ http, url: repo.url, headers: auth, protocolV2: true, advertisesFirst: false }, 'refs/tags/');
     // The server records a request when its CGI exits, a moment after the answer arrived.
     for (let waited = 0; server.requests.length === 0 && waited < 2000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['POST /up-refs.git/git-upload-pack']);
@@ -78,9 +78,9 @@ describe('upload-pack client against git http-backend', () => {
       { ref: 'refs/tags/v1.0.1', oid: commit },
     ]);
     expect(v2[0]?.object).not.toBe(commit);
-    const v0 = await lsRefs({ http, url: repo.url, headers: auth, protocolV2: false }, 'refs/tags/');
+    const v0 = await lsRefs({ http, url: repo.url, headers: auth, protocolV2: false, advertisesFirst: false }, 'refs/tags/');
     expect(v0).toEqual(v2);
-    expect(await lsRefs({ http, url: repo.url, headers: auth, protocolV2: true }, undefined)).toContainEqual({ ref: 'refs/heads/main', oid: commit });
+    expect(await lsRefs({ http, url: repo.url, headers: auth, protocolV2: true, advertisesFirst: false }, undefined)).toContainEqual({ ref: 'refs/heads/main', oid: commit });
   });
 
   it('frames pkt-lines with their length in hex', () => {

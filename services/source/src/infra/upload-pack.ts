@@ -94,8 +94,10 @@ export interface UploadPackRemote {
   http: GitHttpClient;
   url: string;
   headers: Record<string, string>;
-  /** Whether to ask for protocol v2 (the SSH session answers v0 only). */
+  /** Whether to ask for protocol v2 (the server may still answer in v0). */
   protocolV2: boolean;
+  /** The server speaks first (SSH: its advertisement opens the session), so a request must follow `discover`. */
+  advertisesFirst: boolean;
 }
 
 /** What to fetch: the commit (or, for a v0 server, the ref whose advertised tip leads to it) and what the mirror has. */
@@ -262,9 +264,12 @@ function advertisedRefs(refs: ReadonlyMap<string, string>, prefix: string | unde
  * Lists the remote's refs under `prefix` (the cheap check of every reconcile). Over HTTP it is one request:
  * a protocol v2 `ls-refs` POSTed straight away (as git does once it knows the server), restricted to the
  * prefix and peeling tags; a server whose answer is not a v2 one gets the v0 advertisement request instead.
- * Over SSH (v0) the advertisement the session opens with is the answer.
+ * Over SSH the session opens with the server's advertisement: a v0 one is the answer, after a v2 one the
+ * ls-refs command follows on the same session.
  */
 export async function lsRefs(remote: UploadPackRemote, prefix: string | undefined): Promise<AdvertisedRef[]> {
+  const opening = remote.advertisesFirst ? await discover(remote) : undefined;
+  if (opening?.version === 0) return advertisedRefs(opening.refs, prefix);
   if (remote.protocolV2) {
     const lines = [pktLine('command=ls-refs\n'), pktLine('agent=git/ferry\n'), DELIM, pktLine('peel\n'), ...(prefix ? [pktLine(`ref-prefix ${prefix}\n`)] : []), FLUSH];
     const response = await remote.http.request({
