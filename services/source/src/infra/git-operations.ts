@@ -165,8 +165,9 @@ export function gitFailure(error: unknown, remote: GitRemote, action: string): R
 }
 
 /**
- * Lists the remote's refs under `prefix` (one ls-refs request over HTTP; the v0 advertisement over SSH): the
- * cheap check that tells whether anything changed. Annotated tags are peeled to their commit.
+ * Lists the remote's refs under `prefix` (one ls-refs request over HTTP; over SSH the session's opening
+ * advertisement, then ls-refs in v2): the cheap check that tells whether anything changed. Annotated tags are
+ * peeled to their commit.
  */
 export async function listRemoteRefs(remote: GitRemote, prefix: string | undefined): Promise<{ refs: AdvertisedRef[]; bytesReceived: number }> {
   const counter = { bytes: 0 };
