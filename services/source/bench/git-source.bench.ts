@@ -102,6 +102,15 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }
   return { ms: performance.now() - start, value };
 }
 
+/** Waits until the server has recorded every request: it does so when a CGI exits, after the client has its answer. */
+async function settled(server: GitServer): Promise<void> {
+  let count = -1;
+  while (count !== server.requests.length) {
+    count = server.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
@@ -152,9 +161,12 @@ async function main(): Promise<void> {
       ratios.push(first.ms / baseline.ms);
     }
 
+    await settled(server);
     server.resetCounters();
     const poll = await timed(() => listRemoteRefs(remote, 'refs/heads/main'));
+    await settled(server);
     const pollBytes = server.bytesSent();
+    const pollRequests = server.requests.length;
 
     const parts: Buffer[] = [];
     const path = 'apps/app-0/cm-0.yaml';
@@ -176,7 +188,7 @@ async function main(): Promise<void> {
     const rows = [
       [`first artifact (worker: fetch + tar.gz), median of ${RUNS}`, median(ours), firstBytes, firstNote],
       [`baseline: git clone --depth 1 + tar czf, median of ${RUNS}`, median(theirs), NaN, ''],
-      ['no-change poll (ls-refs)', poll.ms, pollBytes, `${poll.value.refs.length} ref`],
+      ['no-change poll (ls-refs)', poll.ms, pollBytes, `${poll.value.refs.length} ref, ${pollRequests} request(s), ${poll.value.bytesReceived} B received`],
       ['one-file change (incremental fetch + tar.gz)', incremental.ms, incrementalBytes, `${incremental.value.bytesReceived} B received`],
       ['first artifact in-process (no worker)', inProcess.ms, NaN, ''],
     ] as const;
