@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { GitServer, tempDir } from '@ferry/testing';
 import { httpClient } from './git-operations';
 import { indexPack } from './pack-indexer';
-import { HttpStatusError, discover, fetchPack, lsRefs, pktLine, type UploadPackRemote } from './upload-pack';
+import { HttpStatusError, discover, fetchPack, lsRefs, type UploadPackRemote } from './upload-pack';
 
 const http = httpClient(AbortSignal.timeout(60_000), { bytes: 0 }, undefined, undefined);
 
@@ -81,9 +81,5 @@ describe('upload-pack client against git http-backend', () => {
     const v0 = await lsRefs({ http, url: repo.url, headers: auth, protocolV2: false, advertisesFirst: false }, 'refs/tags/');
     expect(v0).toEqual(v2);
     expect(await lsRefs({ http, url: repo.url, headers: auth, protocolV2: true, advertisesFirst: false }, undefined)).toContainEqual({ ref: 'refs/heads/main', oid: commit });
-  });
-
-  it('frames pkt-lines with their length in hex', () => {
-    expect(pktLine('done\n')).toBe('0009done\n');
   });
 });

@@ -160,6 +160,8 @@ export async function discover(remote: UploadPackRemote): Promise<ServerOffer> {
   let capabilities = new Set<string>();
   for (; packet instanceof Buffer; packet = await reader.next()) {
     let text = packet.toString('latin1').replace(/\n$/, '');
+    // Hosts refuse with an ERR line in place of the advertisement (unknown repository, no access).
+    if (text.startsWith('ERR ')) throw new RemoteError(text.slice(4));
     const nul = text.indexOf('\0');
     if (nul >= 0) {
       capabilities = new Set(text.slice(nul + 1).split(' '));
