@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { extractTarGz, sha256Digest } from '@ferry/artifact';
 import { GitServer, HttpProxy, selfSignedCertificate, tempDir } from '@ferry/testing';
 import { resolveRef } from '../domain/git-ref';
 import type { GitRemote } from '../app/ports';
-import { fetchAndArchive, listRemoteRefs } from './git-operations';
+import { MAX_MIRROR_PACKS, fetchAndArchive, listRemoteRefs } from './git-operations';
 
 describe('git operations against a loopback git http-backend', () => {
   let server: GitServer;
@@ -57,6 +57,30 @@ describe('git operations against a loopback git http-backend', () => {
     const cached = await fetchAndArchive({ remote, mirrorDir, fetchRef: 'refs/heads/main', commit: second, shallow: true, ignore: 'run.sh', includes: [], outFile: join(dir.path, 'a3.tar.gz'), limits });
     expect(cached.bytesReceived).toBe(0);
     expect(cached.digest).toBe(again.digest);
+  });
+
+  it('starts a mirror over with a depth-1 fetch once incremental fetches have gathered too many packs', async () => {
+    const repo = await server.createRepo('packs.git');
+    const big = randomBytes(100_000);
+    const first = await repo.commit({ 'big.bin': big, 'a.yaml': 'a: 1\n' });
+    const remote: GitRemote = { url: repo.url, auth: { username: 'flux', password: 'pw' }, timeoutMs: 10_000 };
+    const mirrorDir = join(dir.path, 'packs');
+    const job = { remote, mirrorDir, fetchRef: 'refs/heads/main', shallow: true, ignore: undefined, includes: [], limits };
+    const initial = await fetchAndArchive({ ...job, commit: first, outFile: join(dir.path, 'p1.tar.gz') });
+    const packDir = join(mirrorDir, 'objects', 'pack');
+    const [pack] = readdirSync(packDir).filter((name) => name.endsWith('.pack'));
+    // Copies stand for the packs of earlier incremental fetches.
+    for (let i = 1; i < MAX_MIRROR_PACKS; i++) {
+      const name = `pack-${String(i).padStart(40, '0')}`;
+      copyFileSync(join(packDir, pack as string), join(packDir, `${name}.pack`));
+      copyFileSync(join(packDir, (pack as string).replace(/\.pack$/, '.idx')), join(packDir, `${name}.idx`));
+    }
+    const second = await repo.commit({ 'a.yaml': 'a: 2\n' });
+    const again = await fetchAndArchive({ ...job, commit: second, outFile: join(dir.path, 'p2.tar.gz') });
+    expect(again.bytesReceived).toBeGreaterThan(initial.bytesReceived / 2);
+    expect(readdirSync(packDir).filter((name) => name.endsWith('.pack'))).toHaveLength(1);
+    extractTarGz(readFileSync(join(dir.path, 'p2.tar.gz')), join(dir.path, 'xp'));
+    expect(readFileSync(join(dir.path, 'xp', 'big.bin')).equals(big)).toBe(true);
   });
 
   it('archives only the sparse checkout directories, and names one the commit does not have', async () => {

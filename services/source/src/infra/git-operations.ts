@@ -183,6 +183,9 @@ export async function listRemoteRefs(remote: GitRemote, prefix: string | undefin
   }
 }
 
+/** Packs a mirror may gather from incremental fetches before it starts over (see openCommit). */
+export const MAX_MIRROR_PACKS = 32;
+
 /** Opens (or creates) the bare mirror of a remote; a mirror of another URL is discarded. */
 function openMirror(mirrorDir: string, url: string): void {
   const marker = join(mirrorDir, 'ferry-remote-url');
@@ -312,6 +315,12 @@ async function openCommit(checkout: Checkout, counter: { bytes: number }): Promi
   let packs = new PackReader(mirrorDir);
   const wanted = [checkout.commit, ...(checkout.alsoWant ?? [])];
   if (!wanted.every((oid) => packs.has(oid))) {
+    if (packs.packCount >= MAX_MIRROR_PACKS) {
+      // Every incremental fetch adds a pack and none is ever dropped: past the limit the mirror starts over
+      // with a fresh depth-1 fetch, which bounds its size on disk and the indexes each reconcile reads.
+      for (const entry of ['objects', 'refs', 'shallow', 'HEAD']) fs.rmSync(join(mirrorDir, entry), { recursive: true, force: true });
+      openMirror(mirrorDir, remote.url);
+    }
     let transport: Transport | undefined;
     let fetched: Map<string, GitObject>;
     try {

@@ -87,6 +87,11 @@ export class PackReader {
     return location ? this.readAt(location.pack, location.offset) : undefined;
   }
 
+  /** How many packs the repository has. */
+  get packCount(): number {
+    return this.packs;
+  }
+
   /** Whether the object is in a pack (without reading it). */
   has(oid: string): boolean {
     return this.known.has(oid) || this.index.has(oid);
