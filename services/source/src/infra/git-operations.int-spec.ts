@@ -83,6 +83,20 @@ describe('git operations against a loopback git http-backend', () => {
     expect(readFileSync(join(dir.path, 'xp', 'big.bin')).equals(big)).toBe(true);
   });
 
+  it('stops a fetch whose pack grows past the byte limit, naming the limit', async () => {
+    const repo = await server.createRepo('huge.git');
+    const commit = await repo.commit({ 'big.bin': randomBytes(300_000) });
+    const remote: GitRemote = { url: repo.url, auth: { username: 'flux', password: 'pw' }, timeoutMs: 10_000 };
+    const job = { remote, mirrorDir: join(dir.path, 'huge'), fetchRef: 'refs/heads/main', commit, shallow: true, ignore: undefined, includes: [], outFile: join(dir.path, 'huge.tar.gz') };
+    await expect(fetchAndArchive({ ...job, limits: { maxFiles: 10, maxBytes: 100_000 } })).rejects.toMatchObject({
+      reason: 'StorageOperationFailed',
+      retryable: false,
+      message: `failed to fetch '${repo.url}': the repository's pack exceeds the limit of 100000 bytes`,
+    });
+    expect(readdirSync(join(dir.path, 'huge', 'objects', 'pack'))).toEqual([]);
+    expect((await fetchAndArchive({ ...job, limits })).files).toBe(1);
+  });
+
   it('archives only the sparse checkout directories, and names one the commit does not have', async () => {
     const repo = await server.createRepo('sparse.git');
     const commit = await repo.commit({ 'apps/a.yaml': 'a', 'apps/sub/b.yaml': 'b', 'infra/c.yaml': 'c', 'root.yaml': 'r', 'apps/.sourceignore': 'b.yaml\n' });

@@ -16,7 +16,7 @@ import { indexPack, packIndexFile } from './pack-indexer';
 import { PackReader, parseTree, type GitObject } from './pack-reader';
 import { SshError, SshGitSession, parseSshUrl } from './ssh-transport';
 import { readTarGz, writeReproducibleTarGz, type TarEntry } from './tarball';
-import { HttpStatusError, RemoteError, discover, fetchPack, lsRefs, type GitHttpClient, type UploadPackRemote } from './upload-pack';
+import { HttpStatusError, PackTooLargeError, RemoteError, discover, fetchPack, lsRefs, type GitHttpClient, type UploadPackRemote } from './upload-pack';
 
 /** What to fetch into the mirror and turn into an artifact. */
 export interface ArchiveJob {
@@ -228,6 +228,8 @@ interface Checkout {
   /** Other objects the mirror must have (the tag object to verify). */
   alsoWant?: string[];
   shallow: boolean;
+  /** Largest pack accepted from the server (the artifact's byte limit: a larger pack means a larger repository). */
+  maxPackBytes: number;
 }
 
 /**
@@ -255,6 +257,7 @@ async function fetchInto(checkout: Checkout, transport: Transport): Promise<Map<
       // unshallows a mirror an earlier shallow one left (git's --unshallow depth).
       depth: checkout.shallow ? (haves.length === 0 ? 1 : undefined) : shallow.length > 0 ? 0x7fffffff : undefined,
       packFile: received,
+      maxPackBytes: checkout.maxPackBytes,
     });
     let objects = new Map<string, GitObject>();
     if (response.packBytes > 0) {
@@ -327,6 +330,7 @@ async function openCommit(checkout: Checkout, counter: { bytes: number }): Promi
       transport = transportFor(remote, AbortSignal.timeout(remote.timeoutMs), counter);
       fetched = await fetchInto(checkout, transport);
     } catch (error) {
+      if (error instanceof PackTooLargeError) throw new ReconcileFailure(Reason.StorageOperationFailed, 'fetch', `failed to fetch '${safeUrl(remote.url)}': ${error.message}`, false);
       throw error instanceof RemoteError && error.message.includes('not our ref') ? commitNotFound(checkout) : gitFailure(error, remote, 'fetch');
     } finally {
       transport?.close();
@@ -366,6 +370,7 @@ async function checkoutFiles(checkout: Checkout, read: (oid: string) => Buffer, 
       fetchRef: undefined,
       commit: link.oid,
       shallow: true,
+      maxPackBytes: checkout.maxPackBytes,
     };
     for (const file of await checkoutFiles(sub, await openCommit(sub, counter), true, counter)) files.push({ ...file, path: `${link.path}/${file.path}` });
   }
@@ -385,6 +390,7 @@ export async function fetchAndArchive(job: ArchiveJob): Promise<ArchiveResult> {
     fetchRef: job.fetchRef,
     commit: job.commit,
     shallow: job.shallow,
+    maxPackBytes: job.limits.maxBytes,
     ...(job.verify?.tag && job.verify.tag.oid !== job.commit ? { alsoWant: [job.verify.tag.oid] } : {}),
   };
   const read = await openCommit(top, counter);

@@ -33,7 +33,7 @@ describe('upload-pack client against git http-backend', () => {
     if (offer.version === 0) expect(offer.refs.get('refs/heads/main')).toBe(second);
 
     const packFile = join(dir.path, `${version}-1.pack`);
-    const response = await fetchPack(remote, offer, { commit: second, fetchRef: 'refs/heads/main', haves: [], shallow: [], depth: 1, packFile });
+    const response = await fetchPack(remote, offer, { commit: second, fetchRef: 'refs/heads/main', haves: [], shallow: [], depth: 1, packFile, maxPackBytes: 1 << 30 });
     expect(response.shallow).toEqual([second]);
     const objects = indexPack(readFileSync(packFile)).objects;
     expect(objects.has(second)).toBe(true);
@@ -43,7 +43,7 @@ describe('upload-pack client against git http-backend', () => {
     const third = await repo.commit({ 'c.txt': 'c' });
     const later = join(dir.path, `${version}-2.pack`);
     // A v0 server is asked for the tip it advertises: discover again, as every fetch does.
-    const incremental = await fetchPack(remote, await discover(remote), { commit: third, fetchRef: 'refs/heads/main', haves: [second], shallow: [second], depth: undefined, packFile: later });
+    const incremental = await fetchPack(remote, await discover(remote), { commit: third, fetchRef: 'refs/heads/main', haves: [second], shallow: [second], depth: undefined, packFile: later, maxPackBytes: 1 << 30 });
     const added = indexPack(readFileSync(later)).objects;
     // The new commit, its root tree and the new blob; the big blob and dir/ are not sent again.
     expect(added.has(third)).toBe(true);
@@ -57,7 +57,7 @@ describe('upload-pack client against git http-backend', () => {
     await expect(discover({ http, url: repo.url, headers: {}, protocolV2: true, advertisesFirst: false })).rejects.toThrow(HttpStatusError);
     const remote: UploadPackRemote = { http, url: repo.url, headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` }, protocolV2: true, advertisesFirst: false };
     const offer = await discover(remote);
-    await expect(fetchPack(remote, offer, { commit: 'e'.repeat(40), fetchRef: undefined, haves: [], shallow: [], depth: 1, packFile: join(dir.path, 'x.pack') })).rejects.toThrow(
+    await expect(fetchPack(remote, offer, { commit: 'e'.repeat(40), fetchRef: undefined, haves: [], shallow: [], depth: 1, packFile: join(dir.path, 'x.pack'), maxPackBytes: 1 << 30 })).rejects.toThrow(
       `remote error: upload-pack: not our ref ${'e'.repeat(40)}`,
     );
   });

@@ -55,6 +55,11 @@ class PacketReader {
     return packet;
   }
 
+  /** Stops reading: the stream underneath is released (an HTTP response destroyed) instead of left pending. */
+  async cancel(): Promise<void> {
+    await this.source.return?.();
+  }
+
   private async fill(): Promise<boolean> {
     const { value, done } = await this.source.next();
     if (done) return false;
@@ -89,6 +94,14 @@ export class RemoteError extends Error {
   }
 }
 
+/** The server's pack grew past the limit (the repository is too large to fetch). */
+export class PackTooLargeError extends Error {
+  override readonly name = 'PackTooLargeError';
+  constructor(readonly limit: number) {
+    super(`the repository's pack exceeds the limit of ${limit} bytes`);
+  }
+}
+
 /** A remote as the upload-pack client reaches it. */
 export interface UploadPackRemote {
   http: GitHttpClient;
@@ -115,6 +128,8 @@ export interface PackRequest {
   depth: number | undefined;
   /** Where to write the received pack. */
   packFile: string;
+  /** The fetch stops with PackTooLargeError once the pack grows past this many bytes. */
+  maxPackBytes: number;
 }
 
 /** The pack received and the shallow boundary the server reported. */
@@ -233,8 +248,9 @@ export async function fetchPack(remote: UploadPackRemote, offer: ServerOffer, re
       }
       const band = packet[0] as number;
       if (band === 1) {
-        await file.write(packet, 1);
         result.packBytes += packet.length - 1;
+        if (result.packBytes > request.maxPackBytes) throw new PackTooLargeError(request.maxPackBytes);
+        await file.write(packet, 1);
       } else if (band === 3) {
         throw new RemoteError(packet.toString('utf8', 1).trim());
       } else if (band !== 2) {
@@ -247,6 +263,7 @@ export async function fetchPack(remote: UploadPackRemote, offer: ServerOffer, re
     }
   } finally {
     await file.close();
+    await reader.cancel();
   }
   return result;
 }
