@@ -101,7 +101,6 @@ export class ReconcileGitRepositoryHandler {
       if (repository.spec.suspend) {
         Object.assign(attempt, { outcome: 'suspended', reason: Reason.Suspended, message: 'Reconciliation is suspended for this object' });
         requeueAfterMs = undefined;
-        this.backoff.reset(key);
         return {};
       }
       const proxy = await this.proxy(repository);
@@ -119,7 +118,6 @@ export class ReconcileGitRepositoryHandler {
         if (this.statusStale(repository, requested)) {
           await this.deps.repositories.writeStatus(repository, succeededStatus(repository, { artifact: current, included: includes.map((i) => i.artifact), requestedAt: requested }, this.now()));
         }
-        this.backoff.reset(key);
         return { requeueAfterMs };
       }
       const progressing = await this.deps.repositories.writeStatus(
@@ -138,20 +136,20 @@ export class ReconcileGitRepositoryHandler {
         message: `stored artifact for revision '${artifact.revision}'`,
         artifact,
       });
-      this.backoff.reset(key);
       return { requeueAfterMs };
     } catch (error) {
       const failure = toFailure(error);
       Object.assign(attempt, { outcome: 'failed', reason: failure.reason, message: failure.message, stage: failure.stage });
       // Retryable failures back off exponentially (not at the interval); a terminal one waits for a change.
       requeueAfterMs = failure.retryable ? this.backoff.failed(key) : undefined;
-      if (!failure.retryable) this.backoff.reset(key);
       const latest = this.deps.repositories.get(namespace, name) ?? repository;
       await this.deps.repositories
         .writeStatus(latest, failedStatus(latest, { reason: failure.reason, message: failure.message, stage: failure.stage, retryable: failure.retryable, requestedAt: requested }, this.now()))
         .catch((statusError: unknown) => log.error('failed to write status', { error: statusError }));
       return requeueAfterMs === undefined ? {} : { requeueAfterMs };
     } finally {
+      // Anything but a failure that will be retried ends the run of failures: the next one starts from the minimum.
+      if (attempt.outcome !== 'failed' || requeueAfterMs === undefined) this.backoff.reset(key);
       await this.finish(repository, attempt, performance.now() - started, requeueAfterMs, cause, log);
     }
   }
