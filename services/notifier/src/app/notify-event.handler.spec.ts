@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { compileAlert, type CompiledAlert } from '../domain/alert-matching';
 import type { FluxEvent } from '../domain/flux-event';
 import { EventRateLimiter } from '../domain/rate-limiter';
+import { EventStoreAttemptLog } from '../infra/event-store-attempt-log';
 import { NotifyEventHandler, RetryLaterError, notificationStreamId, type DeliveryObserver } from './notify-event.handler';
 import { DeliveryError, type NotificationObjects, type NotificationSender, type ProviderState, type SendResult } from './ports';
 
@@ -111,7 +112,7 @@ describe('NotifyEventHandler', () => {
     );
     const observer = new Observed();
     const objects = new Objects(alerts, providers);
-    const handler = new NotifyEventHandler(objects, store, new EventRateLimiter(rateLimitMs), observer, {
+    const handler = new NotifyEventHandler(objects, new EventStoreAttemptLog(store), new EventRateLimiter(rateLimitMs), observer, {
       attempts: 3,
       backoffMs: [1, 2],
       sleep: async () => undefined,
@@ -179,7 +180,7 @@ describe('NotifyEventHandler', () => {
       },
     };
     const observer = new Observed();
-    const handler = new NotifyEventHandler(new Objects([alert('a', 'slow')], new Map([['slow', { ready: true, provider: provider('slow'), sender: slow }]])), store, new EventRateLimiter(0), observer, {
+    const handler = new NotifyEventHandler(new Objects([alert('a', 'slow')], new Map([['slow', { ready: true, provider: provider('slow'), sender: slow }]])), new EventStoreAttemptLog(store), new EventRateLimiter(0), observer, {
       attempts: 5,
       backoffMs: [1000],
       deadlineMs: 20_000,
@@ -223,7 +224,7 @@ describe('NotifyEventHandler', () => {
     const slack = new ScriptedSender();
     const observer = new Observed();
     const providers = new Map<string, ProviderState>([['slack', { ready: true, provider: provider('slack'), sender: slack }]]);
-    const handler = new NotifyEventHandler(new Objects([alert('a', 'slack')], providers), store, new EventRateLimiter(0), observer, {
+    const handler = new NotifyEventHandler(new Objects([alert('a', 'slack')], providers), new EventStoreAttemptLog(store), new EventRateLimiter(0), observer, {
       attempts: 1,
       backoffMs: [0],
       maxEventAgeMs: 3_600_000,

@@ -1,4 +1,4 @@
-import type { Alert, Provider, Receiver, RawEnvelope } from '@ferry/contracts';
+import type { Alert, NotificationAttemptedV1, Provider, Receiver, RawEnvelope } from '@ferry/contracts';
 import type { CompiledAlert } from '../domain/alert-matching';
 import type { FluxEvent } from '../domain/flux-event';
 
@@ -42,6 +42,17 @@ export interface NotificationObjects {
   provider(namespace: string, name: string): ProviderState | undefined;
   /** Labels of an event's object (for `matchLabels`); undefined when it cannot be read. */
   labelsOf(object: { apiVersion: string; kind: string; namespace: string; name: string }): Promise<Record<string, string> | undefined>;
+}
+
+/**
+ * The once-only record: the attempts of each (event, alert, provider) pair, one event-store stream per pair.
+ * Kept in the event store, not in memory, so it holds across restarts and replicas.
+ */
+export interface AttemptLog {
+  /** The attempts recorded so far in a pair's stream, oldest first. */
+  attempts(streamId: string): Promise<NotificationAttemptedV1[]>;
+  /** Records an attempt if the stream is still at `expectedVersion` (0: empty); false when another writer was first. */
+  record(streamId: string, attempt: NotificationAttemptedV1, expectedVersion: number): Promise<boolean>;
 }
 
 /** Receivers by webhook path, with the token their secret holds. */
