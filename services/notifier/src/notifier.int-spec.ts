@@ -293,6 +293,12 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
       expect(request.headers['gotk-component']).toBe('kustomize-controller');
       // team-b's event came first on the stream; had it matched, it would have been the first request.
       expect(hooks.requests.every((r) => r.body.includes('team-a-app'))).toBe(true);
+      // Labels come from a watch of Kustomizations: relabelled, team-b's next failure matches.
+      await fixture.apply(kustomization('team-b-app', 'a'));
+      await eventually('the relabelled Kustomization matched', async () => {
+        await publisher.publish(failure('team-b-app'));
+        return hooks.requests.some((r) => r.body.includes('team-b-app'));
+      });
     } finally {
       await hooks.stop();
     }

@@ -54,7 +54,7 @@ class Objects implements NotificationObjects {
     return this.providers.get(name);
   }
   async labelsOf() {
-    return undefined;
+    return {};
   }
 }
 

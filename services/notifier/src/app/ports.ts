@@ -40,8 +40,9 @@ export interface NotificationObjects {
   alerts(): CompiledAlert[];
   /** The Provider named by an Alert, if it exists. */
   provider(namespace: string, name: string): ProviderState | undefined;
-  /** Labels of an event's object (for `matchLabels`); undefined when it cannot be read. */
-  labelsOf(object: { apiVersion: string; kind: string; namespace: string; name: string }): Promise<Record<string, string> | undefined>;
+  /** Labels of an event's object (for `matchLabels`), from a cache of the cluster; rejects while that cache is
+   * not filled yet, so the event is redelivered rather than matched against no labels. */
+  labelsOf(object: { apiVersion: string; kind: string; namespace: string; name: string }): Promise<Record<string, string>>;
 }
 
 /**
@@ -57,6 +58,8 @@ export interface AttemptLog {
 
 /** Receivers by webhook path, with the token their secret holds. */
 export interface ReceiverDirectory {
+  /** Whether Receivers (and their secrets) have been listed: until then an unknown path may be a valid one. */
+  isSynced(): boolean;
   byPath(path: string): { receiver: Receiver; token: string } | undefined;
 }
 

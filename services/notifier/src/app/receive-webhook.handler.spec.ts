@@ -17,7 +17,13 @@ function receiver(spec: Record<string, unknown>): Receiver {
 }
 
 class Directory implements ReceiverDirectory {
-  constructor(private readonly entry: Receiver) {}
+  constructor(
+    private readonly entry: Receiver,
+    readonly synced = true,
+  ) {}
+  isSynced() {
+    return this.synced;
+  }
   byPath(path: string) {
     return path === webhookPath(token, 'hook', 'flux-system') ? { receiver: this.entry, token } : undefined;
   }
@@ -69,6 +75,12 @@ describe('ReceiveWebhookHandler', () => {
   it('Given an unknown path, When called, Then 404 and nothing is stored', async () => {
     const outcome = await new ReceiveWebhookHandler(new Directory(receiver({})), new Lister(), store).handle('/hook/nope', request);
     expect(outcome.status).toBe(404);
+    expect(await stored()).toEqual([]);
+  });
+
+  it('Given Receivers not listed yet (API server unreachable), When any path is called, Then 503 asks the sender to retry', async () => {
+    const outcome = await new ReceiveWebhookHandler(new Directory(receiver({}), false), new Lister(), store).handle('/hook/nope', request);
+    expect(outcome).toEqual({ status: 503, reason: 'Receivers are not listed yet: waiting for the Kubernetes API' });
     expect(await stored()).toEqual([]);
   });
 

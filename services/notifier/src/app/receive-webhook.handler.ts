@@ -24,7 +24,11 @@ export class ReceiveWebhookHandler {
 
   async handle(path: string, request: WebhookRequest): Promise<WebhookOutcome> {
     const entry = this.receivers.byPath(path);
-    if (!entry) return { status: 404, reason: 'no receiver for this path' };
+    if (!entry) {
+      // Before the first list the path may well be a Receiver's: 503 tells the sender to retry, 404 to give up.
+      if (!this.receivers.isSynced()) return { status: 503, reason: 'Receivers are not listed yet: waiting for the Kubernetes API' };
+      return { status: 404, reason: 'no receiver for this path' };
+    }
     const { receiver, token } = entry;
     const namespace = receiver.metadata.namespace ?? 'default';
     const id = { namespace, name: receiver.metadata.name };
