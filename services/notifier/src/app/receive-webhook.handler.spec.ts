@@ -94,6 +94,16 @@ describe('ReceiveWebhookHandler', () => {
     expect(await stored()).toEqual([]);
   });
 
+  it('Given a quay receiver, When the body is not a Quay payload, Then 400 names the receiver and nothing is stored', async () => {
+    const handler = new ReceiveWebhookHandler(new Directory(receiver({ type: 'quay' })), new Lister(), store);
+    expect(await handler.handle(path, { headers: {}, body: Buffer.from('not json') })).toEqual({
+      status: 400,
+      reason: 'the body is not a Quay webhook payload (a JSON object)',
+      receiver: { namespace: 'flux-system', name: 'hook' },
+    });
+    expect(await stored()).toEqual([]);
+  });
+
   it('Given a suspended receiver, When called, Then 503 and nothing is stored', async () => {
     const handler = new ReceiveWebhookHandler(new Directory(receiver({ suspend: true })), new Lister(), store);
     expect((await handler.handle(path, request)).status).toBe(503);

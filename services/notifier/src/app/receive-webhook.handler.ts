@@ -7,7 +7,7 @@ import type { ObjectLister, ReceiverDirectory } from './ports';
 /** The answer to a webhook call; transport turns it into the HTTP status. */
 export type WebhookOutcome =
   | { status: 200; requested: { kind: string; namespace: string; name: string }[]; note?: string }
-  | { status: 401 | 404 | 503; reason: string; receiver?: { namespace: string; name: string } };
+  | { status: 400 | 401 | 404 | 503; reason: string; receiver?: { namespace: string; name: string } };
 
 /**
  * Flux's receiver server: finds the Receiver by its secret path, authenticates the call by type, and asks
@@ -34,7 +34,7 @@ export class ReceiveWebhookHandler {
     const id = { namespace, name: receiver.metadata.name };
     if (receiver.spec.suspend) return { status: 503, reason: 'receiver is suspended', receiver: id };
     const verdict = verifyWebhook(receiver, token, request);
-    if (!verdict.accepted) return { status: 401, reason: verdict.reason, receiver: id };
+    if (!verdict.accepted) return { status: verdict.malformed ? 400 : 401, reason: verdict.reason, receiver: id };
     if (!verdict.reconcile) return { status: 200, requested: [], ...(verdict.note ? { note: verdict.note } : {}) };
     const targets: { apiVersion: string; kind: string; namespace: string; name: string }[] = [];
     for (const resource of receiver.spec.resources) {
