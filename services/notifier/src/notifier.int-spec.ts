@@ -211,6 +211,27 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
     expect(bad.status).toBe(401);
   });
 
+  it('accepts a Harbor push with the token as Authorization, and answers 400 to a Quay call whose body is not a payload', async () => {
+    await fixture.client.create(secret('registry-token', { token: 'harbor-secret' }));
+    await fixture.apply(notification('Receiver', 'harbor', { type: 'harbor', secretRef: { name: 'registry-token' }, resources: [{ kind: 'OCIRepository', name: 'app' }] }));
+    await fixture.apply(notification('Receiver', 'quay', { type: 'quay', secretRef: { name: 'registry-token' }, resources: [{ kind: 'OCIRepository', name: 'app' }] }));
+    const pathOf = (name: string) =>
+      eventually(`the ${name} receiver path`, async () => {
+        const object = await fixture.client.get<KubeObject & { status?: { webhookPath?: string } }>({ apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', namespace: fixture.namespace, name });
+        return object?.status?.webhookPath;
+      });
+    const harbor = await pathOf('harbor');
+    const body = JSON.stringify({ type: 'PUSH_ARTIFACT', event_data: { repository: { repo_full_name: 'library/app' }, resources: [{ tag: 'v1' }] } });
+    const pushed = await fetch(`${service!.url}${harbor}`, { method: 'POST', headers: { 'content-type': 'application/json', Authorization: 'harbor-secret' }, body });
+    expect(pushed.status).toBe(200);
+    expect(await pushed.json()).toEqual({ requested: [{ kind: 'OCIRepository', namespace: fixture.namespace, name: 'app' }] });
+    expect((await fetch(`${service!.url}${harbor}`, { method: 'POST', headers: { 'content-type': 'application/json', Authorization: 'Bearer harbor-secret' }, body })).status).toBe(401);
+    const quay = await pathOf('quay');
+    const malformed = await fetch(`${service!.url}${quay}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'updated_tags=v1' });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual({ error: 'the body is not a Quay webhook payload (a JSON object)' });
+  });
+
   it('answers a GitHub ping without reconciling and a signed push by reconciling every labelled Kustomization', async () => {
     await fixture.client.create(secret('github-hook-token', { token: 'gh-hook' }));
     for (const [name, team] of [['web', 'a'], ['api', 'a'], ['db', 'b']] as const) {
