@@ -2,7 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { RawEnvelope } from '@ferry/contracts';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { SingleFlight } from './projection-runner';
-import { inTransaction } from './transactions';
+import type { StoredEvent } from './event-store.port';
+import { inTransaction, isPostgres } from './transactions';
 import type { TypeOrmEventStore } from './typeorm-event-store';
 
 /** Where the relay sends events. The publisher must make the event id the message id, so resends are deduplicated. */
@@ -45,14 +46,25 @@ export class OutboxRelay {
   /** Publishes everything not yet published; returns the number of events sent. */
   async relayOnce(): Promise<number> {
     const batchSize = this.options.batchSize ?? 500;
-    return inTransaction(this.dataSource, async (manager) => {
-      const checkpoint = await readCheckpoint(this.dataSource, manager, this.name);
-      const batch = await this.store.readAllIn(manager, checkpoint, batchSize);
-      await Promise.all(batch.map((stored) => this.publisher.publish(stored.event)));
-      const last = batch.at(-1);
-      if (last) await writeCheckpoint(this.dataSource, manager, this.name, last.position);
-      return batch.length;
-    });
+    if (isPostgres(this.dataSource)) {
+      // The checkpoint row stays locked while the batch is published: replicas relaying one database take turns.
+      return inTransaction(this.dataSource, async (manager) => {
+        const batch = await this.store.readAllIn(manager, await readCheckpoint(this.dataSource, manager, this.name), batchSize);
+        await this.publishAll(batch);
+        const last = batch.at(-1);
+        if (last) await writeCheckpoint(this.dataSource, manager, this.name, last.position);
+        return batch.length;
+      });
+    }
+    // SQLite is one process's embedded database with one relay, and its transactions run one at a time: holding
+    // one open during the broker round trips would stall every append for as long. So read in a short
+    // transaction (in the queue, so never amid another one's uncommitted rows on the shared connection), publish
+    // outside, then write the checkpoint in another short one.
+    const batch = await inTransaction(this.dataSource, async (tx) => this.store.readAllIn(tx, await readCheckpoint(this.dataSource, tx, this.name), batchSize));
+    await this.publishAll(batch);
+    const last = batch.at(-1);
+    if (last) await inTransaction(this.dataSource, (tx) => writeCheckpoint(this.dataSource, tx, this.name, last.position));
+    return batch.length;
   }
 
   /** Starts relaying on every append and every poll interval. */
@@ -68,6 +80,10 @@ export class OutboxRelay {
     this.stopFns.forEach((stop) => stop());
     this.stopFns = [];
     await this.loop.idle();
+  }
+
+  private async publishAll(batch: StoredEvent[]): Promise<void> {
+    await Promise.all(batch.map((stored) => this.publisher.publish(stored.event)));
   }
 
   private async drain(): Promise<void> {
