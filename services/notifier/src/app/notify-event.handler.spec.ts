@@ -1,6 +1,6 @@
-import { alertSchema, ferryEvents, newEvent, providerSchema, type Alert, type FailedV1, type NotificationAttemptedV1, type Provider } from '@ferry/contracts';
-import { openEventStoreDatabase, TypeOrmEventStore } from '@ferry/event-store';
-import type { DataSource } from 'typeorm';
+import { alertSchema, newEvent, providerSchema, type Alert, type FailedV1, type NotificationAttemptedV1, type Provider } from '@ferry/contracts';
+import type { TypeOrmEventStore } from '@ferry/event-store';
+import { openInMemoryStore } from '../../test/in-memory-store';
 import { compileAlert, type CompiledAlert } from '../domain/alert-matching';
 import type { FluxEvent } from '../domain/flux-event';
 import { EventRateLimiter } from '../domain/rate-limiter';
@@ -94,14 +94,12 @@ const failedEvent = (message = 'build failed: kustomization.yaml not found') =>
   });
 
 describe('NotifyEventHandler', () => {
-  let dataSource: DataSource;
   let store: TypeOrmEventStore;
+  let close: () => Promise<void>;
 
-  beforeEach(async () => {
-    dataSource = await openEventStoreDatabase({ type: 'sqlite', path: ':memory:' });
-    store = new TypeOrmEventStore(dataSource, ferryEvents);
-  });
-  afterEach(() => dataSource.destroy());
+
+  beforeEach(async () => ({ store, close } = await openInMemoryStore()));
+  afterEach(() => close());
 
   function setup(alerts: CompiledAlert[], senders: Record<string, NotificationSender | string>, rateLimitMs = 0) {
     const providers = new Map<string, ProviderState>(

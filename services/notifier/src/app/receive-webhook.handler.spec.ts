@@ -1,6 +1,6 @@
-import { ferryEvents, receiverSchema, type Receiver, type ReconcileRequestedV1 } from '@ferry/contracts';
-import { openEventStoreDatabase, TypeOrmEventStore } from '@ferry/event-store';
-import type { DataSource } from 'typeorm';
+import { receiverSchema, type Receiver, type ReconcileRequestedV1 } from '@ferry/contracts';
+import type { TypeOrmEventStore } from '@ferry/event-store';
+import { openInMemoryStore } from '../../test/in-memory-store';
 import { webhookPath } from '../domain/receiver-verification';
 import { ReceiveWebhookHandler } from './receive-webhook.handler';
 import type { ObjectLister, ReceiverDirectory } from './ports';
@@ -38,16 +38,13 @@ class Lister implements ObjectLister {
 }
 
 describe('ReceiveWebhookHandler', () => {
-  let dataSource: DataSource;
   let store: TypeOrmEventStore;
+  let close: () => Promise<void>;
   const path = webhookPath(token, 'hook', 'flux-system');
   const request = { headers: {}, body: Buffer.from('{}') };
 
-  beforeEach(async () => {
-    dataSource = await openEventStoreDatabase({ type: 'sqlite', path: ':memory:' });
-    store = new TypeOrmEventStore(dataSource, ferryEvents);
-  });
-  afterEach(() => dataSource.destroy());
+  beforeEach(async () => ({ store, close } = await openInMemoryStore()));
+  afterEach(() => close());
 
   const stored = async () => (await store.readStream('receiver-flux-system.hook')).map((s) => s.event as ReconcileRequestedV1);
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ferryEvents, newEvent, type NotificationAttemptedV1 } from '@ferry/contracts';
-import { openEventStoreDatabase, TypeOrmEventStore } from '@ferry/event-store';
-import type { DataSource } from 'typeorm';
+import { newEvent, type NotificationAttemptedV1 } from '@ferry/contracts';
+import type { TypeOrmEventStore } from '@ferry/event-store';
+import { openInMemoryStore } from '../../test/in-memory-store';
 import { EventStoreAttemptLog } from './event-store-attempt-log';
 
 const EVENT_ID = randomUUID();
@@ -22,14 +22,12 @@ const attempt = (alert: string, outcome: NotificationAttemptedV1['outcome'] = 'd
   });
 
 describe('EventStoreAttemptLog', () => {
-  let dataSource: DataSource;
   let store: TypeOrmEventStore;
+  let close: () => Promise<void>;
 
-  beforeEach(async () => {
-    dataSource = await openEventStoreDatabase({ type: 'sqlite', path: ':memory:' });
-    store = new TypeOrmEventStore(dataSource, ferryEvents);
-  });
-  afterEach(() => dataSource.destroy());
+
+  beforeEach(async () => ({ store, close } = await openInMemoryStore()));
+  afterEach(() => close());
 
   it('Given many deliveries at once, When they record and read, Then the store sees one append and one read for all of them', async () => {
     const log = new EventStoreAttemptLog(store);
