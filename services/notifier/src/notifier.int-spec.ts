@@ -232,6 +232,39 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
     expect(await malformed.json()).toEqual({ error: 'the body is not a Quay webhook payload (a JSON object)' });
   });
 
+  it('filters a receiver\'s resources with its CEL resourceFilter, and marks a Receiver with a bad one Ready=False naming the field', async () => {
+    await fixture.client.create(secret('cel-token', { token: 'cel-secret' }));
+    for (const [name, channel] of [['cel-stable', 'stable'], ['cel-canary', 'canary']] as const) {
+      await fixture.apply({
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name, namespace: fixture.namespace, labels: { hook: 'cel', channel } },
+        spec: { interval: '10m', path: './', prune: true, sourceRef: { kind: 'GitRepository', name: 'podinfo' } },
+      });
+    }
+    await fixture.apply(
+      notification('Receiver', 'cel', {
+        type: 'generic',
+        secretRef: { name: 'cel-token' },
+        resources: [{ kind: 'Kustomization', name: '*', matchLabels: { hook: 'cel' } }],
+        resourceFilter: "res.metadata.labels.channel == req.channel",
+      }),
+    );
+    await fixture.apply(notification('Receiver', 'cel-broken', { type: 'generic', secretRef: { name: 'cel-token' }, resources: [{ kind: 'Kustomization', name: 'apps' }], resourceFilter: 'request.channel ==' }));
+    const path = await eventually('the cel receiver path', async () => {
+      const object = await fixture.client.get<KubeObject & { status?: { webhookPath?: string } }>({ apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', namespace: fixture.namespace, name: 'cel' });
+      return object?.status?.webhookPath;
+    });
+    const response = await fetch(`${service!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"channel":"canary"}' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ requested: [{ kind: 'Kustomization', namespace: fixture.namespace, name: 'cel-canary' }] });
+    const broken = await eventually('the broken Receiver marked not ready', async () => {
+      const ready = await readyOf('Receiver', 'cel-broken');
+      return ready?.status === 'False' ? ready : undefined;
+    });
+    expect(broken).toMatchObject({ reason: 'ValidationFailed', message: 'spec.resourceFilter: unexpected "end of expression" at position 18' });
+  });
+
   it('answers a GitHub ping without reconciling and a signed push by reconciling every labelled Kustomization', async () => {
     await fixture.client.create(secret('github-hook-token', { token: 'gh-hook' }));
     for (const [name, team] of [['web', 'a'], ['api', 'a'], ['db', 'b']] as const) {

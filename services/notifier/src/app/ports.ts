@@ -63,9 +63,17 @@ export interface ReceiverDirectory {
   byPath(path: string): { receiver: Receiver; token: string } | undefined;
 }
 
-/** Lists objects of a kind in a namespace, for receivers' `name: "*"` resources. */
+/** An object as a Receiver's resourceFilter sees it (`res`): its type and metadata, as Flux's PartialObjectMetadata. */
+export interface ObjectMetadata {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [field: string]: unknown };
+}
+
+/** Reads objects a Receiver names: `name: "*"` resources are listed, named ones read for its resourceFilter. */
 export interface ObjectLister {
-  list(apiVersion: string, kind: string, namespace: string, matchLabels?: Record<string, string>): Promise<{ name: string }[]>;
+  list(apiVersion: string, kind: string, namespace: string, matchLabels?: Record<string, string>): Promise<ObjectMetadata[]>;
+  get(apiVersion: string, kind: string, namespace: string, name: string): Promise<ObjectMetadata | undefined>;
 }
 
 /** Re-export so transport and infra name the same Alert/Provider types. */

@@ -3,7 +3,7 @@ import type { TypeOrmEventStore } from '@ferry/event-store';
 import { openInMemoryStore } from '../../test/in-memory-store';
 import { webhookPath } from '../domain/receiver-verification';
 import { ReceiveWebhookHandler } from './receive-webhook.handler';
-import type { ObjectLister, ReceiverDirectory } from './ports';
+import type { ObjectLister, ObjectMetadata, ReceiverDirectory } from './ports';
 
 const token = 'tok';
 
@@ -29,11 +29,21 @@ class Directory implements ReceiverDirectory {
   }
 }
 
+const object = (kind: string, namespace: string, name: string, labels: Record<string, string> = {}): ObjectMetadata => ({
+  apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+  kind,
+  metadata: { name, namespace, labels },
+});
+
 class Lister implements ObjectLister {
   readonly calls: unknown[][] = [];
   async list(apiVersion: string, kind: string, namespace: string, matchLabels?: Record<string, string>) {
     this.calls.push([apiVersion, kind, namespace, matchLabels]);
-    return [{ name: 'one' }, { name: 'two' }];
+    return [object(kind, namespace, 'one', { tier: 'web' }), object(kind, namespace, 'two', { tier: 'db' })];
+  }
+  async get(_apiVersion: string, kind: string, namespace: string, name: string) {
+    this.calls.push(['get', kind, namespace, name]);
+    return name === 'gone' ? undefined : object(kind, namespace, name, { tier: 'web' });
   }
 }
 
@@ -96,6 +106,39 @@ describe('ReceiveWebhookHandler', () => {
     expect(await handler.handle(path, { headers: {}, body: Buffer.from('not json') })).toEqual({
       status: 400,
       reason: 'the body is not a Quay webhook payload (a JSON object)',
+      receiver: { namespace: 'flux-system', name: 'hook' },
+    });
+    expect(await stored()).toEqual([]);
+  });
+
+  it('Given a resourceFilter over the object and the JSON body, When called, Then only the objects it accepts are requested', async () => {
+    const given = receiver({
+      resources: [{ kind: 'Kustomization', name: '*' }, { kind: 'Kustomization', name: 'named' }, { kind: 'Kustomization', name: 'gone' }],
+      resourceFilter: `res.metadata.labels.tier == req.tier && req.image.split(':').last().value().startsWith('v')`,
+    });
+    const handler = new ReceiveWebhookHandler(new Directory(given), new Lister(), store);
+    const call = { headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from('{"tier":"web","image":"app:v2"}') };
+    expect(await handler.handle(path, call)).toEqual({
+      status: 200,
+      requested: [
+        { kind: 'Kustomization', namespace: 'flux-system', name: 'one' },
+        { kind: 'Kustomization', namespace: 'flux-system', name: 'named' },
+      ],
+    });
+    expect((await stored()).map((e) => e.object.name)).toEqual(['one', 'named']);
+  });
+
+  it('Given a resourceFilter, When the JSON body does not parse or lacks a field the filter reads, Then 400 names the problem and nothing is stored', async () => {
+    const given = receiver({ resources: [{ kind: 'Kustomization', name: '*' }], resourceFilter: "req.tier == 'web'" });
+    const handler = new ReceiveWebhookHandler(new Directory(given), new Lister(), store);
+    expect(await handler.handle(path, { headers: { 'content-type': 'application/json' }, body: Buffer.from('{"tier":') })).toMatchObject({
+      status: 400,
+      reason: expect.stringMatching(/^failed to parse request body as JSON: /),
+    });
+    // Not JSON by its content type: `req` is empty, so reading req.tier fails.
+    expect(await handler.handle(path, { headers: { 'content-type': 'text/plain' }, body: Buffer.from('tier=web') })).toEqual({
+      status: 400,
+      reason: 'spec.resourceFilter failed on Kustomization flux-system/one: no such key: tier',
       receiver: { namespace: 'flux-system', name: 'hook' },
     });
     expect(await stored()).toEqual([]);

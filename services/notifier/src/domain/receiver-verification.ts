@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Receiver } from '@ferry/contracts';
+import { compileCel, type CelProgram } from './cel';
 
 /** Flux's webhook path: `/hook/` + hex sha256 of token + name + namespace. */
 export function webhookPath(token: string, name: string, namespace: string): string {
@@ -129,3 +130,8 @@ export function verifyWebhook(receiver: Receiver, token: string, request: Webhoo
  * CDEvents schemas).
  */
 export const SUPPORTED_RECEIVER_TYPES = ['generic', 'generic-hmac', 'github', 'gitlab', 'bitbucket', 'harbor', 'nexus', 'quay', 'dockerhub', 'acr'] as const;
+
+/** Compiles a Receiver's `spec.resourceFilter` over Flux's variables: `res` (each resource) and `req` (the JSON body). */
+export function compileResourceFilter(expression: string): CelProgram {
+  return compileCel(expression, ['res', 'req']);
+}

@@ -14,7 +14,8 @@ import {
 } from '@ferry/contracts';
 import { ObjectWatcher, type KubeClient, type KubeObject } from '@ferry/kube';
 import type { Logger } from '@ferry/observability';
-import type { NotificationObjects, ObjectLister, ProviderState, ReceiverDirectory } from '../app/ports';
+import type { NotificationObjects, ObjectLister, ObjectMetadata, ProviderState, ReceiverDirectory } from '../app/ports';
+import { compileResourceFilter } from '../domain/receiver-verification';
 import { compileAlert, type CompiledAlert } from '../domain/alert-matching';
 import { SUPPORTED_RECEIVER_TYPES, webhookPath } from '../domain/receiver-verification';
 import { createSender } from './providers/provider-factory';
@@ -152,10 +153,15 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
     return entry.watcher.get(object.namespace, object.name)?.metadata.labels ?? {};
   }
 
-  async list(apiVersion: string, kind: string, namespace: string, matchLabels?: Record<string, string>): Promise<{ name: string }[]> {
+  async list(apiVersion: string, kind: string, namespace: string, matchLabels?: Record<string, string>): Promise<ObjectMetadata[]> {
     const labelSelector = matchLabels ? Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`).join(',') : undefined;
     const { items } = await this.client.list(apiVersion, kind, { namespace, ...(labelSelector ? { labelSelector } : {}) });
-    return items.map((item) => ({ name: item.metadata.name }));
+    return items.map((item) => ({ apiVersion, kind, metadata: item.metadata }));
+  }
+
+  async get(apiVersion: string, kind: string, namespace: string, name: string): Promise<ObjectMetadata | undefined> {
+    const object = await this.client.get({ apiVersion, kind, namespace, name });
+    return object ? { apiVersion, kind, metadata: object.metadata } : undefined;
   }
 
   private track(task: Promise<void>): void {
@@ -280,8 +286,12 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
       return this.report(object, { ready: false, reason: Reason.ValidationFailed, message: `spec.type: receiver type "${receiver.spec.type}" is not supported by Ferry (supported: ${SUPPORTED_RECEIVER_TYPES.join(', ')})` });
     }
     if (receiver.spec.resourceFilter) {
-      this.removeReceiver(key);
-      return this.report(object, { ready: false, reason: Reason.ValidationFailed, message: 'spec.resourceFilter: CEL filters are not supported by Ferry yet' });
+      try {
+        compileResourceFilter(receiver.spec.resourceFilter);
+      } catch (error) {
+        this.removeReceiver(key);
+        return this.report(object, { ready: false, reason: Reason.ValidationFailed, message: `spec.resourceFilter: ${(error as Error).message}` });
+      }
     }
     const secret = await this.readSecret(namespace, receiver.spec.secretRef.name);
     const token = secret?.['token'];
