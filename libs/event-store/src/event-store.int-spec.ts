@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ferryEvents, newEvent, type ReconcileRequestedV1, type RawEnvelope } from '@ferry/contracts';
+import { ferryEvents, newEvent, type FailedV1, type ReconcileRequestedV1, type RawEnvelope } from '@ferry/contracts';
 import { testDatabase, type TestDatabase } from '@ferry/testing';
 import { ConcurrencyError, type StoredEvent } from './event-store.port';
 import { openEventStoreDatabase, parseDatabaseUrl } from './data-source';
@@ -196,6 +196,25 @@ describe.each(['postgres', 'sqlite'] as const)('event store on %s', (kind) => {
     expect(await relay.relayOnce()).toBe(0);
     expect(published.filter((id) => id === events[0]!.id).length).toBeGreaterThanOrEqual(1);
     expect(new Set(published)).toEqual(new Set(events.map((e) => e.id)));
+  });
+
+  it('passes store-only event types without publishing them, and moves the checkpoint past them', async () => {
+    const published: string[] = [];
+    const relay = new OutboxRelay(dataSource, store, { publish: async (event) => void published.push(event.type) }, { storeOnlyTypes: ['ReconcileRequested'] });
+    const artifactFailed = newEvent<FailedV1>({
+      type: 'Failed',
+      schemaVersion: 1,
+      object: { kind: 'GitRepository', namespace: 'flux-system', name: 'app' },
+      revision: null,
+      reason: 'ArtifactFailed',
+      message: 'boom',
+      stage: 'fetch',
+      terminal: false,
+    });
+    await store.append('mixed', [requested('x'), artifactFailed, requested('y')], 'no-stream');
+    expect(await relay.relayOnce()).toBe(3);
+    expect(published).toEqual(['Failed']);
+    expect(await relay.relayOnce()).toBe(0);
   });
 
   it('inbox runs a handler once per event id, atomically with its writes', async () => {

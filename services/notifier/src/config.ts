@@ -19,6 +19,8 @@ export interface NotifierConfig {
     /** Events handled at once: deliveries mostly wait on providers, and their store reads and writes are
      * batched across the events in flight, so more of them means fewer, larger transactions. */
     concurrency: number;
+    /** Whether NotificationAttempted events are relayed to JetStream too (they are always in the store). */
+    publishAttempts: boolean;
   };
 }
 
@@ -43,6 +45,7 @@ const envSchema = z.object({
   NOTIFIER_RESYNC_INTERVAL: duration('30s'),
   NOTIFIER_MAX_EVENT_AGE: duration('1h'),
   NOTIFIER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
+  NOTIFIER_PUBLISH_ATTEMPTS: z.enum(['true', 'false']).default('false'),
 });
 
 /** Parses the environment; throws a ConfigError naming each bad variable. */
@@ -63,6 +66,7 @@ export function loadNotifierConfig(env: NodeJS.ProcessEnv = process.env): Notifi
       resyncMs: Math.max(e.NOTIFIER_RESYNC_INTERVAL, 1000),
       maxEventAgeMs: e.NOTIFIER_MAX_EVENT_AGE,
       concurrency: e.NOTIFIER_CONCURRENCY,
+      publishAttempts: e.NOTIFIER_PUBLISH_ATTEMPTS === 'true',
     },
   };
 }

@@ -399,5 +399,10 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
     } finally {
       await db.destroy();
     }
+    // Attempts stay in the store: none was relayed to JetStream (NOTIFIER_PUBLISH_ATTEMPTS is off).
+    const attemptsOnTheBus = await (await nats.jetstreamManager()).streams
+      .getMessage(fixture.stream, { last_by_subj: subjectFor('NotificationAttempted', 1, fixture.subjectPrefix) })
+      .then(() => 'found', (error: Error) => error.message);
+    expect(attemptsOnTheBus).toMatch(/no message found/);
   });
 });

@@ -31,7 +31,9 @@ export class NotifierModule {
   static forRoot(config: NotifierConfig): DynamicModule {
     return {
       module: NotifierModule,
-      imports: [PlatformModule.forRoot(config.platform)],
+      // Attempts are the notifier's own record (read from the store by `ferry events`); on the bus nobody
+      // consumes them, and relaying each cost a JetStream round trip (~70 µs of CPU) plus its redelivery here.
+      imports: [PlatformModule.forRoot(config.platform, [], { storeOnlyEventTypes: config.notifications.publishAttempts ? [] : ['NotificationAttempted'] })],
       controllers: [NotificationEventsConsumer, ReceiverController],
       providers: [
         { provide: NOTIFIER_CONFIG, useValue: config },
