@@ -129,7 +129,13 @@ export class EventConsumer {
     this.ackFlush = undefined;
     const acks = this.acks;
     this.acks = [];
-    acks.forEach((message) => message.ack());
+    for (const message of acks) {
+      try {
+        message.ack();
+      } catch {
+        // A closed connection: the message comes back after the ack wait and is deduplicated by its handler.
+      }
+    }
   }
 
   private async deadLetter(
