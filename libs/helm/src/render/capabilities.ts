@@ -1,0 +1,38 @@
+import { HelmError } from '../errors';
+
+/** The group/versions a Kubernetes 1.32 API server serves: Helm's default `.Capabilities.APIVersions`. */
+export const DEFAULT_API_VERSIONS: readonly string[] = [
+  'v1', 'admissionregistration.k8s.io/v1', 'apiextensions.k8s.io/v1', 'apiregistration.k8s.io/v1', 'apps/v1',
+  'authentication.k8s.io/v1', 'authorization.k8s.io/v1', 'autoscaling/v1', 'autoscaling/v2', 'batch/v1',
+  'certificates.k8s.io/v1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1', 'events.k8s.io/v1',
+  'flowcontrol.apiserver.k8s.io/v1', 'networking.k8s.io/v1', 'node.k8s.io/v1', 'policy/v1',
+  'rbac.authorization.k8s.io/v1', 'scheduling.k8s.io/v1', 'storage.k8s.io/v1',
+];
+
+/** Helm's default Kubernetes version for rendering without a cluster (`helm template`). */
+export const DEFAULT_KUBE_VERSION = 'v1.20.0';
+
+/** The Helm version templates see in `.Capabilities.HelmVersion`. */
+export const HELM_VERSION = 'v3.16.3';
+
+/** `.Capabilities` as templates see it. */
+export interface TemplateCapabilities {
+  KubeVersion: { Version: string; Major: string; Minor: string; GitVersion: string };
+  APIVersions: { Has(version: unknown): boolean; list: readonly string[] };
+  HelmVersion: { Version: string; GitCommit: string; GitTreeState: string; GoVersion: string };
+}
+
+/** Builds `.Capabilities` for a Kubernetes version (`v1.32.0`, `1.32`) and the extra API versions the cluster serves. */
+export function capabilities(kubeVersion: string = DEFAULT_KUBE_VERSION, apiVersions: readonly string[] = []): TemplateCapabilities {
+  const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?([-+].*)?$/.exec(kubeVersion.trim());
+  if (!match) throw new HelmError(`kubeVersion "${kubeVersion}" is not a Kubernetes version (e.g. v1.32.0)`);
+  const [, major, minor, patch = '0', suffix = ''] = match;
+  const version = `v${major}.${minor}.${patch}${suffix}`;
+  const list = [...new Set([...DEFAULT_API_VERSIONS, ...apiVersions])];
+  const set = new Set(list);
+  return {
+    KubeVersion: { Version: version, Major: major as string, Minor: minor as string, GitVersion: version },
+    APIVersions: { Has: (v) => set.has(String(v)), list },
+    HelmVersion: { Version: HELM_VERSION, GitCommit: '', GitTreeState: 'clean', GoVersion: '' },
+  };
+}

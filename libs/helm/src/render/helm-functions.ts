@@ -1,0 +1,132 @@
+import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
+import { emitYaml } from '@ferry/kustomize';
+import type { Json } from '@ferry/kustomize';
+import { goJson, sortedKeys } from '../release/go-json';
+import { isTable } from '../values/coalesce';
+import { parseYaml, parseYamlDocuments, stringifyPretty } from '../yaml';
+
+/** Marks the message of `required` so the engine can report it without Go's call chain, as Helm does. */
+export const REQUIRED_MARK = 'HELM_ERR_START';
+
+/**
+ * A template value as plain JSON data: bigint (Go int) becomes a number, Maps become objects, functions and
+ * undefined are dropped — what Go's json.Marshal sees of the same value.
+ */
+export function toPlain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map((v) => (v === undefined || typeof v === 'function' ? null : toPlain(v)));
+  if (Buffer.isBuffer(value)) return value.toString('base64');
+  if (value instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of value) if (v !== undefined && typeof v !== 'function') out[String(k)] = toPlain(v);
+    return out;
+  }
+  if (isTable(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined && typeof v !== 'function') out[k] = toPlain(v);
+    return out;
+  }
+  return value === undefined ? null : value;
+}
+
+/** Helm's toYaml: sigs.k8s.io/yaml (JSON, then go-yaml) without the final newline; "" when it cannot encode. */
+export function toYaml(value: unknown): string {
+  try {
+    return emitYaml(sortedKeys(toPlain(value)) as Json).replace(/\n$/, '');
+  } catch {
+    return '';
+  }
+}
+
+/** Helm's toYamlPretty: go-yaml v3 with indented sequences. */
+export function toYamlPretty(value: unknown): string {
+  return stringifyPretty(sortedKeys(toPlain(value))).replace(/\n$/, '');
+}
+
+/** Helm's toJson: json.Marshal (map keys sorted, HTML characters escaped); "" on error. */
+export function toJson(value: unknown): string {
+  try {
+    return goJson(sortedKeys(toPlain(value)));
+  } catch {
+    return '';
+  }
+}
+
+function errorMap(error: unknown): Record<string, unknown> {
+  return { Error: error instanceof Error ? error.message : String(error) };
+}
+
+/** Helm's fromYaml: a map, or `{Error: message}` when the text is not a YAML mapping. */
+export function fromYaml(text: unknown): Record<string, unknown> {
+  try {
+    const parsed = parseYaml(String(text ?? ''));
+    if (parsed === null) return {};
+    if (!isTable(parsed)) throw new Error(`cannot unmarshal ${Array.isArray(parsed) ? 'array' : typeof parsed} into Go value of type map[string]interface {}`);
+    return parsed;
+  } catch (error) {
+    return errorMap(error);
+  }
+}
+
+/** Helm's fromYamlArray: a list, or `[message]` when the text is not a YAML sequence. */
+export function fromYamlArray(text: unknown): unknown[] {
+  try {
+    const parsed = parseYaml(String(text ?? ''));
+    if (parsed === null) return [];
+    if (!Array.isArray(parsed)) throw new Error('cannot unmarshal object into Go value of type []interface {}');
+    return parsed;
+  } catch (error) {
+    return [error instanceof Error ? error.message : String(error)];
+  }
+}
+
+/** Helm's fromJson: a map, or `{Error: message}`. */
+export function fromJson(text: unknown): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(String(text ?? ''));
+    if (!isTable(parsed)) throw new Error('json: cannot unmarshal into Go value of type map[string]interface {}');
+    return parsed;
+  } catch (error) {
+    return errorMap(error);
+  }
+}
+
+/** Helm's fromJsonArray: a list, or `[message]`. */
+export function fromJsonArray(text: unknown): unknown[] {
+  try {
+    const parsed: unknown = JSON.parse(String(text ?? ''));
+    if (!Array.isArray(parsed)) throw new Error('json: cannot unmarshal object into Go value of type []interface {}');
+    return parsed;
+  } catch (error) {
+    return [error instanceof Error ? error.message : String(error)];
+  }
+}
+
+/** Helm's toToml; the error message when the value cannot be encoded. */
+export function toToml(value: unknown): string {
+  try {
+    return stringifyToml(toPlain(value) as Record<string, unknown>);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Helm's fromToml: a map, or `{Error: message}`. */
+export function fromToml(text: unknown): Record<string, unknown> {
+  try {
+    return parseToml(String(text ?? '')) as Record<string, unknown>;
+  } catch (error) {
+    return errorMap(error);
+  }
+}
+
+/** Helm's required: the value, or an error with the given message when it is nil or "". */
+export function required(message: unknown, value: unknown): unknown {
+  if (value === null || value === undefined || value === '') throw new Error(`${REQUIRED_MARK}${String(message)}`);
+  return value;
+}
+
+/** Splits a YAML stream into its documents' values (for tests and the `crds/` folder). */
+export function yamlDocuments(text: string): unknown[] {
+  return parseYamlDocuments(text).filter((d) => d !== null);
+}
