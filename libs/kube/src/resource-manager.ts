@@ -23,6 +23,8 @@ export interface ApplyOptions {
   policyOf?: (object: KubeObject) => ApplyPolicy;
   /** How long to wait for CRDs and namespaces of the first stage. */
   stageTimeoutMs?: number;
+  /** Only report what an apply would do (drift detection): nothing is written. */
+  dryRun?: boolean;
 }
 
 /** An object that could not be applied, with the server's reason. */
@@ -66,12 +68,12 @@ export class ResourceManager {
       const force = policy !== 'Merge';
       // Nothing to compare a new object with: the dry run would only repeat the apply's validation.
       if (!existing) {
-        await this.applyOrRecreate(object, existing, { force, dryRun: false }, options);
+        if (!options.dryRun) await this.applyOrRecreate(object, existing, { force, dryRun: false }, options);
         return { id, action: 'created' };
       }
       const dryRun = await this.applyOrRecreate(object, existing, { force, dryRun: true }, options);
       if (isDeepStrictEqual(comparable(dryRun), comparable(existing))) return { id, action: 'unchanged' };
-      await this.applyOrRecreate(object, existing, { force, dryRun: false }, options);
+      if (!options.dryRun) await this.applyOrRecreate(object, existing, { force, dryRun: false }, options);
       return { id, action: 'configured' };
     } catch (error) {
       throw new ApplyError(id, error as Error);
@@ -85,7 +87,7 @@ export class ResourceManager {
     for (const [index, stage] of stages.entries()) {
       // Objects of one stage do not depend on each other: apply them a few at a time, report them in order.
       changes.push(...(await mapConcurrently(stage, STAGE_CONCURRENCY, (object) => this.apply(object, options))));
-      if (index === 0 && stages.length > 1) {
+      if (index === 0 && stages.length > 1 && !options.dryRun) {
         const definitions = stage.filter((o) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace');
         const result = await this.waitForHealth(definitions.map(identityOf), { timeoutMs: options.stageTimeoutMs ?? 60_000 });
         if (!result.healthy) throw new Error(`cluster definitions not ready: ${result.failures.join('; ')}`);

@@ -41,20 +41,33 @@ export interface ClusterApplier {
   waitForHealth(identities: ObjectIdentity[], options: { timeoutMs: number }): Promise<{ healthy: true } | { healthy: false; failures: string[] }>;
 }
 
-/** Picks the cluster and identity a Kustomization applies with (kubeConfig secret, serviceAccountName). */
-export interface ClusterResolver {
-  clusterFor(kustomization: Kustomization): Promise<ClusterApplier>;
+/** A Flux object that applies to a cluster: its kubeConfig Secret and service account, if any. */
+export interface ClusterTarget {
+  metadata: { name: string; namespace?: string };
+  spec: { serviceAccountName?: string; kubeConfig?: { secretRef: { name: string; key?: string } } };
 }
 
-/** Kubernetes Events on the Kustomization (what `kubectl describe` and `kubectl events` show). */
+/** Picks the cluster and identity a Kustomization or HelmRelease applies with (kubeConfig secret, serviceAccountName). */
+export interface ClusterResolver {
+  clusterFor(target: ClusterTarget): Promise<ClusterApplier>;
+}
+
+/** The parts of a Flux object a Kubernetes Event or a Lease refers to. */
+export interface FluxObjectRef {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string };
+}
+
+/** Kubernetes Events on a Flux object (what `kubectl describe` and `kubectl events` show). */
 export interface EventRecorder {
-  record(kustomization: Kustomization, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+  record(object: FluxObjectRef, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
 }
 
 /**
- * Keeps replicas from reconciling one Kustomization at the same time (a Lease per object): `acquire` gives a
+ * Keeps replicas from reconciling one object at the same time (a Lease per object): `acquire` gives a
  * release function, or undefined while another replica holds it.
  */
 export interface ReconcileLock {
-  acquire(kustomization: Kustomization): Promise<(() => Promise<void>) | undefined>;
+  acquire(object: FluxObjectRef): Promise<(() => Promise<void>) | undefined>;
 }
