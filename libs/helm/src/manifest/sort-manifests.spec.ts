@@ -1,5 +1,5 @@
 import { HelmError } from '../errors';
-import { INSTALL_ORDER, manifestText, sortByKind, sortManifests, splitManifests, UNINSTALL_ORDER } from './sort-manifests';
+import { hooksFor, INSTALL_ORDER, manifestText, sortByKind, sortManifests, splitManifests, UNINSTALL_ORDER, type HookEvent } from './sort-manifests';
 
 const doc = (kind: string, name: string, annotations = ''): string =>
   `apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n${annotations ? `  annotations:\n${annotations}` : ''}`;
@@ -61,5 +61,15 @@ describe('sortByKind', () => {
     const kinds = ['Namespace', 'Deployment', 'ValidatingWebhookConfiguration', 'Secret'];
     expect(sortByKind(kinds, (k) => k, UNINSTALL_ORDER)).toEqual(['ValidatingWebhookConfiguration', 'Deployment', 'Secret', 'Namespace']);
     expect(sortByKind(kinds, (k) => k, INSTALL_ORDER)).toEqual(['Namespace', 'Secret', 'Deployment', 'ValidatingWebhookConfiguration']);
+  });
+});
+
+describe('hooksFor', () => {
+  it('picks the hooks of one event, ordered by weight then name', () => {
+    const hook = (name: string, weight: number, events: HookEvent[]): { name: string; weight: number; events: HookEvent[] } => ({ name, weight, events });
+    const hooks = [hook('b', 0, ['pre-install']), hook('z', -1, ['pre-install', 'pre-upgrade']), hook('a', 0, ['pre-install']), hook('t', -9, ['test'])];
+    expect(hooksFor(hooks, 'pre-install').map((h) => h.name)).toEqual(['z', 'a', 'b']);
+    expect(hooksFor(hooks, 'pre-upgrade').map((h) => h.name)).toEqual(['z']);
+    expect(hooksFor(hooks, 'post-delete')).toEqual([]);
   });
 });
