@@ -1,7 +1,7 @@
 export { HelmError } from './errors';
 export type { Chart, ChartDependency, ChartFile, ChartLock, ChartMetadata, ImportValue, Maintainer, Values } from './chart/chart';
 export { loadChart, loadChartDirectory, loadChartFiles } from './chart/load-chart';
-export { coalesceValues, mergeValues } from './values/coalesce';
+export { coalesceValues, mergeMaps, mergeValues } from './values/coalesce';
 export { processDependencies } from './values/dependencies';
 export { validateValues } from './values/schema';
 export {
@@ -16,4 +16,4 @@ export {
   releaseFromSecret, releaseSecret, releaseSecretName,
   type ChartRecord, type HookRecord, type NewRelease, type Release, type ReleaseInfo, type ReleaseSecret, type ReleaseStatus,
 } from './release/release';
-export { isPending, lastDeployed, latestRelease, nextVersion, withStatus } from './release/history';
+export { isPending, lastDeployed, latestRelease, nextVersion, validateReleaseName, withStatus } from './release/history';

@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { loadChartFiles } from '../chart/load-chart';
 import { HelmError } from '../errors';
-import { lastDeployed, latestRelease, nextVersion, withStatus } from './history';
+import { lastDeployed, latestRelease, nextVersion, validateReleaseName, withStatus } from './history';
 import { decodeRelease, encodeRelease, goTime, newRelease, releaseFromSecret, releaseSecret, type Release } from './release';
 
 // A Secret written by Helm 3 itself (release foobar, revision 3), kept as the API returns it.
@@ -111,5 +111,14 @@ describe('release history', () => {
     expect(nextVersion(history)).toBe(4);
     expect(nextVersion([])).toBe(1);
     expect(latestRelease([])).toBeUndefined();
+  });
+});
+
+describe('validateReleaseName', () => {
+  it('accepts DNS-1123 names up to 53 characters and names the rule otherwise', () => {
+    expect(() => validateReleaseName('podinfo-1.apps')).not.toThrow();
+    expect(() => validateReleaseName('Podinfo')).toThrow('release name "Podinfo": invalid release name');
+    expect(() => validateReleaseName('a'.repeat(54))).toThrow('the length must not be longer than 53');
+    expect(() => validateReleaseName('')).toThrow(HelmError);
   });
 });

@@ -1,7 +1,7 @@
 import { loadChartFiles } from '../chart/load-chart';
 import type { Chart } from '../chart/chart';
 import { parseYaml } from '../yaml';
-import { coalesceTables, coalesceValues, pathValue } from './coalesce';
+import { coalesceTables, coalesceValues, mergeMaps, pathValue } from './coalesce';
 
 function chart(name: string, values: string, dependencies: Chart[] = []): Chart {
   return { ...loadChartFiles({ 'Chart.yaml': `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`, 'values.yaml': values }), dependencies };
@@ -102,5 +102,18 @@ describe('coalesceTables', () => {
       details: { friends: ['Tashtego'] },
       boat: 'pequod',
     });
+  });
+});
+
+describe('mergeMaps', () => {
+  it('merges maps, replaces everything else and keeps nulls, later sources winning', () => {
+    const a = { image: { repository: 'app', tag: '1.0' }, list: [1, 2], drop: 'x' };
+    expect(mergeMaps(a, { image: { tag: '2.0' }, list: [3], drop: null, extra: true })).toEqual({
+      image: { repository: 'app', tag: '2.0' },
+      list: [3],
+      drop: null,
+      extra: true,
+    });
+    expect(a.image.tag).toBe('1.0');
   });
 });

@@ -88,3 +88,16 @@ export function pathValue(values: Values, path: string): unknown {
   }
   return current;
 }
+
+/**
+ * Helm's mergeMaps (how `-f a.yaml -f b.yaml` and Flux's valuesFrom combine): `b` over `a`, maps merged key by
+ * key, anything else replaced, nulls kept (they delete chart defaults later, in coalesceValues).
+ */
+export function mergeMaps(a: Values, b: Values): Values {
+  const out: Values = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const existing = out[key];
+    out[key] = isTable(value) && isTable(existing) ? mergeMaps(existing, value) : value;
+  }
+  return out;
+}
