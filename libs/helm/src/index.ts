@@ -1,11 +1,11 @@
 export { HelmError } from './errors';
 export type { Chart, ChartDependency, ChartFile, ChartLock, ChartMetadata, ImportValue, Maintainer, Values } from './chart/chart';
 export { loadChart, loadChartDirectory, loadChartFiles } from './chart/load-chart';
-export { coalesceValues, mergeValues } from './values/coalesce';
+export { coalesceValues, mergeMaps, mergeValues } from './values/coalesce';
 export { processDependencies } from './values/dependencies';
 export { validateValues } from './values/schema';
 export {
-  INSTALL_ORDER, UNINSTALL_ORDER, HOOK_EVENTS, sortByKind, sortManifests, splitManifests, manifestText,
+  INSTALL_ORDER, UNINSTALL_ORDER, HOOK_EVENTS, hooksFor, sortByKind, sortManifests, splitManifests, manifestText,
   type Hook, type HookEvent, type KubeObjectLike, type Manifest,
 } from './manifest/sort-manifests';
 export { capabilities, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, HELM_VERSION } from './render/capabilities';
@@ -16,4 +16,4 @@ export {
   releaseFromSecret, releaseSecret, releaseSecretName,
   type ChartRecord, type HookRecord, type NewRelease, type Release, type ReleaseInfo, type ReleaseSecret, type ReleaseStatus,
 } from './release/release';
-export { isPending, lastDeployed, latestRelease, nextVersion, withStatus } from './release/history';
+export { isPending, lastDeployed, latestRelease, nextVersion, validateReleaseName, withStatus } from './release/history';

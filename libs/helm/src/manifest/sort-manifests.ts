@@ -155,3 +155,12 @@ export function sortManifests(files: ReadonlyMap<string, string>): { manifests: 
 export function manifestText(manifests: readonly Manifest[]): string {
   return manifests.map((m) => `---\n# Source: ${m.name}\n${m.content}\n`).join('');
 }
+
+/** The hooks that run on an event, in Helm's execution order: by weight, then by name. */
+export function hooksFor<T extends { events: readonly string[]; weight: number; name: string }>(hooks: readonly T[], event: HookEvent): T[] {
+  return hooks
+    .filter((h) => h.events.includes(event))
+    .map((h, index) => ({ h, index }))
+    .sort((a, b) => a.h.weight - b.h.weight || (a.h.name < b.h.name ? -1 : a.h.name > b.h.name ? 1 : 0) || a.index - b.index)
+    .map((e) => e.h);
+}

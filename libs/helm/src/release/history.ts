@@ -1,3 +1,4 @@
+import { HelmError } from '../errors';
 import type { Release, ReleaseStatus } from './release';
 
 /** The revision with the highest version, or undefined for an empty history. */
@@ -23,4 +24,15 @@ export function isPending(status: ReleaseStatus): boolean {
 /** A copy of the release with a new status and description (Helm's SetStatus). */
 export function withStatus(release: Release, status: ReleaseStatus, description: string): Release {
   return { ...release, info: { ...release.info, status, description } };
+}
+
+const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Helm's release name rule (DNS-1123 subdomain, at most 53 characters so Secret names fit); throws HelmError. */
+export function validateReleaseName(name: string): void {
+  if (!name || name.length > 53 || !RELEASE_NAME.test(name)) {
+    throw new HelmError(
+      `release name "${name}": invalid release name, must match regex ${RELEASE_NAME.source} and the length must not be longer than 53`,
+    );
+  }
 }

@@ -39,7 +39,10 @@ export interface TemplateFiles {
   AsSecrets(): string;
 }
 
-/** Builds `.Files` over a chart's non-template files. */
+/**
+ * Builds `.Files` over a chart's non-template files. Helm's Files is a map with methods, so `.Files.<name>`
+ * also reaches a file's bytes; the methods win over files of the same name, as Go resolves methods first.
+ */
 export function templateFiles(files: readonly ChartFile[]): TemplateFiles {
   const byName = new Map(files.map((f) => [f.name, f.data]));
   const asMap = (encode: (data: Buffer) => string): string => {
@@ -48,7 +51,7 @@ export function templateFiles(files: readonly ChartFile[]): TemplateFiles {
     for (const [name, data] of byName) out[posix.basename(name)] = encode(data);
     return toYaml(out);
   };
-  return {
+  const methods: TemplateFiles = {
     Get: (name) => byName.get(String(name))?.toString('utf8') ?? '',
     GetBytes: (name) => byName.get(String(name)) ?? Buffer.alloc(0),
     Glob: (pattern) => {
@@ -63,4 +66,5 @@ export function templateFiles(files: readonly ChartFile[]): TemplateFiles {
     AsConfig: () => asMap((d) => d.toString('utf8')),
     AsSecrets: () => asMap((d) => d.toString('base64')),
   };
+  return Object.assign(Object.fromEntries(byName), methods);
 }

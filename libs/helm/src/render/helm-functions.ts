@@ -3,7 +3,7 @@ import { emitYaml } from '@ferry/kustomize';
 import type { Json } from '@ferry/kustomize';
 import { goJson, sortedKeys } from '../release/go-json';
 import { isTable } from '../values/coalesce';
-import { parseYaml, parseYamlDocuments, stringifyPretty } from '../yaml';
+import { parseYaml, stringifyPretty } from '../yaml';
 
 /** Marks the message of `required` so the engine can report it without Go's call chain, as Helm does. */
 export const REQUIRED_MARK = 'HELM_ERR_START';
@@ -124,9 +124,4 @@ export function fromToml(text: unknown): Record<string, unknown> {
 export function required(message: unknown, value: unknown): unknown {
   if (value === null || value === undefined || value === '') throw new Error(`${REQUIRED_MARK}${String(message)}`);
   return value;
-}
-
-/** Splits a YAML stream into its documents' values (for tests and the `crds/` folder). */
-export function yamlDocuments(text: string): unknown[] {
-  return parseYamlDocuments(text).filter((d) => d !== null);
 }

@@ -33,19 +33,6 @@ export function coalesceTables(dst: Values, src: Values, merge = false): Values 
   return dst;
 }
 
-/** Copies the chart's defaults under the user's values (`dest`, changed in place), as Helm's coalesceValues. */
-function coalesceChartValues(chart: Chart, dest: Values, merge: boolean): void {
-  for (const [key, val] of Object.entries(chart.values)) {
-    if (!(key in dest)) {
-      dest[key] = copyValues(val);
-      continue;
-    }
-    const value = dest[key];
-    if (value === null && !merge) delete dest[key];
-    else if (isTable(value) && isTable(val)) coalesceTables(value, val, merge);
-  }
-}
-
 /** Hands the parent's `global` map down into a subchart's values: the parent wins, the subchart fills gaps. */
 function coalesceGlobals(subchartValues: Values, parentValues: Values): void {
   const parentGlobal = parentValues['global'];
@@ -62,7 +49,8 @@ function coalesceGlobals(subchartValues: Values, parentValues: Values): void {
 }
 
 function coalesce(chart: Chart, dest: Values, merge: boolean): Values {
-  coalesceChartValues(chart, dest, merge);
+  // the chart's defaults go under the values given for it (Helm's coalesceValues)
+  coalesceTables(dest, chart.values, merge);
   for (const sub of chart.dependencies) {
     const name = sub.metadata.name;
     const existing = dest[name];
@@ -99,4 +87,17 @@ export function pathValue(values: Values, path: string): unknown {
     current = current[step];
   }
   return current;
+}
+
+/**
+ * Helm's mergeMaps (how `-f a.yaml -f b.yaml` and Flux's valuesFrom combine): `b` over `a`, maps merged key by
+ * key, anything else replaced, nulls kept (they delete chart defaults later, in coalesceValues).
+ */
+export function mergeMaps(a: Values, b: Values): Values {
+  const out: Values = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const existing = out[key];
+    out[key] = isTable(value) && isTable(existing) ? mergeMaps(existing, value) : value;
+  }
+  return out;
 }

@@ -78,7 +78,13 @@ function schemaErrors(chart: Chart, values: Values): string[] {
     throw new HelmError(`chart ${chart.metadata.name}: invalid values.schema.json: ${messageOf(error)}`);
   }
   // the schema sees the values as JSON (what Helm validates)
-  return validate(JSON.parse(JSON.stringify(values))) ? [] : (validate.errors ?? []).map(describe);
+  if (validate(JSON.parse(JSON.stringify(values)))) return [];
+  // gojsonschema checks a level's own keywords (required, type) before descending into its properties
+  const depth = (e: ErrorObject): number => (e.dataPath.match(/[.[]/g) ?? []).length;
+  return (validate.errors ?? [])
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => depth(a.e) - depth(b.e) || a.i - b.i)
+    .map(({ e }) => describe(e));
 }
 
 function collect(chart: Chart, values: Values, report: string[]): void {
