@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ConditionType,
@@ -12,7 +13,7 @@ import { KubeClient, LeaseLock, type KubeObject } from '@ferry/kube';
 import type { FerryMetrics, Logger } from '@ferry/observability';
 import { LOGGER, METRICS, PlatformModule } from '@ferry/platform';
 import { ReconcileKustomizationHandler } from './app/reconcile-kustomization.handler';
-import { ReconcileScheduler, type ReconcileTriggers } from './app/reconcile-scheduler';
+import { ReconcileScheduler, type ReconcileSchedulerOptions, type ReconcileTriggers } from './app/reconcile-scheduler';
 import type { ReconcilerConfig } from './config';
 import { HttpArtifactWorkspace } from './infra/http-artifact.workspace';
 import { KubeClusterResolver } from './infra/kube-cluster.resolver';
@@ -83,35 +84,27 @@ export class ReconcilerModule {
             const workspace = new HttpArtifactWorkspace(config.artifact);
             const common = { sources, lock, events, metrics, logger };
 
-            const kustomizations = { current: undefined as KubeFluxObjectRepository<Kustomization> | undefined };
-            const kustomizationHandler = new ReconcileKustomizationHandler({
-              ...common,
-              kustomizations: repositoryPort(kustomizations),
-              workspace,
-              builder: new KustomizeManifestBuilder(client),
-              clusters: KubeClusterResolver.applying(client, config.fieldManager),
-              recorder: new KubeEventRecorder(client, 'ferry-reconciler'),
-            });
-            const kustomizationScheduler = new ReconcileScheduler<Kustomization>({
-              kind: 'Kustomization',
-              reconcile: (namespace, name, cause) => kustomizationHandler.reconcile(namespace, name, cause),
-              readsSource: (k, source) => k.spec.sourceRef.kind === source.kind && k.spec.sourceRef.name === source.name && (k.spec.sourceRef.namespace ?? k.metadata.namespace) === source.namespace,
-              readyMarker: (o) => readyStatus(o)?.lastAppliedRevision,
-              workers: config.workers,
-              logger,
-            });
-            kustomizations.current = new KubeFluxObjectRepository(
+            const kustomizations = watchedKind<Kustomization>(
               client,
-              { apiVersion: KUSTOMIZATION_API_VERSION, kind: 'Kustomization', schema: kustomizationSchema },
-              watchHandlers(kustomizationScheduler, logger, 'Kustomization'),
-              config.fieldManager,
+              { apiVersion: KUSTOMIZATION_API_VERSION, kind: 'Kustomization', schema: kustomizationSchema, fieldManager: config.fieldManager },
+              (repository) =>
+                new ReconcileKustomizationHandler({
+                  ...common,
+                  kustomizations: repository,
+                  workspace,
+                  builder: new KustomizeManifestBuilder(client),
+                  clusters: KubeClusterResolver.applying(client, config.fieldManager),
+                  recorder: new KubeEventRecorder(client, 'ferry-reconciler'),
+                }),
+              {
+                readsSource: (k, source) => k.spec.sourceRef.kind === source.kind && k.spec.sourceRef.name === source.name && (k.spec.sourceRef.namespace ?? k.metadata.namespace) === source.namespace,
+                readyMarker: (o) => readyStatus(o)?.lastAppliedRevision,
+                workers: config.workers,
+                logger,
+              },
             );
-            kustomizationScheduler.attach(kustomizations.current);
-
             return {
-              controllers: [
-                { kind: 'Kustomization', repository: kustomizations.current, scheduler: kustomizationScheduler },
-              ],
+              controllers: [kustomizations],
               workspace,
             } satisfies ReconcilerWiring;
           },
@@ -125,25 +118,33 @@ export class ReconcilerModule {
   }
 }
 
-/** The informer's events go to the scheduler. */
-function watchHandlers(scheduler: ReconcileTriggers, logger: Logger, kind: string) {
-  return {
-    onUpsert: (object: KubeObject, previous: KubeObject | undefined) => scheduler.onUpsert(object, previous),
-    onDelete: (object: KubeObject) => scheduler.onDelete(object),
-    onError: (error: unknown) => logger.error(`${kind} watch failed, retrying`, { error }),
-  };
-}
-
-/** The repository port over a repository built after the handler (the handler only calls it once it runs). */
-function repositoryPort<T extends { metadata: { name: string } }>(ref: { current: KubeFluxObjectRepository<T & { status?: unknown }> | undefined }) {
-  const repository = () => {
-    if (!ref.current) throw new Error('repository used before it was built');
-    return ref.current;
-  };
-  return {
-    get: (namespace: string, name: string) => ref.current?.get(namespace, name),
-    list: () => ref.current?.list() ?? [],
-    setFinalizers: (object: T & { status?: unknown }, finalizers: string[]) => repository().setFinalizers(object, finalizers),
-    writeStatus: (object: T & { status?: unknown }, status: NonNullable<(T & { status?: unknown })['status']>) => repository().writeStatus(object, status),
-  };
+/**
+ * One watched kind: its informer-backed repository feeding a scheduler that runs the handler built over it
+ * (the handler reads the repository, the repository's watch feeds the scheduler: they are built together).
+ */
+function watchedKind<T extends { metadata: { name: string; namespace?: string; resourceVersion?: string }; spec: { dependsOn?: Array<{ name: string; namespace?: string }> }; status?: unknown }>(
+  client: KubeClient,
+  type: { apiVersion: string; kind: string; schema: z.ZodType<T>; fieldManager: string },
+  handlerOver: (repository: KubeFluxObjectRepository<T>) => { reconcile: ReconcileSchedulerOptions<T>['reconcile'] },
+  options: Omit<ReconcileSchedulerOptions<T>, 'kind' | 'reconcile'>,
+): Controller {
+  const scheduler = new ReconcileScheduler<T>({
+    ...options,
+    kind: type.kind,
+    // Called only once the repository's watch runs, long after `handler` below exists.
+    reconcile: (namespace, name, cause) => handler.reconcile(namespace, name, cause),
+  });
+  const repository = new KubeFluxObjectRepository<T>(
+    client,
+    type,
+    {
+      onUpsert: (object, previous) => scheduler.onUpsert(object, previous),
+      onDelete: (object) => scheduler.onDelete(object),
+      onError: (error) => options.logger.error(`${type.kind} watch failed, retrying`, { error }),
+    },
+    type.fieldManager,
+  );
+  const handler = handlerOver(repository);
+  scheduler.attach(repository);
+  return { kind: type.kind, repository, scheduler };
 }

@@ -1,4 +1,6 @@
 import type { Kustomization } from '@ferry/contracts';
+import type { EventStore } from '@ferry/event-store';
+import type { FerryMetrics, Logger } from '@ferry/observability';
 import type { ChangeSetEntry, KubeObject, ObjectIdentity } from '@ferry/kube';
 import type { SourceArtifact, SourceState } from '../domain/kustomization.decider';
 import type { KustomizationStatus } from '../domain/kustomization-status';
@@ -70,4 +72,17 @@ export interface EventRecorder {
  */
 export interface ReconcileLock {
   acquire(object: FluxObjectRef): Promise<(() => Promise<void>) | undefined>;
+}
+
+/** What every reconcile use case takes besides its own ports: sources, the lock, and where outcomes are recorded. */
+export interface ReconcileDeps {
+  sources: SourceReader;
+  lock: ReconcileLock;
+  recorder: EventRecorder;
+  events: EventStore;
+  metrics: FerryMetrics;
+  logger: Logger;
+  now?: () => Date;
+  /** How long to wait before retrying when a dependency or the source is not ready (Flux: 30s). */
+  dependencyRequeueMs?: number;
 }

@@ -7,31 +7,22 @@ import {
   type EventCause,
   type Kustomization,
 } from '@ferry/contracts';
-import type { EventStore } from '@ferry/event-store';
 import { ApplyError, identityOf, inventoryOf, parseInventoryId, staleEntries, type ChangeSetEntry, type KubeObject } from '@ferry/kube';
-import { reconcileLogger, type FerryMetrics, type Logger } from '@ferry/observability';
+import { reconcileLogger, type Logger } from '@ferry/observability';
 import { KUSTOMIZATION_FINALIZER, decideReconcile, deletionGarbageCollection, isPruneDisabled, reconcileRequested, retryDelayMs } from '../domain/kustomization.decider';
 import { failedStatus, progressingStatus, succeededStatus } from '../domain/kustomization-status';
 import { ReconcileFailure } from '@ferry/contracts';
-import type { ArtifactWorkspace, ClusterResolver, EventRecorder, KustomizationRepository, ManifestBuilder, ReconcileLock, SourceReader } from './ports';
+import type { ArtifactWorkspace, ClusterResolver, KustomizationRepository, ManifestBuilder, ReconcileDeps } from './ports';
 import type { ReconcileResult } from './reconcile-queue';
+import { guardedReconcile } from './guarded-reconcile';
 import { appendFailed, recordOutcome, type Attempt } from './reconcile-outcome';
 
 /** Dependencies of the reconcile use case. */
-export interface ReconcileKustomizationDeps {
+export interface ReconcileKustomizationDeps extends ReconcileDeps {
   kustomizations: KustomizationRepository;
-  sources: SourceReader;
   workspace: ArtifactWorkspace;
   builder: ManifestBuilder;
   clusters: ClusterResolver;
-  lock: ReconcileLock;
-  recorder: EventRecorder;
-  events: EventStore;
-  metrics: FerryMetrics;
-  logger: Logger;
-  now?: () => Date;
-  /** How long to wait before retrying when a dependency or the source is not ready (Flux: 30s). */
-  dependencyRequeueMs?: number;
 }
 
 const KIND = 'Kustomization';
@@ -52,26 +43,15 @@ export class ReconcileKustomizationHandler {
   }
 
   /** Reconciles `namespace/name` unless another replica is at it; returns when to run again. */
-  async reconcile(namespace: string, name: string, cause?: EventCause): Promise<ReconcileResult> {
-    const kustomization = this.deps.kustomizations.get(namespace, name);
-    if (!kustomization) {
-      this.consecutiveFailures.delete(`${namespace}/${name}`);
-      return {};
-    }
-    const release = await this.deps.lock.acquire(kustomization);
-    // Held elsewhere: that replica reconciles it now; this one keeps its schedule.
-    if (!release) return { requeueAfterMs: parseDuration(kustomization.spec.interval) };
-    try {
-      if (kustomization.metadata.deletionTimestamp) return await this.finalize(kustomization);
-      const finalizers = kustomization.metadata.finalizers ?? [];
-      // The finalizer goes on before anything is applied, so nothing applied can outlive the Kustomization unseen.
-      const current = finalizers.includes(KUSTOMIZATION_FINALIZER)
-        ? kustomization
-        : await this.deps.kustomizations.setFinalizers(kustomization, [...finalizers, KUSTOMIZATION_FINALIZER]);
-      return await this.reconcileHeld(current, cause);
-    } finally {
-      await release().catch((error: unknown) => this.deps.logger.error('failed to release the reconcile lease', { name, namespace, error }));
-    }
+  reconcile(namespace: string, name: string, cause?: EventCause): Promise<ReconcileResult> {
+    const steps = {
+      get: (ns: string, n: string) => this.deps.kustomizations.get(ns, n),
+      setFinalizers: (object: Kustomization, finalizers: string[]) => this.deps.kustomizations.setFinalizers(object, finalizers),
+      forget: (key: string) => this.consecutiveFailures.delete(key),
+      finalize: (object: Kustomization) => this.finalize(object),
+      reconcileHeld: (object: Kustomization, c?: EventCause) => this.reconcileHeld(object, c),
+    };
+    return guardedReconcile(steps, this.deps.lock, this.deps.logger, { namespace, name }, cause);
   }
 
   /** The Kustomization is being deleted: garbage-collect its inventory per deletionPolicy, then let it go. */
