@@ -1,24 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ConditionType, Reason, isConditionTrue, type HelmRelease, type HelmReleaseSnapshot } from '@ferry/contracts';
-
-/** Helm's release statuses, as its storage records them. */
-export type HelmReleaseStatus =
-  | 'unknown'
-  | 'deployed'
-  | 'uninstalled'
-  | 'superseded'
-  | 'failed'
-  | 'uninstalling'
-  | 'pending-install'
-  | 'pending-upgrade'
-  | 'pending-rollback';
+import type { ReleaseStatus } from '@ferry/helm';
 
 /** What the controller needs of the newest release record in Helm's storage. */
 export interface StoredReleaseSummary {
   name: string;
   namespace: string;
   version: number;
-  status: HelmReleaseStatus;
+  status: ReleaseStatus;
   chartName: string;
   chartVersion: string;
   configDigest: string;
@@ -145,7 +134,8 @@ export function ignoresTestFailures(release: HelmRelease): boolean {
   return activeRemediation(release)?.ignoreTestFailures ?? release.spec.test?.ignoreFailures ?? false;
 }
 
-const isPending = (status: HelmReleaseStatus) => status.startsWith('pending-');
+// Helm's IsPending: an operation started and never finished (not `uninstalling`).
+const isPending = (status: ReleaseStatus) => status.startsWith('pending-');
 
 /**
  * Compares the newest stored release with the HelmRelease's history and the desired chart and values

@@ -1,4 +1,4 @@
-import { composeValues, configDigest, mergeMaps, parseTargetPath, setPathValue, type ValuesSource } from './helm-values';
+import { composeValues, configDigest, parseTargetPath, setPathValue, type ValuesSource } from './helm-values';
 
 const source = (fields: Partial<ValuesSource>): ValuesSource => ({ kind: 'ConfigMap', name: 'values', valuesKey: 'values.yaml', data: '', ...fields });
 
@@ -36,10 +36,6 @@ describe('valuesFrom composition', () => {
     setPathValue(target, 'a[0]', 'v');
     setPathValue(target, 'b.d', 'w');
     expect(target).toEqual({ a: ['v'], b: { c: 1, d: 'w' } });
-  });
-
-  it('merges maps deeply and replaces everything else', () => {
-    expect(mergeMaps({ a: { b: 1, c: [1] } }, { a: { c: [2], d: null } })).toEqual({ a: { b: 1, c: [2], d: null } });
   });
 
   it('digests values independently of key order; no values digest as nothing', () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { HelmRelease } from '@ferry/contracts';
+import { mergeMaps } from '@ferry/helm';
 
 /** Helm values: a YAML mapping. */
 export type Values = Record<string, unknown>;
@@ -18,16 +19,6 @@ export interface ValuesSource {
 }
 
 const isMap = (value: unknown): value is Values => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Flux's transform.MergeMaps: maps merge key by key, anything else from `b` replaces what `a` has. */
-export function mergeMaps(a: Values, b: Values): Values {
-  const out: Values = { ...a };
-  for (const [key, value] of Object.entries(b)) {
-    const existing = out[key];
-    out[key] = isMap(existing) && isMap(value) ? mergeMaps(existing, value) : value;
-  }
-  return out;
-}
 
 /** A step of a `targetPath`: a map key, or a list index. */
 type Step = { key: string } | { index: number };
