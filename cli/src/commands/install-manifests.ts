@@ -37,10 +37,10 @@ const COMPONENTS: Component[] = [
     name: 'source',
     port: 9790,
     rules: [
-      { apiGroups: [FLUX_GROUPS.source], resources: ['gitrepositories'], verbs: [...READ, 'patch', 'update'] },
-      { apiGroups: [FLUX_GROUPS.source], resources: ['gitrepositories/status'], verbs: WRITE_STATUS },
-      { apiGroups: [FLUX_GROUPS.source], resources: ['gitrepositories/finalizers'], verbs: ['update'] },
-      // Git credentials (spec.secretRef) live in the GitRepository's namespace.
+      { apiGroups: [FLUX_GROUPS.source], resources: ['gitrepositories', 'helmrepositories', 'helmcharts'], verbs: [...READ, 'patch', 'update'] },
+      { apiGroups: [FLUX_GROUPS.source], resources: ['gitrepositories/status', 'helmrepositories/status', 'helmcharts/status'], verbs: WRITE_STATUS },
+      { apiGroups: [FLUX_GROUPS.source], resources: ['gitrepositories/finalizers', 'helmrepositories/finalizers', 'helmcharts/finalizers'], verbs: ['update'] },
+      // Git and Helm repository credentials (spec.secretRef, spec.certSecretRef) live in the source's namespace.
       { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
       ...EVENTS,
     ],

@@ -81,21 +81,40 @@ export interface GitClient {
   forget(object: ObjectKey): void;
 }
 
+/** The kinds of objects that have artifacts: the first segment of an artifact's path. */
+export type ArtifactKind = 'gitrepository' | 'helmrepository' | 'helmchart';
+
 /** Where artifacts are kept and served from. */
 export interface ArtifactStorage {
   /** A fresh path to write an artifact to before it is stored. */
   tempFile(): string;
-  /** Moves a written artifact into place, garbage-collects old ones; returns it as `status.artifact`. */
-  store(object: ObjectKey, file: string, meta: { revision: string; digest: string; size: number }, now: Date): Promise<Artifact>;
+  /**
+   * Moves a written artifact into place, garbage-collects old ones; returns it as `status.artifact`. Without
+   * `layout` it is a GitRepository's content-addressed `<digest>.tar.gz`.
+   */
+  store(
+    object: ObjectKey,
+    file: string,
+    meta: { revision: string; digest: string; size: number },
+    now: Date,
+    layout?: { kind: ArtifactKind; fileName: string },
+  ): Promise<Artifact>;
   /** Whether the artifact a status points at is still on disk. */
   has(artifact: Artifact): boolean;
   /** The file of a stored artifact, if it is still on disk. */
   fileOf(artifact: Artifact): string | undefined;
-  /** Deletes everything stored for an object. */
-  removeAll(object: ObjectKey): void;
+  /** Deletes everything stored for an object (a GitRepository unless `kind` says otherwise). */
+  removeAll(object: ObjectKey, kind?: ArtifactKind): void;
 }
 
-/** Kubernetes Events on the GitRepository (what `kubectl describe` and `kubectl events` show). */
+/** The object a Kubernetes Event is about. */
+export interface RecordedObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string };
+}
+
+/** Kubernetes Events on a source object (what `kubectl describe` and `kubectl events` show). */
 export interface EventRecorder {
-  record(repository: GitRepository, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+  record(object: RecordedObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
 }

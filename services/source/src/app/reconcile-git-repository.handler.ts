@@ -1,29 +1,22 @@
 import { rmSync } from 'node:fs';
 import {
-  ConditionType,
   RECONCILE_REQUESTED_AT_ANNOTATION,
   Reason,
-  findCondition,
-  formatDuration,
-  newEvent,
   parseDuration,
   type Artifact,
-  type ArtifactReadyV1,
   type EventCause,
-  type FailedV1,
-  type FailureStage,
-  type FerryEvent,
   type GitRepository,
-  type ReconcileFinishedV1,
-  type ReconcileOutcome,
 } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
 import type { ReconcileResult } from '@ferry/platform';
-import { reconcileLogger, recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
+import { reconcileLogger, type FerryMetrics, type Logger } from '@ferry/observability';
 import { refKind, resolveRef, safeUrl, type ResolvedRef } from '../domain/git-ref';
 import { failedStatus, progressingStatus, requestedAt, succeededStatus } from '../domain/git-repository-status';
 import { ReconcileFailure } from '@ferry/contracts';
 import type { ArtifactStorage, EventRecorder, GitClient, GitAuth, GitRepositoryStore, SecretReader } from './ports';
+import { recordAttempt, type Attempt } from './reconcile-recorder';
+import { rejectInvalidSource } from './source-reconcile';
+import { statusStale } from '../domain/source-status';
 
 /** Dependencies of the GitRepository reconcile use case. */
 export interface ReconcileGitRepositoryDeps {
@@ -48,16 +41,6 @@ interface ResolvedInclude {
   file: string;
   fromPath: string;
   toPath: string;
-}
-
-/** Everything about one attempt the `finally` records. */
-interface Attempt {
-  revision: string | null;
-  outcome: ReconcileOutcome;
-  reason: string;
-  message: string;
-  stage: FailureStage;
-  artifact?: Artifact;
 }
 
 /**
@@ -101,7 +84,7 @@ export class ReconcileGitRepositoryHandler {
       const current = repository.status?.artifact;
       if (current && this.upToDate(repository, current, resolved, includes)) {
         Object.assign(attempt, { outcome: 'unchanged', reason: Reason.Succeeded, message: `stored artifact for revision '${resolved.revision}'`, artifact: current });
-        if (this.statusStale(repository, requested)) {
+        if (statusStale(repository, requested)) {
           await this.deps.repositories.writeStatus(repository, succeededStatus(repository, { artifact: current, included: includes.map((i) => i.artifact), requestedAt: requested }, this.now()));
         }
         return { requeueAfterMs };
@@ -131,7 +114,7 @@ export class ReconcileGitRepositoryHandler {
         .catch((statusError: unknown) => log.error('failed to write status', { error: statusError }));
       return requeueAfterMs === undefined ? {} : { requeueAfterMs };
     } finally {
-      await this.finish(repository, attempt, performance.now() - started, requeueAfterMs, cause, log);
+      await recordAttempt(this.deps, repository, attempt, performance.now() - started, requeueAfterMs, cause, log);
     }
   }
 
@@ -139,22 +122,12 @@ export class ReconcileGitRepositoryHandler {
    * Reports an object that does not match the GitRepository API (the message names the object and the
    * field): Ready=False and Stalled with InvalidConfig, and a terminal Failed event. Nothing is fetched.
    */
-  async rejectInvalid(object: Pick<GitRepository, 'metadata'> & { status?: unknown }, message: string): Promise<void> {
-    const namespace = object.metadata.namespace ?? 'default';
-    const ref = { kind: KIND, namespace, name: object.metadata.name };
-    const log = this.deps.logger.child({ controller: 'gitrepository', controllerKind: KIND, name: ref.name, namespace });
-    const previous = (object.status ?? {}) as GitRepository['status'];
-    const shell = { ...object, status: previous } as GitRepository;
-    await this.deps.repositories
-      .writeStatus(shell, failedStatus(shell, { reason: Reason.InvalidConfig, message, stage: 'validate', retryable: false, requestedAt: undefined }, this.now()))
-      .catch((error: unknown) => log.error('failed to write status', { error }));
-    recordCondition(this.deps.metrics, ref, 'Ready', 'False');
-    const events: FerryEvent[] = [
-      newEvent<FailedV1>({ type: 'Failed', schemaVersion: 1, object: ref, revision: null, reason: Reason.InvalidConfig, message, stage: 'validate', terminal: true }),
-      newEvent<ReconcileFinishedV1>({ type: 'ReconcileFinished', schemaVersion: 1, object: ref, revision: null, outcome: 'failed', reason: Reason.InvalidConfig, message, durationMs: 0 }),
-    ];
-    await this.deps.events.append(`${KIND}/${namespace}/${ref.name}`, events, 'any').catch((error: unknown) => log.error('failed to record reconcile events', { error }));
-    log.error(message, { reason: Reason.InvalidConfig });
+  rejectInvalid(object: Pick<GitRepository, 'metadata'> & { status?: unknown }, message: string): Promise<void> {
+    return rejectInvalidSource(
+      { kind: KIND, controller: CONTROLLER.controller, store: this.deps.repositories, deps: this.deps, now: this.now, defaultIntervalMs: 0 },
+      object,
+      message,
+    );
   }
 
   private async credentials(repository: GitRepository): Promise<GitAuth> {
@@ -220,15 +193,6 @@ export class ReconcileGitRepositoryHandler {
     });
   }
 
-  private statusStale(repository: GitRepository, requested: string | undefined): boolean {
-    const status = repository.status;
-    return (
-      findCondition(status?.conditions, ConditionType.Ready)?.status !== 'True' ||
-      status?.observedGeneration !== repository.metadata.generation ||
-      (requested !== undefined && status?.lastHandledReconcileAt !== requested)
-    );
-  }
-
   private async buildArtifact(
     repository: GitRepository,
     remote: { url: string; auth: GitAuth; timeoutMs: number },
@@ -257,63 +221,6 @@ export class ReconcileGitRepositoryHandler {
     } finally {
       rmSync(outFile, { force: true });
     }
-  }
-
-  // One place records the attempt: history event, ArtifactReady or Failed, metrics and the log line.
-  private async finish(
-    repository: GitRepository,
-    attempt: Attempt,
-    durationMs: number,
-    requeueAfterMs: number | undefined,
-    cause: EventCause | undefined,
-    log: Logger,
-  ): Promise<void> {
-    const ref = { kind: KIND, namespace: repository.metadata.namespace ?? 'default', name: repository.metadata.name };
-    this.deps.metrics.reconcileDuration.observe(ref, durationMs / 1000);
-    if (attempt.outcome !== 'suspended') recordCondition(this.deps.metrics, ref, 'Ready', attempt.outcome === 'failed' ? 'False' : 'True');
-    const events: FerryEvent[] = [];
-    if (attempt.outcome === 'succeeded' && attempt.artifact?.digest) {
-      const { artifact } = attempt;
-      events.push(
-        newEvent<ArtifactReadyV1>(
-          { type: 'ArtifactReady', schemaVersion: 1, source: ref, revision: artifact.revision, digest: artifact.digest as string, url: artifact.url, size: artifact.size ?? 0 },
-          cause,
-        ),
-      );
-    }
-    if (attempt.outcome === 'failed') {
-      events.push(
-        newEvent<FailedV1>(
-          {
-            type: 'Failed',
-            schemaVersion: 1,
-            object: ref,
-            revision: attempt.revision,
-            reason: attempt.reason,
-            message: attempt.message,
-            stage: attempt.stage,
-            terminal: requeueAfterMs === undefined,
-          },
-          cause,
-        ),
-      );
-    }
-    events.push(
-      newEvent<ReconcileFinishedV1>(
-        { type: 'ReconcileFinished', schemaVersion: 1, object: ref, revision: attempt.revision, outcome: attempt.outcome, reason: attempt.reason, message: attempt.message, durationMs },
-        cause,
-      ),
-    );
-    await this.deps.events.append(`${KIND}/${ref.namespace}/${ref.name}`, events, 'any').catch((error: unknown) => log.error('failed to record reconcile events', { error }));
-    if (attempt.outcome === 'succeeded') {
-      log.info(attempt.message, { revision: attempt.revision });
-      await this.deps.recorder?.record(repository, 'Normal', 'NewArtifact', attempt.message).catch((error: unknown) => log.error('failed to record Kubernetes event', { error }));
-    } else if (attempt.outcome === 'failed') {
-      log.error(attempt.message, { revision: attempt.revision, reason: attempt.reason });
-      await this.deps.recorder?.record(repository, 'Warning', attempt.reason, attempt.message).catch((error: unknown) => log.error('failed to record Kubernetes event', { error }));
-    }
-    const next = requeueAfterMs === undefined ? '' : `, next run in ${formatDuration(requeueAfterMs)}`;
-    log.info(`Reconciliation finished in ${formatDuration(durationMs)}${next}`, { revision: attempt.revision, outcome: attempt.outcome });
   }
 }
 

@@ -1,18 +1,10 @@
-import { ConditionType, Reason, removeCondition, setCondition, type Artifact, type GitRepository } from '@ferry/contracts';
+import { ConditionType, Reason, type Artifact, type GitRepository } from '@ferry/contracts';
+import { readyStatus } from './source-status';
+
+export { failedStatus, progressingStatus, requestedAt } from './source-status';
 
 /** The status subresource of a GitRepository. */
 export type GitRepositoryStatus = NonNullable<GitRepository['status']>;
-
-const generationOf = (repository: GitRepository) => repository.metadata.generation;
-
-/** Status while a reconcile runs: Reconciling=True, Ready=Unknown, as source-controller writes it. */
-export function progressingStatus(repository: GitRepository, message: string, now: Date): GitRepositoryStatus {
-  const status = { ...(repository.status ?? {}) };
-  const observedGeneration = generationOf(repository);
-  let conditions = setCondition(status.conditions, { type: ConditionType.Reconciling, status: 'True', reason: Reason.Progressing, message, observedGeneration }, now);
-  conditions = setCondition(conditions, { type: ConditionType.Ready, status: 'Unknown', reason: Reason.Progressing, message, observedGeneration }, now);
-  return { ...status, conditions };
-}
 
 /** Status after a reconcile that produced (or confirmed) `artifact`. */
 export function succeededStatus(
@@ -20,67 +12,19 @@ export function succeededStatus(
   result: { artifact: Artifact; included?: Artifact[]; requestedAt: string | undefined },
   now: Date,
 ): GitRepositoryStatus {
-  const status = { ...(repository.status ?? {}) };
-  const observedGeneration = generationOf(repository);
   const message = `stored artifact for revision '${result.artifact.revision}'`;
-  let conditions = status.conditions;
-  for (const type of [ConditionType.Reconciling, ConditionType.Stalled, ConditionType.FetchFailed, ConditionType.StorageOperationFailed, ConditionType.IncludeUnavailable]) {
-    conditions = removeCondition(conditions, type);
-  }
-  conditions = setCondition(conditions, { type: ConditionType.Ready, status: 'True', reason: Reason.Succeeded, message, observedGeneration }, now);
-  conditions = setCondition(conditions, { type: ConditionType.ArtifactInStorage, status: 'True', reason: Reason.Succeeded, message, observedGeneration }, now);
+  const status = readyStatus(
+    repository,
+    { reason: Reason.Succeeded, message, artifactMessage: message, requestedAt: result.requestedAt, clear: [ConditionType.FetchFailed, ConditionType.StorageOperationFailed, ConditionType.IncludeUnavailable] },
+    now,
+  );
   const { ignore, include } = repository.spec;
   const { includedArtifacts: _previous, observedInclude: _observed, ...rest } = status;
   return {
     ...rest,
-    conditions,
     artifact: result.artifact,
     // Explicit empty lists, not absent keys: a merge patch cannot delete, and stale ones would force rebuilds.
     ...(include?.length ? { includedArtifacts: result.included ?? [], observedInclude: include } : _observed ? { includedArtifacts: [], observedInclude: [] } : {}),
-    ...(observedGeneration !== undefined ? { observedGeneration } : {}),
-    ...(result.requestedAt ? { lastHandledReconcileAt: result.requestedAt } : {}),
     ...(ignore !== undefined ? { observedIgnore: ignore } : {}),
   };
-}
-
-/**
- * Status after a failed reconcile: Ready=False and the failure's own condition (FetchFailed or
- * StorageOperationFailed); Stalled when retrying cannot help, else Reconciling with ProgressingWithRetry.
- * A previous artifact stays in status (consumers keep using it), as in Flux.
- */
-export function failedStatus(
-  repository: GitRepository,
-  failure: { reason: string; message: string; stage: string; retryable: boolean; requestedAt: string | undefined },
-  now: Date,
-): GitRepositoryStatus {
-  const status = { ...(repository.status ?? {}) };
-  const observedGeneration = generationOf(repository);
-  const condition = { status: 'True' as const, reason: failure.reason, message: failure.message, observedGeneration };
-  let conditions = setCondition(status.conditions, { ...condition, status: 'False', type: ConditionType.Ready }, now);
-  conditions = setCondition(conditions, { ...condition, type: conditionOf(failure.stage) }, now);
-  if (failure.retryable) {
-    conditions = removeCondition(conditions, ConditionType.Stalled);
-    conditions = setCondition(conditions, { ...condition, type: ConditionType.Reconciling, reason: Reason.ProgressingWithRetry }, now);
-  } else {
-    conditions = removeCondition(conditions, ConditionType.Reconciling);
-    conditions = setCondition(conditions, { ...condition, type: ConditionType.Stalled }, now);
-  }
-  return {
-    ...status,
-    conditions,
-    ...(observedGeneration !== undefined ? { observedGeneration } : {}),
-    ...(failure.requestedAt ? { lastHandledReconcileAt: failure.requestedAt } : {}),
-  };
-}
-
-/** The condition a failure of a stage sets besides Ready, as source-controller names them. */
-function conditionOf(stage: string): string {
-  if (stage === 'build') return ConditionType.StorageOperationFailed;
-  if (stage === 'dependency') return ConditionType.IncludeUnavailable;
-  return ConditionType.FetchFailed;
-}
-
-/** The value of the `reconcile.fluxcd.io/requestedAt` style annotation, if set. */
-export function requestedAt(repository: GitRepository, annotation: string): string | undefined {
-  return repository.metadata.annotations?.[annotation];
 }

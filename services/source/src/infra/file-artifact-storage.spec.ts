@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@ferry/testing';
 import { FileArtifactStorage } from './file-artifact-storage';
@@ -42,5 +42,30 @@ describe('FileArtifactStorage', () => {
     }
     expect(storage.retainOnly(new Set(['ns/kept']))).toEqual(['ns/gone']);
     expect(readdirSync(join(dir.path, 'orphans', 'gitrepository', 'ns'))).toEqual(['kept']);
+  });
+
+  it('stores Helm artifacts under the name given, replacing a rebuilt chart version, and serves only their shapes', async () => {
+    const storage = new FileArtifactStorage(join(dir.path, 'helm'), async () => 'http://x', 2);
+    const write = (content: string) => {
+      const file = storage.tempFile();
+      writeFileSync(file, content);
+      return file;
+    };
+    const index = await storage.store(object, write('index'), { revision: digest('d'), digest: digest('d'), size: 5 }, new Date(), {
+      kind: 'helmrepository',
+      fileName: `index-${'d'.repeat(64)}.yaml`,
+    });
+    expect(index).toMatchObject({ path: `helmrepository/ns/app/index-${'d'.repeat(64)}.yaml`, url: `http://x/helmrepository/ns/app/index-${'d'.repeat(64)}.yaml` });
+    const layout = { kind: 'helmchart' as const, fileName: 'podinfo-6.1.0+abc.tgz' };
+    await storage.store(object, write('first'), { revision: '6.1.0+abc', digest: digest('e'), size: 5 }, new Date(), layout);
+    const chart = await storage.store(object, write('second'), { revision: '6.1.0+abc', digest: digest('f'), size: 6 }, new Date(), layout);
+    expect(readFileSync(storage.fileOf(chart)!, 'utf8')).toBe('second');
+    expect(storage.resolve('helmchart/ns/app/podinfo-6.1.0+abc.tgz')).toBeDefined();
+    expect(storage.resolve('helmchart/ns/app/../podinfo-6.1.0.tgz')).toBeUndefined();
+    expect(storage.resolve('helmrepository/ns/app/index.yaml')).toBeUndefined();
+    expect(storage.retainOnly(new Set(), 'helmchart')).toEqual(['ns/app']);
+    expect(storage.has(index)).toBe(true);
+    storage.removeAll(object, 'helmrepository');
+    expect(storage.has(index)).toBe(false);
   });
 });

@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import type { GitRepository } from '@ferry/contracts';
 import type { KubeClient, KubeObject } from '@ferry/kube';
-import type { EventRecorder } from '../app/ports';
+import type { EventRecorder, RecordedObject } from '../app/ports';
 
-/** Writes core/v1 Events on GitRepositories, as source-controller does (what `kubectl describe` shows). */
+/** Writes core/v1 Events on source objects, as source-controller does (what `kubectl describe` shows). */
 export class KubeEventRecorder implements EventRecorder {
   constructor(
     private readonly kube: KubeClient,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async record(repository: GitRepository, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+  async record(repository: RecordedObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
     const namespace = repository.metadata.namespace ?? 'default';
     const time = this.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
     await this.kube.create({
@@ -19,7 +18,7 @@ export class KubeEventRecorder implements EventRecorder {
       metadata: { name: `${repository.metadata.name}.${randomBytes(8).toString('hex')}`, namespace },
       involvedObject: {
         apiVersion: repository.apiVersion,
-        kind: 'GitRepository',
+        kind: repository.kind,
         name: repository.metadata.name,
         namespace,
         ...(repository.metadata.uid ? { uid: repository.metadata.uid } : {}),

@@ -1,0 +1,77 @@
+import type { SourceObject } from '../domain/source-status';
+
+/** Source objects of one kind as the API server has them (an informer cache), and their status subresource. */
+export interface SourceObjectStore<T extends SourceObject> {
+  get(namespace: string, name: string): T | undefined;
+  list(): T[];
+  /** Writes the status subresource; returns the object as stored. */
+  writeStatus(object: T, status: NonNullable<T['status']>): Promise<T>;
+}
+
+/** Credentials and TLS material for a Helm repository: `secretRef` (basic auth) and `certSecretRef` (TLS). */
+export interface HelmAccess {
+  username?: string;
+  password?: string;
+  /** PEM CA certificate(s) trusted besides the system roots (`ca.crt`). */
+  ca?: string;
+  /** PEM client certificate and key (`tls.crt`, `tls.key`). */
+  cert?: string;
+  key?: string;
+}
+
+/** The validators of an earlier answer, for a conditional GET. */
+export interface HttpValidators {
+  etag?: string;
+  lastModified?: string;
+}
+
+/** A conditional GET's answer: 304, or the body and its validators. */
+export type ConditionalAnswer = { notModified: true } | { notModified: false; body: Buffer; validators: HttpValidators };
+
+/** HTTP GETs of Helm repository files. */
+export interface HelmGetter {
+  /** Rejects with a HelmHttpError for a non-2xx answer, a body over `maxBytes`, a timeout or a network error. */
+  get(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number }): Promise<Buffer>;
+  /** A GET with If-None-Match / If-Modified-Since from `validators`; a 304 is `notModified`. */
+  getIfChanged(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number }, validators: HttpValidators): Promise<ConditionalAnswer>;
+}
+
+/** Why a Helm repository GET failed; `status` is the HTTP status when there was an answer. */
+export class HelmHttpError extends Error {
+  override readonly name = 'HelmHttpError';
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** How a chart is packaged: Flux's valuesFiles and version metadata. */
+export interface ChartBuildOptions {
+  valuesFiles: readonly string[];
+  ignoreMissingValuesFiles: boolean;
+  versionMetadata: string | undefined;
+  /** The object, for messages (`HelmChart ns/name`). */
+  where: string;
+}
+
+/** A packaged chart. */
+export interface PackagedChart {
+  name: string;
+  version: string;
+  archive: Buffer;
+  /** The valuesFiles that were found and merged, in order. */
+  valuesFiles: string[];
+}
+
+/** Turns chart sources into packaged charts. */
+export interface ChartBuilder {
+  /** Re-packages a pulled chart `.tgz` (its valuesFiles are paths inside the chart). */
+  repackage(archive: Buffer, options: ChartBuildOptions): Promise<PackagedChart>;
+  /**
+   * Packages the chart directory `chartPath` of a source artifact (a `.tar.gz` on disk, checked against its
+   * digest first); valuesFiles are relative to the artifact's root.
+   */
+  fromSourceArtifact(file: string, digest: string, chartPath: string, options: ChartBuildOptions): Promise<PackagedChart>;
+}
