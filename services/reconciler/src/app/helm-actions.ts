@@ -316,7 +316,7 @@ export class HelmActions {
     const identities = objects.filter((o) => !(skipJobs && o.kind === 'Job')).map(identityOf);
     if (identities.length === 0) return;
     const result = await target.cluster.waitForHealth(identities, { timeoutMs: target.timeoutMs });
-    if (!result.healthy) throw new StepError(`resources not ready after ${Math.round(target.timeoutMs / 1000)}s: ${result.failures.join('; ')}`);
+    if (!result.healthy) throw new StepError(`resources not ready: ${result.failures.join('; ')}`);
   }
 
   // Objects the previous revision had and this one does not are deleted, as `helm upgrade` does.
