@@ -20,8 +20,8 @@ export interface HelmReleaseRepository {
 export interface HelmChartTemplates {
   /** Creates or updates the HelmChart of the HelmRelease's `spec.chart`. */
   apply(release: HelmRelease): Promise<void>;
-  /** Deletes it (the HelmRelease is going away); false when it was already gone. */
-  remove(release: HelmRelease): Promise<boolean>;
+  /** Deletes a HelmChart (the HelmRelease is going away, or its template moved); false when it was already gone. */
+  remove(ref: { namespace: string; name: string }): Promise<boolean>;
 }
 
 /** Downloads a chart artifact, checks its digest and loads the chart (kept per digest). */

@@ -132,7 +132,8 @@ export class ReconcileHelmReleaseHandler {
           await this.deps.recorder.record(release, 'Normal', HelmReason.UninstallSucceeded, message).catch(() => undefined);
         }
       }
-      if (release.spec.chart) await this.deps.charts.remove(release);
+      const chart = createdHelmChart(release);
+      if (chart) await this.deps.charts.remove(chart);
       await this.deps.releases.setFinalizers(release, finalizers.filter((f) => f !== KUSTOMIZATION_FINALIZER));
       return {};
     } catch (error) {
@@ -230,12 +231,15 @@ export class ReconcileHelmReleaseHandler {
 
   /** The HelmChart (kept from the template), its artifact, the chart and the composed values. */
   private async desiredRelease(release: HelmRelease): Promise<Desired | { wait: { reason: string; message: string; retryable: boolean } }> {
+    const ref = helmChartRefOf(release);
+    // The HelmChart made for an earlier template (renamed, moved, or replaced by chartRef) goes, as in helm-controller.
+    const previous = createdHelmChart(release);
+    if (previous && (!release.spec.chart || previous.namespace !== ref.namespace || previous.name !== ref.name)) await this.deps.charts.remove(previous);
     if (release.spec.chart) {
       await this.deps.charts.apply(release).catch((error: unknown) => {
         throw new ReconcileFailure(Reason.ArtifactFailed, 'fetch', `failed to create HelmChart: ${errorMessage(error)}`);
       });
     }
-    const ref = helmChartRefOf(release);
     const source = await this.deps.sources.read(ref);
     const chartName = `${ref.kind} '${ref.namespace}/${ref.name}'`;
     if (!source.found) return { wait: { reason: Reason.ArtifactFailed, message: `${chartName} not found`, retryable: true } };
@@ -529,6 +533,12 @@ function parseValues(text: string, where: string): Values {
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ReconcileFailure('ValuesError', 'build', `unable to read values from ${where}: not a YAML mapping`, false);
   return parsed as Values;
+}
+
+/** The HelmChart the controller made for this HelmRelease, as `status.helmChart` records it. */
+function createdHelmChart(release: HelmRelease): { namespace: string; name: string } | undefined {
+  const [namespace, name] = (release.status?.helmChart ?? '').split('/');
+  return namespace && name ? { namespace, name } : undefined;
 }
 
 function newestOf(history: readonly StoredRelease[]): StoredRelease | undefined {

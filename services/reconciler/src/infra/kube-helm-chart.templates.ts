@@ -42,8 +42,7 @@ export class KubeHelmChartTemplates implements HelmChartTemplates {
     await this.resources.apply(chart);
   }
 
-  async remove(release: HelmRelease): Promise<boolean> {
-    const ref = helmChartRefOf(release);
+  remove(ref: { namespace: string; name: string }): Promise<boolean> {
     return this.client.delete({ apiVersion: HELM_SOURCE_API_VERSION, kind: 'HelmChart', namespace: ref.namespace, name: ref.name });
   }
 }
