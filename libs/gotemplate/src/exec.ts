@@ -419,11 +419,10 @@ class ExecState {
     } else if (numIn !== arity.min) {
       this.errorf(`wrong number of args for ${name}: want ${arity.min} got ${numIn}`);
     }
-    const raw = isRawArgs(fn);
-    if (raw && (name === 'and' || name === 'or')) return this.andOr(dot, name, args, final);
+    if (isRawArgs(fn) && (name === 'and' || name === 'or')) return this.andOr(dot, name, args, final);
     const argv: unknown[] = [];
-    for (const arg of args) argv.push(raw ? this.evalArg(dot, arg) : toGoArg(this.evalArg(dot, arg)));
-    if (final !== MISSING) argv.push(raw ? final : toGoArg(final));
+    for (const arg of args) argv.push(this.evalArg(dot, arg));
+    if (final !== MISSING) argv.push(final);
     try {
       return fn.apply(receiver, argv);
     } catch (e) {
@@ -472,11 +471,6 @@ class ExecState {
         this.errorf(`can't handle assignment of ${nodeString(n)} to empty interface argument`);
     }
   }
-}
-
-/** A missing value reaches a function as nil, as Go's validateType turns it into a zero interface{}. */
-function toGoArg(v: unknown): unknown {
-  return v === undefined ? null : v;
 }
 
 /** Go's Tree.ErrorContext location: `<parse name>:<line>:<byte column>`. */

@@ -6,9 +6,14 @@ import { goTypeName } from './values';
  */
 export class ArgumentTypeError extends Error {}
 
+/**
+ * Go's validateType messages: a missing value (undefined, Go's invalid reflect.Value) is an "invalid value";
+ * a nil taken from a map is an interface{} holding nil, which no concrete parameter type accepts.
+ */
 function mismatch(expected: string, v: unknown): never {
-  if (v === null || v === undefined) throw new ArgumentTypeError(`invalid value; expected ${expected}`);
-  throw new ArgumentTypeError(`wrong type for value; expected ${expected}; got ${goTypeName(v)}`);
+  if (v === undefined) throw new ArgumentTypeError(`invalid value; expected ${expected}`);
+  const got = v === null ? 'interface {}' : goTypeName(v);
+  throw new ArgumentTypeError(`wrong type for value; expected ${expected}; got ${got}`);
 }
 
 /** A `string` parameter. */
@@ -29,8 +34,15 @@ export function boolArg(v: unknown): boolean {
   return mismatch('bool', v);
 }
 
-/** A `map[string]interface{}` parameter (a plain object or a Map). */
-export function mapArg(v: unknown): Record<string, unknown> | Map<string, unknown> {
+/**
+ * A `map[string]interface{}` parameter (a plain object or a Map). A missing value is Go's nil map: readable
+ * and empty, but `forWrite` it fails as Go's assignment to a nil map does.
+ */
+export function mapArg(v: unknown, forWrite = false): Record<string, unknown> | Map<string, unknown> {
+  if (v === undefined) {
+    if (forWrite) throw new Error('assignment to entry in nil map');
+    return {};
+  }
   if (v instanceof Map) return v as Map<string, unknown>;
   if (typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array)) {
     return v as Record<string, unknown>;

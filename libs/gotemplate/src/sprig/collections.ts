@@ -122,7 +122,7 @@ function dig(...ps: unknown[]): unknown {
 }
 
 function mapsArgs(args: unknown[]): GoMap[] {
-  return args.map(mapArg);
+  return args.map((a) => mapArg(a));
 }
 
 /** Sprig's list and dict functions. */
@@ -136,18 +136,12 @@ export const collectionFunctions = {
     const a = list(l, 'Cannot find first on type');
     return a.length === 0 ? null : a[0];
   },
-  rest: (l: unknown) => {
-    const a = list(l, 'Cannot find rest on type');
-    return a.length === 0 ? null : a.slice(1);
-  },
+  rest: (l: unknown) => list(l, 'Cannot find rest on type').slice(1),
   last: (l: unknown) => {
     const a = list(l, 'Cannot find last on type');
     return a.length === 0 ? null : a[a.length - 1];
   },
-  initial: (l: unknown) => {
-    const a = list(l, 'Cannot find initial on type');
-    return a.length === 0 ? null : a.slice(0, -1);
-  },
+  initial: (l: unknown) => list(l, 'Cannot find initial on type').slice(0, -1),
   reverse: (l: unknown) => [...list(l, 'Cannot find reverse on type')].reverse(),
   uniq: (l: unknown) => uniq(list(l, 'Cannot find uniq on type')),
   without: variadic(1, (l: unknown, ...omit: unknown[]) => list(l, 'Cannot find without on type').filter((x) => !inList(omit, x))),
@@ -170,7 +164,7 @@ export const collectionFunctions = {
     return mapHas(m, k) ? mapGet(m, k) : '';
   },
   set: (d: unknown, key: unknown, value: unknown) => {
-    const m = mapArg(d);
+    const m = mapArg(d, true);
     mapSet(m, stringArg(key), value);
     return m;
   },
@@ -202,12 +196,12 @@ export const collectionFunctions = {
     return out;
   }),
   merge: variadic(1, (dst: unknown, ...srcs: unknown[]) => {
-    const d = mapArg(dst);
+    const d = mapArg(dst, true);
     for (const s of mapsArgs(srcs)) mergeInto(d, s, false);
     return d;
   }),
   mergeOverwrite: variadic(1, (dst: unknown, ...srcs: unknown[]) => {
-    const d = mapArg(dst);
+    const d = mapArg(dst, true);
     for (const s of mapsArgs(srcs)) mergeInto(d, s, true);
     return d;
   }),
