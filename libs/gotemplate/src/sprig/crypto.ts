@@ -125,7 +125,7 @@ function derivePassword(counter: number, passwordType: string, password: string,
     .join('');
 }
 
-/** Sprig's hash, random, key and AES functions (bcrypt, htpasswd and the certificate functions are not provided). */
+/** Sprig's hash, random, key, password and AES functions (bcrypt and htpasswd are not provided). */
 export const cryptoFunctions = {
   sha1sum: (s: unknown) => createHash('sha1').update(stringArg(s), 'utf8').digest('hex'),
   sha256sum: (s: unknown) => createHash('sha256').update(stringArg(s), 'utf8').digest('hex'),

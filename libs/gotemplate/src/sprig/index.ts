@@ -1,5 +1,6 @@
 import type { FuncMap } from '../template';
 import { stringArg } from '../go-args';
+import { certFunctions } from './certs';
 import { collectionFunctions } from './collections';
 import { cryptoFunctions } from './crypto';
 import { dateFunctions } from './date';
@@ -49,6 +50,7 @@ function buildSprig(): FuncMap {
     ...miscFunctions,
     ...regexFunctions,
     ...cryptoFunctions,
+    ...certFunctions,
     ...dateFunctions,
     ...semverFunctions,
   };

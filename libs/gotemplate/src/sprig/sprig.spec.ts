@@ -1,3 +1,4 @@
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { GoTime, sprigFunctions, Template } from '../index';
 
 /** Input/expected pairs from Sprig's documentation and its *_test.go tables. */
@@ -415,5 +416,41 @@ spec:
     expect(helm({ 'x.yaml': 'port: {{ .Values.big }} {{ .Values.big | int }}' }, 'x.yaml', { Values: { big: 1234567 } })).toBe(
       'port: 1.234567e+06 1234567',
     );
+  });
+});
+
+describe('certificates', () => {
+  it('genCA and genSignedCert produce a chain that verifies, with the SANs asked for', () => {
+    const out = run(
+      '{{ $ca := genCA "my-ca" 365 }}{{ $c := genSignedCert "svc.ns.svc" (list "10.0.0.1" "::1") (list "svc" "svc.ns.svc") 30 $ca }}' +
+        '{{ $ca.Cert }}@@{{ $c.Cert }}@@{{ $c.Key }}',
+    );
+    const [caPem = '', certPem = '', keyPem = ''] = out.split('@@');
+    const ca = new X509Certificate(caPem);
+    const cert = new X509Certificate(certPem);
+    expect(ca.ca).toBe(true);
+    expect(ca.subject).toBe('CN=my-ca');
+    expect(cert.ca).toBe(false);
+    expect(cert.issuer).toBe('CN=my-ca');
+    expect(cert.checkIssued(ca)).toBe(true);
+    expect(cert.verify(ca.publicKey)).toBe(true);
+    expect(cert.subjectAltName).toBe('DNS:svc, DNS:svc.ns.svc, IP Address:10.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+    expect(Date.parse(cert.validTo) - Date.parse(cert.validFrom)).toBe(30 * 24 * 3600 * 1000);
+    expect(cert.checkPrivateKey(createPrivateKey(keyPem))).toBe(true);
+    expect(keyPem.startsWith('-----BEGIN RSA PRIVATE KEY-----')).toBe(true);
+  });
+
+  it('genSelfSignedCertWithKey uses the given key', () => {
+    const key = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();
+    const pem = run('{{ (genSelfSignedCertWithKey "me" nil (list "a.b") 10 .key).Cert }}', { key });
+    const cert = new X509Certificate(pem);
+    expect(cert.subject).toBe('CN=me');
+    expect(cert.verify(cert.publicKey)).toBe(true);
+    expect(cert.checkPrivateKey(createPrivateKey(key))).toBe(true);
+  });
+
+  it('rejects a bad IP address and a bad key', () => {
+    expect(() => run('{{ genSelfSignedCert "x" (list "nope") nil 1 }}')).toThrow('error calling genSelfSignedCert: error parsing ip: nope');
+    expect(() => run('{{ genCAWithKey "x" 1 "garbage" }}')).toThrow('error parsing private key');
   });
 });
