@@ -98,10 +98,11 @@ class ParseState {
 
   private unexpected(token: Item, context: string): never {
     if (token.type === 'error') {
-      const extra =
-        this.actionLine !== 0 && this.actionLine !== token.line
-          ? ` in action started at ${this.parseName}:${this.actionLine}`
-          : '';
+      let extra = '';
+      if (this.actionLine !== 0 && this.actionLine !== token.line) {
+        // Go avoids "unclosed action in action started at …".
+        extra = `${token.val.endsWith(' action') ? '' : ' in action'} started at ${this.parseName}:${this.actionLine}`;
+      }
       this.errorf(`${itemString(token)}${extra}`, token.line);
     }
     this.errorf(`unexpected ${itemString(token)} in ${context}`, token.line);
