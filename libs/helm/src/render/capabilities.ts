@@ -9,8 +9,8 @@ export const DEFAULT_API_VERSIONS: readonly string[] = [
   'rbac.authorization.k8s.io/v1', 'scheduling.k8s.io/v1', 'storage.k8s.io/v1',
 ];
 
-/** Helm's default Kubernetes version for rendering without a cluster (`helm template`). */
-export const DEFAULT_KUBE_VERSION = 'v1.20.0';
+/** The Kubernetes version Helm v3.16 renders for without a cluster (`helm template`): its client-go's. */
+export const DEFAULT_KUBE_VERSION = 'v1.31.0';
 
 /** The Helm version templates see in `.Capabilities.HelmVersion`. */
 export const HELM_VERSION = 'v3.16.3';
