@@ -21,7 +21,7 @@ export interface RenderOptions {
   release: ReleaseOptions;
   /** Kubernetes version for `.Capabilities.KubeVersion` and the chart's `kubeVersion` constraint; default v1.31.0 (Helm v3.16's). */
   kubeVersion?: string;
-  /** API versions the cluster serves beyond the built-in ones (`monitoring.coreos.com/v1`, `apps/v1/Deployment`). */
+  /** The cluster's API versions from discovery (`apps/v1`, `apps/v1/Deployment`); without them Helm's offline defaults. */
   apiVersions?: readonly string[];
   /** Cluster reads for `lookup`; without it `lookup` returns an empty map, as `helm template` does. */
   lookup?: LookupFunction;
