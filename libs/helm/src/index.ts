@@ -3,9 +3,10 @@ export type { Chart, ChartDependency, ChartFile, ChartLock, ChartMetadata, Impor
 export { loadChart, loadChartDirectory, loadChartFiles } from './chart/load-chart';
 export { coalesceValues, mergeMaps, mergeValues } from './values/coalesce';
 export { processDependencies } from './values/dependencies';
+export { parseSet } from './values/strvals';
 export { validateValues } from './values/schema';
 export {
-  INSTALL_ORDER, UNINSTALL_ORDER, HOOK_EVENTS, hooksFor, sortByKind, sortManifests, splitManifests, manifestText,
+  INSTALL_ORDER, UNINSTALL_ORDER, HOOK_EVENTS, hooksFor, sortByKind, sortManifests, splitManifests, manifestText, templateText,
   type Hook, type HookEvent, type KubeObjectLike, type Manifest,
 } from './manifest/sort-manifests';
 export { capabilities, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, HELM_VERSION } from './render/capabilities';

@@ -1,8 +1,13 @@
 import { parse, parseAllDocuments, stringify } from 'yaml';
 
+import type { Tags } from 'yaml';
+
 // Helm reads YAML through sigs.k8s.io/yaml (go-yaml v2): YAML 1.1 scalars (yes/no/on/off booleans, 0755 octals),
-// keys turned into strings, and every number a JSON number (Go float64).
-const OPTIONS = { version: '1.1', merge: true, uniqueKeys: true, maxAliasCount: 10_000 } as const;
+// keys turned into strings, and every number a JSON number (Go float64). go-yaml v2 leaves timestamps as strings
+// when decoding into interface{} and knows no base-60 numbers, so those YAML 1.1 tags are left out.
+const goYamlV2 = (tags: Tags): Tags =>
+  tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && !('format' in t && t.format === 'TIME')));
+const OPTIONS = { version: '1.1', merge: true, uniqueKeys: true, maxAliasCount: 10_000, customTags: goYamlV2 } as const;
 
 /** Parses one YAML document as Helm reads values files; throws the yaml package's error (with line and column). */
 export function parseYaml(text: string): unknown {

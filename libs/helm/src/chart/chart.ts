@@ -73,7 +73,7 @@ export interface Chart {
   dependencies: Chart[];
 }
 
-/** The Kubernetes API groups a chart's `crds/` directory holds, as Helm's CRDObjects: one entry per file. */
+/** The files of the chart's `crds/` directory that hold CRDs (YAML or JSON), as Helm's CRDObjects reads them. */
 export function crdFiles(chart: Chart): ChartFile[] {
   return chart.files.filter((f) => f.name.startsWith('crds/') && /\.(ya?ml|json)$/.test(f.name));
 }

@@ -1,5 +1,5 @@
 import { HelmError } from '../errors';
-import { hooksFor, INSTALL_ORDER, manifestText, sortByKind, sortManifests, splitManifests, UNINSTALL_ORDER, type HookEvent } from './sort-manifests';
+import { hooksFor, INSTALL_ORDER, manifestText, sortByKind, sortManifests, splitManifests, templateText, UNINSTALL_ORDER, type HookEvent } from './sort-manifests';
 
 const doc = (kind: string, name: string, annotations = ''): string =>
   `apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n${annotations ? `  annotations:\n${annotations}` : ''}`;
@@ -71,5 +71,21 @@ describe('hooksFor', () => {
     expect(hooksFor(hooks, 'pre-install').map((h) => h.name)).toEqual(['z', 'a', 'b']);
     expect(hooksFor(hooks, 'pre-upgrade').map((h) => h.name)).toEqual(['z']);
     expect(hooksFor(hooks, 'post-delete')).toEqual([]);
+  });
+});
+
+describe('templateText', () => {
+  it('prints manifests then hooks as helm template does', () => {
+    const files = new Map([
+      ['c/templates/cm.yaml', doc('ConfigMap', 'a')],
+      ['c/templates/test.yaml', doc('Pod', 't', '    helm.sh/hook: test\n')],
+      ['c/templates/job.yaml', doc('Job', 'j', '    helm.sh/hook: post-install\n')],
+    ]);
+    const { manifests, hooks } = sortManifests(files);
+    expect(templateText(manifestText(manifests), hooks, { skipTests: true })).toBe(
+      '---\n# Source: c/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' +
+        '---\n# Source: c/templates/job.yaml\napiVersion: v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: post-install\n',
+    );
+    expect(templateText(manifestText(manifests), hooks)).toContain('# Source: c/templates/test.yaml');
   });
 });

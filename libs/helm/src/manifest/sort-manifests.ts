@@ -164,3 +164,15 @@ export function hooksFor<T extends { events: readonly string[]; weight: number; 
     .sort((a, b) => a.h.weight - b.h.weight || (a.h.name < b.h.name ? -1 : a.h.name > b.h.name ? 1 : 0) || a.index - b.index)
     .map((e) => e.h);
 }
+
+/**
+ * What `helm template` prints: the release manifest, then every hook document (test hooks too unless
+ * `skipTests`), each under its `# Source:` line.
+ */
+export function templateText(manifest: string, hooks: readonly Hook[], options: { skipTests?: boolean } = {}): string {
+  const hookText = hooks
+    .filter((h) => !(options.skipTests && h.events.includes('test')))
+    .map((h) => `---\n# Source: ${h.path}\n${h.manifest}\n`)
+    .join('');
+  return `${manifest.trim()}\n${hookText}`;
+}

@@ -1,4 +1,4 @@
-import { fromJson, fromJsonArray, fromToml, fromYaml, fromYamlArray, required, toJson, toToml, toYaml, toYamlPretty } from './helm-functions';
+import { fromJson, fromJsonArray, fromToml, fromYaml, fromYamlArray, mustToJson, mustToYaml, required, toJson, toToml, toYaml, toYamlPretty } from './helm-functions';
 import { templateFiles } from './files';
 
 describe("Helm's template functions", () => {
@@ -30,6 +30,15 @@ describe("Helm's template functions", () => {
     expect(fromJsonArray('[1]')).toEqual([1]);
     expect(fromToml('a = 1\n[b]\nc = "d"\n')).toEqual({ a: 1, b: { c: 'd' } });
     expect(toToml({ a: 'x' })).toBe('a = "x"\n');
+  });
+
+  it('toYaml and toJson give "" for what JSON cannot hold; the must variants throw', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    expect(toYaml(cyclic)).toBe('');
+    expect(() => mustToYaml(cyclic)).toThrow();
+    expect(toJson({ x: Number.NaN })).toBe('');
+    expect(() => mustToJson({ x: Number.POSITIVE_INFINITY })).toThrow('json: unsupported value: +Inf');
   });
 
   it('required fails on nil and the empty string only', () => {

@@ -14,6 +14,7 @@ export const REQUIRED_MARK = 'HELM_ERR_START';
  */
 export function toPlain(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`json: unsupported value: ${goFloatName(value)}`);
   if (Array.isArray(value)) return value.map((v) => (v === undefined || typeof v === 'function' ? null : toPlain(v)));
   if (Buffer.isBuffer(value)) return value.toString('base64');
   if (value instanceof Map) {
@@ -29,10 +30,20 @@ export function toPlain(value: unknown): unknown {
   return value === undefined ? null : value;
 }
 
-/** Helm's toYaml: sigs.k8s.io/yaml (JSON, then go-yaml) without the final newline; "" when it cannot encode. */
+function goFloatName(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  return value > 0 ? '+Inf' : '-Inf';
+}
+
+/** Helm's mustToYaml: sigs.k8s.io/yaml (JSON, then go-yaml) without the final newline; throws when it cannot encode. */
+export function mustToYaml(value: unknown): string {
+  return emitYaml(sortedKeys(toPlain(value)) as Json).replace(/\n$/, '');
+}
+
+/** Helm's toYaml: mustToYaml, or "" when the value cannot be encoded. */
 export function toYaml(value: unknown): string {
   try {
-    return emitYaml(sortedKeys(toPlain(value)) as Json).replace(/\n$/, '');
+    return mustToYaml(value);
   } catch {
     return '';
   }
@@ -43,10 +54,15 @@ export function toYamlPretty(value: unknown): string {
   return stringifyPretty(sortedKeys(toPlain(value))).replace(/\n$/, '');
 }
 
-/** Helm's toJson: json.Marshal (map keys sorted, HTML characters escaped); "" on error. */
+/** Helm's mustToJson: json.Marshal (map keys sorted, HTML characters escaped); throws on error. */
+export function mustToJson(value: unknown): string {
+  return goJson(sortedKeys(toPlain(value)));
+}
+
+/** Helm's toJson: mustToJson, or "" on error. */
 export function toJson(value: unknown): string {
   try {
-    return goJson(sortedKeys(toPlain(value)));
+    return mustToJson(value);
   } catch {
     return '';
   }

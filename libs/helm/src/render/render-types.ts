@@ -19,9 +19,9 @@ export type LookupFunction = (apiVersion: string, kind: string, namespace: strin
 /** How to render: the release, the cluster's capabilities and the optional lookup port. */
 export interface RenderOptions {
   release: ReleaseOptions;
-  /** Kubernetes version for `.Capabilities.KubeVersion` and the chart's `kubeVersion` constraint; Helm's default v1.20.0. */
+  /** Kubernetes version for `.Capabilities.KubeVersion` and the chart's `kubeVersion` constraint; default v1.31.0 (Helm v3.16's). */
   kubeVersion?: string;
-  /** API versions the cluster serves beyond the built-in ones (`monitoring.coreos.com/v1`, `apps/v1/Deployment`). */
+  /** The cluster's API versions from discovery (`apps/v1`, `apps/v1/Deployment`); without them Helm's offline defaults. */
   apiVersions?: readonly string[];
   /** Cluster reads for `lookup`; without it `lookup` returns an empty map, as `helm template` does. */
   lookup?: LookupFunction;

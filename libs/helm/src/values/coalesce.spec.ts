@@ -75,6 +75,11 @@ describe('coalesceValues', () => {
     expect(c.values).toEqual({ list: [1, 2], map: { a: 1, b: { c: 2 } } });
   });
 
+  it("lets a user null delete a subchart default that the parent's values.yaml also sets", () => {
+    const parent = chart('parent', 'sub:\n  a: from-parent\n  b: kept\n', [chart('sub', 'a: from-sub\nc: sub-only\n')]);
+    expect(coalesceValues(parent, { sub: { a: null } })['sub']).toEqual({ b: 'kept', c: 'sub-only', global: {} });
+  });
+
   it('refuses a scalar where a subchart expects its values map', () => {
     expect(() => coalesceValues(moby, { spouter: 'nope' })).toThrow('type mismatch on spouter');
   });

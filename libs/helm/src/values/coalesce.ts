@@ -19,8 +19,9 @@ export function copyValues<T>(value: T): T {
 /**
  * Merges `src` (lower priority) into `dst` (higher priority) in place, as Helm's coalesceTablesFullKey: maps merge
  * key by key, anything else in `dst` wins, and a `null` in `dst` deletes the key unless `merge` keeps it.
+ * Under the top-level `mergeKeys` nulls are kept too.
  */
-export function coalesceTables(dst: Values, src: Values, merge = false): Values {
+export function coalesceTables(dst: Values, src: Values, merge = false, mergeKeys?: ReadonlySet<string>): Values {
   for (const [key, val] of Object.entries(src)) {
     if (!(key in dst)) {
       dst[key] = copyValues(val);
@@ -28,7 +29,7 @@ export function coalesceTables(dst: Values, src: Values, merge = false): Values 
     }
     const dv = dst[key];
     if (dv === null && !merge) delete dst[key];
-    else if (isTable(val) && isTable(dv)) coalesceTables(dv, val, merge);
+    else if (isTable(val) && isTable(dv)) coalesceTables(dv, val, merge || (mergeKeys?.has(key) ?? false));
   }
   return dst;
 }
@@ -41,16 +42,20 @@ function coalesceGlobals(subchartValues: Values, parentValues: Values): void {
   if (isTable(parentGlobal)) {
     for (const [key, val] of Object.entries(parentGlobal)) {
       const existing = merged[key];
-      if (isTable(val) && isTable(existing)) merged[key] = coalesceTables(copyValues(val), existing);
-      else merged[key] = copyValues(val);
+      if (isTable(val)) {
+        // nulls survive here (merge): coalescing the subchart afterwards removes them, as in Helm
+        if (existing === undefined) merged[key] = copyValues(val);
+        else if (isTable(existing)) merged[key] = coalesceTables(copyValues(val), existing, true);
+      } else if (!isTable(existing)) merged[key] = val;
     }
   }
   subchartValues['global'] = merged;
 }
 
 function coalesce(chart: Chart, dest: Values, merge: boolean): Values {
-  // the chart's defaults go under the values given for it (Helm's coalesceValues)
-  coalesceTables(dest, chart.values, merge);
+  // The chart's defaults go under the values given for it (Helm's coalesceValues). Nulls the user set inside a
+  // subchart's section survive this step, so they delete the subchart's own defaults next (childChartMergeTrue).
+  coalesceTables(dest, chart.values, merge, new Set(chart.dependencies.map((d) => d.metadata.name)));
   for (const sub of chart.dependencies) {
     const name = sub.metadata.name;
     const existing = dest[name];
