@@ -1,4 +1,4 @@
-import { composeValues, configDigest, parseTargetPath, setPathValue, type ValuesSource } from './helm-values';
+import { composeValues, configDigest, setTargetPath, type ValuesSource } from './helm-values';
 
 const source = (fields: Partial<ValuesSource>): ValuesSource => ({ kind: 'ConfigMap', name: 'values', valuesKey: 'values.yaml', data: '', ...fields });
 
@@ -14,28 +14,17 @@ describe('valuesFrom composition', () => {
     expect(values).toEqual({ replicaCount: 3, image: { tag: '2.0', repository: 'ghcr.io/podinfo' }, list: [3] });
   });
 
-  it('given a targetPath, then the key text goes there as a string', () => {
-    const values = composeValues([source({ targetPath: 'auth.credentials[1].password', data: 's3cret' })], { auth: { enabled: true } });
-    expect(values).toEqual({ auth: { enabled: true, credentials: [null, { password: 's3cret' }] } });
+  it('given a targetPath, then the key text is set there as Helm --set does, quoted text as a string', () => {
+    const values = composeValues([source({ targetPath: 'auth.credentials[1].password', data: 's3cret' }), source({ targetPath: 'replicas', data: '3' })], { auth: { enabled: true } });
+    expect(values).toEqual({ auth: { enabled: true, credentials: [null, { password: 's3cret' }] }, replicas: 3 });
+    const quoted: Record<string, unknown> = {};
+    setTargetPath(quoted, 'image.tag', '"1.10"');
+    setTargetPath(quoted, 'annotations.nginx\\.ingress\\.kubernetes\\.io/rewrite', "'true'");
+    expect(quoted).toEqual({ image: { tag: '1.10' }, annotations: { 'nginx.ingress.kubernetes.io/rewrite': 'true' } });
   });
 
   it('given an optional source that is missing, then it is skipped', () => {
     expect(composeValues([source({ data: undefined })], { a: 1 })).toEqual({ a: 1 });
-  });
-
-  it('parses --set paths with escaped dots and indexes, and refuses bad ones', () => {
-    expect(parseTargetPath('ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/rewrite')).toEqual([
-      { key: 'ingress' },
-      { key: 'annotations' },
-      { key: 'nginx.ingress.kubernetes.io/rewrite' },
-    ]);
-    expect(parseTargetPath('a[0][2].b')).toEqual([{ key: 'a' }, { index: 0 }, { index: 2 }, { key: 'b' }]);
-    expect(() => parseTargetPath('a..b')).toThrow("targetPath 'a..b': empty key");
-    expect(() => parseTargetPath('a[x]')).toThrow('list index must be a non-negative integer');
-    const target: Record<string, unknown> = { a: 'scalar', b: { c: 1 } };
-    setPathValue(target, 'a[0]', 'v');
-    setPathValue(target, 'b.d', 'w');
-    expect(target).toEqual({ a: ['v'], b: { c: 1, d: 'w' } });
   });
 
   it('digests values independently of key order; no values digest as nothing', () => {
