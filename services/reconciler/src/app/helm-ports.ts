@@ -52,6 +52,7 @@ export interface ChartRenderer {
     chart: Chart,
     values: Values,
     release: { name: string; namespace: string; revision: number; isInstall: boolean; isUpgrade: boolean },
+    cluster: Pick<HelmCluster, 'lookup'>,
   ): Promise<RenderedChart>;
 }
 
@@ -83,6 +84,11 @@ export interface HelmCluster {
   ): Promise<ChangeSetEntry[]>;
   deleteAll(identities: ObjectIdentity[], keep?: (object: KubeObject) => boolean, options?: { waitForTermination?: { timeoutMs: number } }): Promise<ChangeSetEntry[]>;
   waitForHealth(identities: ObjectIdentity[], options: { timeoutMs: number }): Promise<{ healthy: true } | { healthy: false; failures: string[] }>;
+  /**
+   * Helm's `lookup`: the object as JSON, or with an empty name the list of them (`{items: [...]}`); an empty
+   * map when there is none.
+   */
+  lookup(apiVersion: string, kind: string, namespace: string, name: string): Promise<Record<string, unknown>>;
   /** Whether a kind is namespaced (objects rendered without a namespace get the release's). */
   isNamespaced(apiVersion: string, kind: string): Promise<boolean>;
   /** Helm's release storage on that cluster. */

@@ -382,7 +382,7 @@ export class ReconcileHelmReleaseHandler {
     const now = this.now();
     const chartLabel = versionedChartName({ chartName: chart.metadata.name, chartVersion: chart.metadata.version });
     const render = (revision: number, isInstall: boolean) =>
-      this.deps.renderer.render(chart, values, { name: target.name, namespace: target.namespace, revision, isInstall, isUpgrade: !isInstall });
+      this.deps.renderer.render(chart, values, { name: target.name, namespace: target.namespace, revision, isInstall, isUpgrade: !isInstall }, target.cluster);
     switch (action.type) {
       case 'install':
       case 'upgrade': {

@@ -1,4 +1,4 @@
-import { ResourceManager, type ChangeSetEntry, type KubeClient, type KubeObject, type ObjectIdentity } from '@ferry/kube';
+import { KubeApiError, ResourceManager, type ChangeSetEntry, type KubeClient, type KubeObject, type ObjectIdentity } from '@ferry/kube';
 import type { HelmCluster } from '../app/helm-ports';
 import { SecretReleaseStorage } from './secret-release.storage';
 
@@ -25,6 +25,18 @@ export class KubeHelmCluster implements HelmCluster {
 
   waitForHealth(identities: ObjectIdentity[], options: { timeoutMs: number }): Promise<{ healthy: true } | { healthy: false; failures: string[] }> {
     return this.resources.waitForHealth(identities, options);
+  }
+
+  async lookup(apiVersion: string, kind: string, namespace: string, name: string): Promise<Record<string, unknown>> {
+    try {
+      if (name) return (await this.client.get({ apiVersion, kind, ...(namespace ? { namespace } : {}), name })) ?? {};
+      const { items } = await this.client.list(apiVersion, kind, namespace ? { namespace } : {});
+      return { apiVersion, kind: `${kind}List`, items };
+    } catch (error) {
+      // Helm's lookup answers a kind the server does not know with an empty map, not an error.
+      if (error instanceof KubeApiError && error.code === 404) return {};
+      throw error;
+    }
   }
 
   isNamespaced(apiVersion: string, kind: string): Promise<boolean> {
