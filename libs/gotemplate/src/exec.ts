@@ -426,7 +426,7 @@ class ExecState {
     try {
       return fn.apply(receiver, argv);
     } catch (e) {
-      if (e instanceof TemplateError) throw e;
+      // Like Go, an error from a nested execution (Helm's include) is wrapped too: both locations are reported.
       if (e instanceof ArgumentTypeError) this.errorf(e.message);
       this.at(node);
       this.errorf(`error calling ${name}: ${e instanceof Error ? e.message : String(e)}`);

@@ -422,6 +422,17 @@ describe('Template namespace', () => {
     expect(t.execute({ name: 'web' })).toBe('labels:\n  app: web!');
   });
 
+  it('wraps an error of a nested execution with the caller\'s location, as Go wraps any function error', () => {
+    const t: Template = new Template('main.yaml');
+    t.funcs({ include: (name: unknown, data: unknown) => t.executeTemplate(String(name), data) });
+    t.parse('{{define "inner"}}{{ .a.b }}{{end}}', '_helpers.tpl');
+    t.parse('x: {{ include "inner" . }}', 'main.yaml');
+    expect(() => t.execute({ a: null })).toThrow(
+      'template: main.yaml:1:6: executing "main.yaml" at <include "inner" .>: error calling include: ' +
+        'template: _helpers.tpl:1:23: executing "inner" at <.a.b>: nil pointer evaluating interface {}.b',
+    );
+  });
+
   it('clone is independent of the original (Helm tpl parses into a clone)', () => {
     const t = new Template('main').parse('{{define "a"}}A{{end}}{{template "a"}}');
     const c = t.clone();
