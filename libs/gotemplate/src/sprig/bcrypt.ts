@@ -148,7 +148,7 @@ export function bcryptHash(password: string, cost = 10, salt22?: string): string
     bf.expand(key, null);
     bf.expand(salt, null);
   }
-  const words = [];
+  const words: number[] = [];
   for (let i = 0; i < 6; i++) words.push(MAGIC.readUInt32BE(i * 4));
   for (let i = 0; i < 6; i += 2) {
     let l = words[i] ?? 0;
