@@ -433,6 +433,13 @@ describe('Template namespace', () => {
     );
   });
 
+  it('reports endless recursion through a function as one template error', () => {
+    const t: Template = new Template('main');
+    t.funcs({ include: (name: unknown, data: unknown) => t.executeTemplate(String(name), data) });
+    t.parse('{{define "loop"}}{{ include "loop" . }}{{end}}{{ include "loop" . }}');
+    expect(() => t.execute(null)).toThrow('template: main: exceeded the call stack: a template includes itself without end');
+  });
+
   it('clone is independent of the original (Helm tpl parses into a clone)', () => {
     const t = new Template('main').parse('{{define "a"}}A{{end}}{{template "a"}}');
     const c = t.clone();
