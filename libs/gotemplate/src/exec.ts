@@ -15,7 +15,7 @@ import {
 import { formatValue, goTypeName, isPlainObject, isTrue, kindOf, mapGet, mapKeys } from './values';
 import { goQuote } from './lexer';
 import { TemplateError } from './template-error';
-import { arityOf, isRawArgs } from './arity';
+import { arityOf, isBuiltin } from './arity';
 import { ArgumentTypeError } from './go-args';
 
 /** A template function as the executor calls it. */
@@ -442,7 +442,7 @@ class ExecState {
     } else if (numIn !== arity.min) {
       this.errorf(`wrong number of args for ${name}: want ${arity.min} got ${numIn}`);
     }
-    if (isRawArgs(fn) && (name === 'and' || name === 'or')) return this.andOr(dot, name, args, final);
+    if (isBuiltin(fn) && (name === 'and' || name === 'or')) return this.andOr(dot, name, args, final);
     const argv: unknown[] = [];
     for (const arg of args) argv.push(this.evalArg(dot, arg));
     if (final !== MISSING) argv.push(final);

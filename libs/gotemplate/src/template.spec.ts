@@ -456,6 +456,11 @@ describe('Template namespace', () => {
     expect(() => new Template('t').parse('{{later}}')).toThrow('function "later" not defined');
   });
 
+  it('only the builtin and/or short-circuit; an override evaluates every argument', () => {
+    const t = new Template('t').funcs({ and: variadic(0, (...a: unknown[]) => a.length) }).parse('{{and 0 (call nil)}}');
+    expect(() => t.execute(null)).toThrow('error calling call: call of nil');
+  });
+
   it('rejects function names that are not identifiers', () => {
     expect(() => new Template('t').funcs({ 'a-b': () => 1 })).toThrow('function name "a-b" is not a valid identifier');
   });
