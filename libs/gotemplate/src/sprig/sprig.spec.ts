@@ -77,6 +77,7 @@ table('strings', [
   ['{{indent 4 "a\\nb\\nc"}}', '    a\n    b\n    c'],
   ['{{nindent 4 "a\\nb\\nc"}}', '\n    a\n    b\n    c'],
   ['{{"I Am Henry VIII" | replace " " "-"}}', 'I-Am-Henry-VIII'],
+  ['{{"añb" | replace "" "-"}}', '-a-ñ-b-'],
   ['{{$num := len "two"}}{{$num}} {{$num | plural "1 char" "chars"}}', '3 chars'],
   ['{{len "t" | plural "cheese" "%d chars"}}', 'cheese'],
   ['{{ upper "hello" }} {{ lower "HELLO" }} {{ repeat 3 "ab" }}', 'HELLO hello ababab'],
