@@ -1,0 +1,173 @@
+/** The parse tree of one template, as Go's text/template/parse builds it. */
+export interface Tree {
+  name: string;
+  /** The name the text was parsed under (a file in Helm): error locations use it. */
+  parseName: string;
+  text: string;
+  root: ListNode;
+}
+
+interface NodeBase {
+  pos: number;
+  tree: Tree;
+}
+
+export interface ListNode extends NodeBase {
+  kind: 'list';
+  nodes: Node[];
+}
+export interface TextNode extends NodeBase {
+  kind: 'text';
+  text: string;
+}
+export interface ActionNode extends NodeBase {
+  kind: 'action';
+  pipe: PipeNode;
+}
+export interface PipeNode extends NodeBase {
+  kind: 'pipe';
+  isAssign: boolean;
+  decl: VariableNode[];
+  cmds: CommandNode[];
+}
+export interface CommandNode extends NodeBase {
+  kind: 'command';
+  args: Node[];
+}
+export interface IdentifierNode extends NodeBase {
+  kind: 'identifier';
+  ident: string;
+}
+export interface VariableNode extends NodeBase {
+  kind: 'variable';
+  ident: string[];
+}
+export interface FieldNode extends NodeBase {
+  kind: 'field';
+  ident: string[];
+}
+export interface ChainNode extends NodeBase {
+  kind: 'chain';
+  node: Node;
+  field: string[];
+}
+export interface DotNode extends NodeBase {
+  kind: 'dot';
+}
+export interface NilNode extends NodeBase {
+  kind: 'nil';
+}
+export interface BoolNode extends NodeBase {
+  kind: 'bool';
+  value: boolean;
+}
+export interface NumberNode extends NodeBase {
+  kind: 'number';
+  /** Go's evaluation of an untyped constant: int when it has no `.eEpP` (or is a char), else float64. */
+  value: bigint | number;
+  text: string;
+}
+export interface StringNode extends NodeBase {
+  kind: 'string';
+  quoted: string;
+  text: string;
+}
+export interface BranchNode extends NodeBase {
+  kind: 'if' | 'range' | 'with';
+  pipe: PipeNode;
+  list: ListNode;
+  elseList: ListNode | null;
+}
+export interface TemplateNode extends NodeBase {
+  kind: 'template';
+  name: string;
+  pipe: PipeNode | null;
+}
+export interface BreakNode extends NodeBase {
+  kind: 'break' | 'continue';
+}
+/** `{{end}}` and `{{else}}` only exist while parsing. */
+export interface EndNode extends NodeBase {
+  kind: 'end' | 'else';
+}
+
+/** Any node of the tree. */
+export type Node =
+  | ListNode
+  | TextNode
+  | ActionNode
+  | PipeNode
+  | CommandNode
+  | IdentifierNode
+  | VariableNode
+  | FieldNode
+  | ChainNode
+  | DotNode
+  | NilNode
+  | BoolNode
+  | NumberNode
+  | StringNode
+  | BranchNode
+  | TemplateNode
+  | BreakNode
+  | EndNode;
+
+/** Go's Node.String(): the source-like form used in error messages (`at <.Values.x>`). */
+export function nodeString(n: Node): string {
+  switch (n.kind) {
+    case 'list':
+      return n.nodes.map(nodeString).join('');
+    case 'text':
+      return n.text;
+    case 'action':
+      return `{{${nodeString(n.pipe)}}}`;
+    case 'pipe': {
+      let s = '';
+      if (n.decl.length > 0) {
+        s = n.decl.map(nodeString).join(', ') + (n.isAssign ? ' = ' : ' := ');
+      }
+      return s + n.cmds.map(nodeString).join(' | ');
+    }
+    case 'command':
+      return n.args.map((a) => (a.kind === 'pipe' ? `(${nodeString(a)})` : nodeString(a))).join(' ');
+    case 'identifier':
+      return n.ident;
+    case 'variable':
+      return n.ident.join('.');
+    case 'field':
+      return n.ident.map((i) => '.' + i).join('');
+    case 'chain':
+      return (n.node.kind === 'pipe' ? `(${nodeString(n.node)})` : nodeString(n.node)) + n.field.map((f) => '.' + f).join('');
+    case 'dot':
+      return '.';
+    case 'nil':
+      return 'nil';
+    case 'bool':
+      return String(n.value);
+    case 'number':
+      return n.text;
+    case 'string':
+      return n.quoted;
+    case 'if':
+    case 'range':
+    case 'with': {
+      const elsePart = n.elseList ? `{{else}}${nodeString(n.elseList)}` : '';
+      return `{{${n.kind} ${nodeString(n.pipe)}}}${nodeString(n.list)}${elsePart}{{end}}`;
+    }
+    case 'template':
+      return n.pipe ? `{{template ${JSON.stringify(n.name)} ${nodeString(n.pipe)}}}` : `{{template ${JSON.stringify(n.name)}}}`;
+    case 'break':
+    case 'continue':
+      return `{{${n.kind}}}`;
+    case 'end':
+    case 'else':
+      return `{{${n.kind}}}`;
+  }
+}
+
+/** Go's parse.IsEmptyTree: only whitespace text and comments, so it must not replace a defined template. */
+export function isEmptyTree(n: Node): boolean {
+  if (n.kind === 'list') return n.nodes.every(isEmptyTree);
+  if (n.kind === 'text') return n.text.trim() === '';
+  return false;
+}
