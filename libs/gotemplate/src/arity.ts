@@ -5,7 +5,7 @@ export interface Arity {
 }
 
 const declared = new WeakMap<object, Arity>();
-const rawArgs = new WeakSet<object>();
+const builtins = new WeakSet<object>();
 
 /**
  * Marks `fn` as variadic with at least `min` arguments (Go's `func(a T, rest ...T)`). Without the mark a
@@ -21,16 +21,13 @@ export function arityOf(fn: (...args: never[]) => unknown): Arity {
   return declared.get(fn) ?? { min: fn.length, variadic: false };
 }
 
-/**
- * Marks a builtin that sees missing values as `undefined` (Go's builtins take reflect.Value and so can tell
- * "no value" from nil); other functions receive nil for a missing value.
- */
-export function rawArgsFunction<F extends (...args: never[]) => unknown>(fn: F): F {
-  rawArgs.add(fn);
+/** Marks one of Go's predefined functions: only the builtin and/or short-circuit, not a FuncMap override. */
+export function builtin<F extends (...args: never[]) => unknown>(fn: F): F {
+  builtins.add(fn);
   return fn;
 }
 
-/** True for builtins registered with rawArgsFunction. */
-export function isRawArgs(fn: (...args: never[]) => unknown): boolean {
-  return rawArgs.has(fn);
+/** True for functions registered with builtin(). */
+export function isBuiltin(fn: (...args: never[]) => unknown): boolean {
+  return builtins.has(fn);
 }

@@ -1,4 +1,4 @@
-import { rawArgsFunction, variadic } from './arity';
+import { builtin, variadic } from './arity';
 import { ExecFunction } from './exec';
 import { sprint, sprintf, sprintln } from './fmt';
 import { stringArg } from './go-args';
@@ -229,13 +229,10 @@ export const builtinFunctions: ReadonlyMap<string, ExecFunction> = new Map<strin
     js: variadic(0, (...args: unknown[]) => jsEscape(args)),
     urlquery: variadic(0, (...args: unknown[]) => queryEscape(printable(args))),
     call: variadic(1, call),
-  })
-    .map(([name, fn]): [string, ExecFunction] => [name, rawArgsFunction(fn as ExecFunction)])
-    .concat([
-      ['print', variadic(0, (...args: unknown[]) => sprint(args))],
-      ['printf', variadic(1, printf)],
-      ['println', variadic(0, (...args: unknown[]) => sprintln(args))],
-    ]),
+    print: variadic(0, (...args: unknown[]) => sprint(args)),
+    printf: variadic(1, printf),
+    println: variadic(0, (...args: unknown[]) => sprintln(args)),
+  }).map(([name, fn]): [string, ExecFunction] => [name, builtin(fn as ExecFunction)]),
 );
 
 function printf(format: unknown, ...args: unknown[]): string {

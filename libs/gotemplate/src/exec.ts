@@ -15,7 +15,7 @@ import {
 import { formatValue, goTypeName, isPlainObject, isTrue, kindOf, mapGet, mapKeys } from './values';
 import { goQuote } from './lexer';
 import { TemplateError } from './template-error';
-import { arityOf, isRawArgs } from './arity';
+import { arityOf, isBuiltin } from './arity';
 import { ArgumentTypeError } from './go-args';
 
 /** A template function as the executor calls it. */
@@ -52,8 +52,31 @@ export function executeTree(ns: ExecNamespace, name: string, data: unknown): str
   const tree = ns.trees.get(name);
   const state = new ExecState(ns, name, [], [{ name: '$', value: data }], 0);
   if (!tree) return state.errorf(`${goQuote(name)} is an incomplete or empty template`);
-  state.walk(data, tree.root);
+  activeExecutions++;
+  try {
+    state.walk(data, tree.root);
+  } catch (e) {
+    // Unbounded recursion through a function (an include of itself) ends in a stack overflow; the outermost
+    // execution reports it once as a template error.
+    if (activeExecutions === 1 && isStackOverflow(e)) {
+      throw new TemplateError(`template: ${name}: exceeded the call stack: a template includes itself without end`);
+    }
+    throw e;
+  } finally {
+    activeExecutions--;
+  }
   return state.out.join('');
+}
+
+/** Executions in progress, counting re-entrant ones started from functions during an execution. */
+let activeExecutions = 0;
+
+/**
+ * V8's stack overflow. Operators only: near the stack limit any further call (a regex test, a string method) would
+ * overflow again.
+ */
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && e.message === 'Maximum call stack size exceeded';
 }
 
 class ExecState {
@@ -419,14 +442,15 @@ class ExecState {
     } else if (numIn !== arity.min) {
       this.errorf(`wrong number of args for ${name}: want ${arity.min} got ${numIn}`);
     }
-    if (isRawArgs(fn) && (name === 'and' || name === 'or')) return this.andOr(dot, name, args, final);
+    if (isBuiltin(fn) && (name === 'and' || name === 'or')) return this.andOr(dot, name, args, final);
     const argv: unknown[] = [];
     for (const arg of args) argv.push(this.evalArg(dot, arg));
     if (final !== MISSING) argv.push(final);
     try {
       return fn.apply(receiver, argv);
     } catch (e) {
-      if (e instanceof TemplateError) throw e;
+      // Like Go, an error from a nested execution (Helm's include) is wrapped too: both locations are reported.
+      if (isStackOverflow(e)) throw e;
       if (e instanceof ArgumentTypeError) this.errorf(e.message);
       this.at(node);
       this.errorf(`error calling ${name}: ${e instanceof Error ? e.message : String(e)}`);

@@ -494,6 +494,8 @@ function formatRuneU(c: string): string {
 
 /** Go's %q of a string (strconv.Quote): printable runes kept, the rest escaped. */
 export function goQuote(s: string): string {
+  // Fast path: printable ASCII without quote or backslash is quoted as is.
+  if (/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(s)) return `"${s}"`;
   let out = '"';
   for (const c of s) {
     out += quoteRuneInString(c, '"');

@@ -36,8 +36,6 @@ export function parseTemplates(name: string, text: string, ctx: ParseContext): M
   return treeSet;
 }
 
-type Pipeline = PipeNode;
-
 class ParseState {
   private index = 0;
   private vars: string[] = ['$'];
@@ -310,7 +308,7 @@ class ParseState {
     }
   }
 
-  private pipeline(context: string, end: 'rightDelim' | 'rightParen'): Pipeline {
+  private pipeline(context: string, end: 'rightDelim' | 'rightParen'): PipeNode {
     const start = this.peekNonSpace();
     const pipe: PipeNode = { kind: 'pipe', pos: start.pos, tree: this.tree, isAssign: false, decl: [], cmds: [] };
     this.declarations(pipe, context);

@@ -422,6 +422,24 @@ describe('Template namespace', () => {
     expect(t.execute({ name: 'web' })).toBe('labels:\n  app: web!');
   });
 
+  it('wraps an error of a nested execution with the caller\'s location, as Go wraps any function error', () => {
+    const t: Template = new Template('main.yaml');
+    t.funcs({ include: (name: unknown, data: unknown) => t.executeTemplate(String(name), data) });
+    t.parse('{{define "inner"}}{{ .a.b }}{{end}}', '_helpers.tpl');
+    t.parse('x: {{ include "inner" . }}', 'main.yaml');
+    expect(() => t.execute({ a: null })).toThrow(
+      'template: main.yaml:1:6: executing "main.yaml" at <include "inner" .>: error calling include: ' +
+        'template: _helpers.tpl:1:23: executing "inner" at <.a.b>: nil pointer evaluating interface {}.b',
+    );
+  });
+
+  it('reports endless recursion through a function as one template error', () => {
+    const t: Template = new Template('main');
+    t.funcs({ include: (name: unknown, data: unknown) => t.executeTemplate(String(name), data) });
+    t.parse('{{define "loop"}}{{ include "loop" . }}{{end}}{{ include "loop" . }}');
+    expect(() => t.execute(null)).toThrow('template: main: exceeded the call stack: a template includes itself without end');
+  });
+
   it('clone is independent of the original (Helm tpl parses into a clone)', () => {
     const t = new Template('main').parse('{{define "a"}}A{{end}}{{template "a"}}');
     const c = t.clone();
@@ -436,6 +454,11 @@ describe('Template namespace', () => {
     const t = new Template('t').funcs({ len: (_s: unknown) => 'mine' }).parse('{{len "abc"}}');
     expect(t.execute(null)).toBe('mine');
     expect(() => new Template('t').parse('{{later}}')).toThrow('function "later" not defined');
+  });
+
+  it('only the builtin and/or short-circuit; an override evaluates every argument', () => {
+    const t = new Template('t').funcs({ and: variadic(0, (...a: unknown[]) => a.length) }).parse('{{and 0 (call nil)}}');
+    expect(() => t.execute(null)).toThrow('error calling call: call of nil');
   });
 
   it('rejects function names that are not identifiers', () => {

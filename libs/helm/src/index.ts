@@ -11,6 +11,7 @@ export {
 } from './manifest/sort-manifests';
 export { capabilities, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, HELM_VERSION } from './render/capabilities';
 export { toYaml, toJson, fromYaml } from './render/helm-functions';
+export { renderChart, renderChartAsync, renderTemplates, type AsyncLookupFunction } from './render/render-chart';
 export type { LookupFunction, ReleaseOptions, RenderOptions, RenderedRelease } from './render/render-types';
 export {
   RELEASE_STATUSES, chartFromRecord, chartRecord, decodeRelease, encodeRelease, goTime, hookRecords, newRelease,

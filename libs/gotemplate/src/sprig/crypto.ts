@@ -1,5 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, generateKeyPairSync, randomBytes, randomUUID, scryptSync } from 'node:crypto';
+import { variadic } from '../arity';
 import { intArg, stringArg } from '../go-args';
+import { bcryptHash } from './bcrypt';
 
 function adler32(s: string): bigint {
   let a = 1;
@@ -125,7 +127,22 @@ function derivePassword(counter: number, passwordType: string, password: string,
     .join('');
 }
 
-/** Sprig's hash, random, key, password and AES functions (bcrypt and htpasswd are not provided). */
+function bcrypt(input: string): string {
+  try {
+    return bcryptHash(input);
+  } catch (e) {
+    return `failed to encrypt string with bcrypt: ${(e as Error).message}`;
+  }
+}
+
+/** Sprig's htpasswd: `user:<bcrypt hash>`, or `user:{SHA}<base64 sha1>` with hash type "sha". */
+function htpasswd(username: string, password: string, hashType: string): string {
+  if (username.includes(':')) return `invalid username: ${username}`;
+  if (hashType === 'sha') return `${username}:{SHA}${createHash('sha1').update(password, 'utf8').digest('base64')}`;
+  return `${username}:${bcrypt(password)}`;
+}
+
+/** Sprig's hash, random, key, password and AES functions. */
 export const cryptoFunctions = {
   sha1sum: (s: unknown) => createHash('sha1').update(stringArg(s), 'utf8').digest('hex'),
   sha256sum: (s: unknown) => createHash('sha256').update(stringArg(s), 'utf8').digest('hex'),
@@ -137,6 +154,10 @@ export const cryptoFunctions = {
     return randomBytes(n).toString('base64');
   },
   uuidv4: () => randomUUID(),
+  bcrypt: (s: unknown) => bcrypt(stringArg(s)),
+  htpasswd: variadic(2, (user: unknown, password: unknown, ...hashType: unknown[]) =>
+    htpasswd(stringArg(user), stringArg(password), hashType.length > 0 ? stringArg(hashType[0]) : 'bcrypt'),
+  ),
   genPrivateKey: (type: unknown) => generatePrivateKey(stringArg(type)),
   encryptAES: (password: unknown, plaintext: unknown) => encryptAES(stringArg(password), stringArg(plaintext)),
   decryptAES: (password: unknown, crypt64: unknown) => decryptAES(stringArg(password), stringArg(crypt64)),

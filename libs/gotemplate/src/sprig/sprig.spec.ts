@@ -1,4 +1,5 @@
 import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { bcryptHash } from './bcrypt';
 import { GoTime, sprigFunctions, Template } from '../index';
 
 /** Input/expected pairs from Sprig's documentation and its *_test.go tables. */
@@ -76,6 +77,7 @@ table('strings', [
   ['{{indent 4 "a\\nb\\nc"}}', '    a\n    b\n    c'],
   ['{{nindent 4 "a\\nb\\nc"}}', '\n    a\n    b\n    c'],
   ['{{"I Am Henry VIII" | replace " " "-"}}', 'I-Am-Henry-VIII'],
+  ['{{"añb" | replace "" "-"}}', '-a-ñ-b-'],
   ['{{$num := len "two"}}{{$num}} {{$num | plural "1 char" "chars"}}', '3 chars'],
   ['{{len "t" | plural "cheese" "%d chars"}}', 'cheese'],
   ['{{ upper "hello" }} {{ lower "HELLO" }} {{ repeat 3 "ab" }}', 'HELLO hello ababab'],
@@ -452,5 +454,24 @@ describe('certificates', () => {
   it('rejects a bad IP address and a bad key', () => {
     expect(() => run('{{ genSelfSignedCert "x" (list "nope") nil 1 }}')).toThrow('error calling genSelfSignedCert: error parsing ip: nope');
     expect(() => run('{{ genCAWithKey "x" 1 "garbage" }}')).toThrow('error parsing private key');
+  });
+});
+
+describe('bcrypt and htpasswd', () => {
+  it('computes bcrypt as OpenBSD does (crypt_blowfish test vector)', () => {
+    expect(bcryptHash('U*U', 5, 'CCCCCCCCCCCCCCCCCCCCC.')).toBe('$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW');
+  });
+
+  it('bcrypt and htpasswd hash with cost 10 and a fresh salt; the hash re-verifies', () => {
+    const hash = run('{{ bcrypt "secret" }}');
+    expect(hash).toMatch(/^\$2a\$10\$[./A-Za-z0-9]{53}$/);
+    expect(bcryptHash('secret', 10, hash.slice(7, 29))).toBe(hash);
+    const line = run('{{ htpasswd "admin" "secret" }}');
+    expect(line).toMatch(/^admin:\$2a\$10\$/);
+  });
+
+  it('htpasswd rejects a username with a colon and supports the sha form', () => {
+    expect(run('{{ htpasswd "a:b" "x" }}')).toBe('invalid username: a:b');
+    expect(run('{{ htpasswd "u" "password" "sha" }}')).toBe('u:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=');
   });
 });

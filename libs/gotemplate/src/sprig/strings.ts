@@ -312,6 +312,12 @@ function quoteAll(quoteOne: (s: string) => string, args: unknown[]): string {
     .join(' ');
 }
 
+/** Go's strings.ReplaceAll: an empty `old` matches before every rune and at the end. */
+function replaceAll(s: string, old: string, repl: string): string {
+  if (old === '') return repl + [...s].map((c) => c + repl).join('');
+  return s.replaceAll(old, repl);
+}
+
 function indent(spaces: number, v: string): string {
   const pad = ' '.repeat(Math.max(spaces, 0));
   return pad + v.split('\n').join('\n' + pad);
@@ -387,7 +393,7 @@ export const stringFunctions = {
   ),
   indent: (spaces: unknown, v: unknown) => indent(intArg(spaces), stringArg(v)),
   nindent: (spaces: unknown, v: unknown) => '\n' + indent(intArg(spaces), stringArg(v)),
-  replace: (old: unknown, repl: unknown, src: unknown) => stringArg(src).split(stringArg(old)).join(stringArg(repl)),
+  replace: (old: unknown, repl: unknown, src: unknown) => replaceAll(stringArg(src), stringArg(old), stringArg(repl)),
   plural: (one: unknown, many: unknown, count: unknown) => (intArg(count) === 1 ? stringArg(one) : stringArg(many)),
   toString: (v: unknown) => strval(v),
   split: (sep: unknown, orig: unknown) => splitToDict(splitN(stringArg(orig), stringArg(sep), -1)),
