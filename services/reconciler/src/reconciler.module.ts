@@ -2,25 +2,37 @@ import type { z } from 'zod';
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ConditionType,
+  HELM_RELEASE_API_VERSION,
   KUSTOMIZATION_API_VERSION,
+  helmReleaseSchema,
   isConditionTrue,
   kustomizationSchema,
   type Condition,
+  type HelmRelease,
   type Kustomization,
 } from '@ferry/contracts';
 import { EVENT_STORE, type EventStore } from '@ferry/event-store';
-import { KubeClient, LeaseLock, type KubeObject } from '@ferry/kube';
+import { KubeClient, LeaseLock, ResourceManager, type KubeObject } from '@ferry/kube';
 import type { FerryMetrics, Logger } from '@ferry/observability';
 import { LOGGER, METRICS, PlatformModule } from '@ferry/platform';
+import { HELM_FIELD_MANAGER } from './app/helm-actions';
+import { ReconcileHelmReleaseHandler } from './app/reconcile-helm-release.handler';
 import { ReconcileKustomizationHandler } from './app/reconcile-kustomization.handler';
 import { ReconcileScheduler, type ReconcileSchedulerOptions, type ReconcileTriggers } from './app/reconcile-scheduler';
 import type { ReconcilerConfig } from './config';
+import { helmChartRefOf } from './domain/helm-release.decider';
+import { FluxPostRenderer } from './infra/flux-post.renderer';
+import { HelmChartRenderer } from './infra/helm-chart.renderer';
 import { HttpArtifactWorkspace } from './infra/http-artifact.workspace';
+import { HttpChartLoader } from './infra/http-chart.loader';
 import { KubeClusterResolver } from './infra/kube-cluster.resolver';
 import { KubeEventRecorder } from './infra/kube-event.recorder';
 import { KubeFluxObjectRepository } from './infra/kube-flux-object.repository';
+import { KubeHelmChartTemplates } from './infra/kube-helm-chart.templates';
+import { KubeHelmCluster } from './infra/kube-helm.cluster';
 import { KubeLeaseReconcileLock } from './infra/kube-lease.lock';
 import { KubeSourceReader } from './infra/kube-source.reader';
+import { KubeValuesReader } from './infra/kube-values.reader';
 import { KustomizeManifestBuilder } from './infra/kustomize-manifest.builder';
 import { KUBE_CLIENT, SCHEDULERS } from './tokens';
 import { ReconcileTriggersConsumer } from './transport/artifact-ready.consumer';
@@ -65,7 +77,7 @@ const readyStatus = (o: KubeObject | undefined) => {
   return isConditionTrue(status?.conditions, ConditionType.Ready) ? status : undefined;
 };
 
-/** The reconciler service: Flux's kustomize-controller. */
+/** The reconciler service: Flux's kustomize-controller and helm-controller. */
 @Module({})
 export class ReconcilerModule {
   static forRoot(config: ReconcilerConfig): DynamicModule {
@@ -103,8 +115,34 @@ export class ReconcilerModule {
                 logger,
               },
             );
+            const helmReleases = watchedKind<HelmRelease>(
+              client,
+              { apiVersion: HELM_RELEASE_API_VERSION, kind: 'HelmRelease', schema: helmReleaseSchema, fieldManager: HELM_FIELD_MANAGER },
+              (repository) =>
+                new ReconcileHelmReleaseHandler({
+                  ...common,
+                  releases: repository,
+                  charts: new KubeHelmChartTemplates(client, new ResourceManager(client, HELM_FIELD_MANAGER)),
+                  loader: new HttpChartLoader({ maxBytes: config.artifact.maxBytes, timeoutMs: config.artifact.timeoutMs }),
+                  renderer: new HelmChartRenderer(client),
+                  values: new KubeValuesReader(client),
+                  clusters: new KubeClusterResolver(client, (c) => new KubeHelmCluster(c, HELM_FIELD_MANAGER)),
+                  postRenderer: new FluxPostRenderer(),
+                  recorder: new KubeEventRecorder(client, 'helm-controller'),
+                }),
+              {
+                readsSource: (release, source) => {
+                  const ref = helmChartRefOf(release);
+                  return ref.kind === source.kind && ref.name === source.name && ref.namespace === source.namespace;
+                },
+                readyMarker: (o) => readyStatus(o)?.history?.[0]?.digest,
+                workers: config.workers,
+                logger,
+              },
+            );
+
             return {
-              controllers: [kustomizations],
+              controllers: [kustomizations, helmReleases],
               workspace,
             } satisfies ReconcilerWiring;
           },
