@@ -237,12 +237,25 @@ describe('HelmRelease end to end: dev cluster, NATS, chart artifact over HTTP, H
     expect(condition(done, 'Released')?.reason).toBe('InstallSucceeded');
   });
 
+  it('creates the HelmChart of spec.chart, waits for its artifact, and installs on ArtifactReady', async () => {
+    await client.create(helmRelease('waiting', { chart: { metadata: { labels: { team: 'web' } }, spec: { chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'podinfo' }, interval: '2m' } } }));
+    const waiting = await until(() => status('waiting'), (s) => condition(s, 'Ready')?.reason === 'HelmChartNotReady');
+    expect(condition(waiting, 'Ready')).toMatchObject({ status: 'False', message: "HelmChart 'apps/apps-waiting' is not ready" });
+    const chart = await client.get<KubeObject & { spec: Record<string, unknown> }>({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', namespace: 'apps', name: 'apps-waiting' });
+    expect(chart?.metadata.labels).toMatchObject({ team: 'web', 'helm.toolkit.fluxcd.io/name': 'waiting', 'helm.toolkit.fluxcd.io/namespace': 'apps' });
+    expect(chart?.spec).toMatchObject({ chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'podinfo' }, interval: '2m' });
+
+    await publishChart('apps-waiting', '6.5.0');
+    const done = await until(() => status('waiting'), (s) => condition(s, 'Ready')?.status === 'True');
+    expect(condition(done, 'Ready')?.message).toBe('Helm install succeeded for release apps/waiting.v1 with chart podinfo@6.5.0');
+  });
+
   it('uninstalls on deletion: objects and release Secrets gone, unless keepHistory keeps them marked uninstalled', async () => {
     await publishChart('apps-kept', '6.5.0');
     await client.create(helmRelease('kept', { uninstall: { keepHistory: true }, values: { service: { port: 7070 } } }));
     await until(() => status('kept'), (s) => condition(s, 'Ready')?.status === 'True');
 
-    const names = ['podinfo', 'kept', 'drifty', 'frontend', 'backend', 'broken'];
+    const names = ['podinfo', 'kept', 'drifty', 'frontend', 'backend', 'broken', 'waiting'];
     for (const name of names) await client.delete(locate(name));
     await until(async () => Promise.all(names.map((name) => client.get(locate(name)))), (all) => all.every((o) => o === undefined), 60_000);
     expect(await releaseSecrets('podinfo')).toEqual([]);

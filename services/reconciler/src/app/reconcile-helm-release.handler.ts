@@ -242,8 +242,10 @@ export class ReconcileHelmReleaseHandler {
     }
     const source = await this.deps.sources.read(ref);
     const chartName = `${ref.kind} '${ref.namespace}/${ref.name}'`;
-    if (!source.found) return { wait: { reason: Reason.ArtifactFailed, message: `${chartName} not found`, retryable: true } };
-    if (!source.artifact) return { wait: { reason: Reason.ArtifactFailed, message: `${chartName} is not ready${source.message ? `: ${source.message}` : ''}`, retryable: true } };
+    if (!source.found) return { wait: { reason: Reason.ArtifactFailed, message: `could not get ${chartName}: not found`, retryable: true } };
+    if (!source.ready || !source.artifact) {
+      return { wait: { reason: HelmReason.HelmChartNotReady, message: `${ref.kind} '${ref.namespace}/${ref.name}' is not ready${source.message ? `: ${source.message}` : ''}`, retryable: true } };
+    }
     const chart = await this.deps.loader.load(source.artifact).catch((error: unknown) => {
       throw new ReconcileFailure(Reason.ArtifactFailed, 'fetch', `failed to load chart from ${chartName}: ${errorMessage(error)}`);
     });

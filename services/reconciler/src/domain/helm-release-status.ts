@@ -18,6 +18,7 @@ export const HelmReason = {
   UninstallFailed: 'UninstallFailed',
   RetriesExceeded: 'RetriesExceeded',
   DriftDetected: 'DriftDetected',
+  HelmChartNotReady: 'HelmChartNotReady',
 } as const;
 
 const stamp = (now: Date) => now.toISOString().replace(/\.\d{3}Z$/, 'Z');
