@@ -189,6 +189,18 @@ describe('HelmRelease end to end: dev cluster, NATS, chart artifact over HTTP, H
     expect(secrets.filter((s) => s.endsWith('=deployed'))).toHaveLength(1);
     expect(secrets.filter((s) => s.endsWith('=failed'))).toHaveLength(0);
     expect(secrets.length).toBeGreaterThanOrEqual(4);
+
+    // `flux reconcile hr --reset`: the failure counts start over, so the upgrade is tried (and remediated) again.
+    const before = stalled?.history?.[0]?.version ?? 0;
+    await client.mergePatch(locate('podinfo'), { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': 'retry-1', 'reconcile.fluxcd.io/resetAt': 'retry-1' } } });
+    const retried = await until(
+      () => client.get<HelmReleaseObject & { status?: { lastHandledResetAt?: string } }>(locate('podinfo')),
+      // Done when both retries failed again and the reconcile ended (no Reconciling), stalled anew.
+      (o) => o?.status?.upgradeFailures === 2 && o.status.lastHandledResetAt === 'retry-1' && !condition(o.status, 'Reconciling') && condition(o.status, 'Stalled')?.status === 'True',
+      60_000,
+    );
+    expect(retried?.status?.history?.[0]?.version).toBeGreaterThan(before + 2);
+    expect(condition(retried?.status, 'Ready')?.reason).toBe('RollbackSucceeded');
   });
 
   it('uninstalls a failed install and installs again, stalling once install retries are exhausted', async () => {

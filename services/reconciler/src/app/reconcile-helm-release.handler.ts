@@ -20,6 +20,7 @@ import {
   helmChartRefOf,
   ignoresTestFailures,
   nextAction,
+  pendingRequest,
   releaseNameOf,
   retriesExhausted,
   activeRemediation,
@@ -172,6 +173,8 @@ export class ReconcileHelmReleaseHandler {
         return requeueAfterMs === undefined ? {} : { requeueAfterMs };
       }
       attempt.revision = desired.chart.metadata.version;
+      const force = pendingRequest(release, 'force');
+      const reset = pendingRequest(release, 'reset');
       current = await this.deps.releases.writeStatus(
         release,
         attemptedStatus(release, {
@@ -179,9 +182,11 @@ export class ReconcileHelmReleaseHandler {
           configDigest: desired.configDigest,
           helmChart: release.spec.chart ? `${helmChartRefOf(release).namespace}/${helmChartRefOf(release).name}` : undefined,
           storageNamespace: desired.target.storageNamespace,
+          ...(force ? { forceAt: force } : {}),
+          ...(reset ? { resetAt: reset } : {}),
         }),
       );
-      const run = await this.runActions(current, desired, log);
+      const run = await this.runActions(current, desired, log, force !== undefined);
       current = run.release;
       attempt.changeSet = run.changes;
       const failure = run.failure;
@@ -305,7 +310,7 @@ export class ReconcileHelmReleaseHandler {
    * Runs Helm actions until the release is in sync, or an action asks to stop (after a remediation, a second
    * release action, or exhausted retries), as helm-controller's AtomicRelease. Ready is summarized once, at the end.
    */
-  private async runActions(release: HelmRelease, desired: Desired, log: Logger): Promise<ActionsRun> {
+  private async runActions(release: HelmRelease, desired: Desired, log: Logger, force: boolean): Promise<ActionsRun> {
     let current = release;
     const changes: ChangeSetEntry[] = [];
     const done = new Set<string>();
@@ -318,7 +323,8 @@ export class ReconcileHelmReleaseHandler {
     for (let step = 0; step < MAX_ACTIONS; step++) {
       const history = await desired.target.cluster.storage.history(desired.target.storageNamespace, desired.target.name);
       const state = await this.stateOf(current, desired, history, log);
-      const action = nextAction(current, state);
+      // A force request makes one release action happen, whatever the state and the retries left.
+      const action = nextAction(current, state, force && !done.has('release'));
       log.info(`release state ${state.status}${'reason' in state && state.reason ? `: ${state.reason}` : ''}, next action ${action.type}`);
       if (action.type === 'none') {
         if (state.status === 'InSync') current = await this.deps.releases.writeStatus(current, truncateHistory(current.status ?? {}, ignoresTestFailures(current)));

@@ -26,18 +26,22 @@ const stamp = (now: Date) => now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 /** The desired state a reconcile attempts, recorded before any release action (lastAttempted*). */
 export function attemptedStatus(
   release: HelmRelease,
-  attempt: { chartVersion: string; configDigest: string; helmChart: string | undefined; storageNamespace: string },
+  attempt: { chartVersion: string; configDigest: string; helmChart: string | undefined; storageNamespace: string; forceAt?: string; resetAt?: string },
 ): HelmReleaseStatusFields {
   const status = { ...(release.status ?? {}) };
   const generation = release.metadata.generation;
-  // A new chart, new values or a new spec is a new desired state: failures of the previous one no longer count.
+  // A new chart, new values or a new spec is a new desired state: failures of the previous one no longer count;
+  // nor after a reset request.
   const changed =
     status.lastAttemptedRevision !== attempt.chartVersion ||
     status.lastAttemptedConfigDigest !== attempt.configDigest ||
-    (generation !== undefined && status.lastAttemptedGeneration !== generation);
+    (generation !== undefined && status.lastAttemptedGeneration !== generation) ||
+    attempt.resetAt !== undefined;
   return {
     ...status,
     ...(changed ? { failures: 0, installFailures: 0, upgradeFailures: 0 } : {}),
+    ...(attempt.resetAt ? { lastHandledResetAt: attempt.resetAt } : {}),
+    ...(attempt.forceAt ? { lastHandledForceAt: attempt.forceAt } : {}),
     ...(generation !== undefined ? { lastAttemptedGeneration: generation } : {}),
     lastAttemptedRevision: attempt.chartVersion,
     lastAttemptedConfigDigest: attempt.configDigest,

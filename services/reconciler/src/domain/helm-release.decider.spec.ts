@@ -5,12 +5,13 @@ import {
   determineReleaseState,
   helmChartRefOf,
   nextAction,
+  pendingRequest,
   previousSnapshot,
   releaseNameOf,
   type DesiredRelease,
   type StoredReleaseSummary,
 } from './helm-release.decider';
-import { HelmReason, releasedStatus, remediatedStatus, summarizedStatus, testedStatus, truncateHistory } from './helm-release-status';
+import { HelmReason, attemptedStatus, releasedStatus, remediatedStatus, summarizedStatus, testedStatus, truncateHistory } from './helm-release-status';
 
 function helmRelease(spec: Record<string, unknown> = {}, status?: Record<string, unknown>, name = 'podinfo'): HelmRelease {
   return parseFluxObject(helmReleaseSchema, {
@@ -181,6 +182,25 @@ describe('determineReleaseState and nextAction', () => {
     expect(determineReleaseState(release, stored(1, 'deployed'), desired)).toEqual({ status: 'Failed', reason: 'release has test in failed phase' });
     const ignoring = helmRelease({ test: { enable: true, ignoreFailures: true }, install: { remediation: { retries: 1 } } }, { history: [tested], lastAttemptedReleaseAction: 'install' });
     expect(determineReleaseState(ignoring, stored(1, 'deployed'), desired)).toEqual({ status: 'InSync' });
+  });
+
+  it('given a force request, then it upgrades (or installs) whatever the state and retries', () => {
+    const exhausted = helmRelease({ upgrade: { remediation: { retries: 1 } } }, { history: [snapshot(3, 'deployed')], lastAttemptedReleaseAction: 'upgrade', upgradeFailures: 2, installFailures: 5 });
+    expect(nextAction(exhausted, { status: 'InSync' }, true)).toEqual({ type: 'upgrade' });
+    expect(nextAction(exhausted, { status: 'OutOfSync', reason: 'release chart changed' }, true)).toEqual({ type: 'upgrade' });
+    expect(nextAction(exhausted, { status: 'Failed' }, true)).toEqual({ type: 'upgrade' });
+    expect(nextAction(exhausted, { status: 'Absent', reason: 'no release in storage for object' }, true)).toEqual({ type: 'install' });
+  });
+
+  it('takes a force or reset request only when it matches requestedAt and was not handled yet', () => {
+    const annotated = (annotations: Record<string, string>, status: Record<string, unknown> = {}) =>
+      parseFluxObject(helmReleaseSchema, { ...helmRelease({}, status), metadata: { name: 'podinfo', namespace: 'apps', annotations } });
+    expect(pendingRequest(annotated({ 'reconcile.fluxcd.io/requestedAt': 't1', 'reconcile.fluxcd.io/forceAt': 't1' }), 'force')).toBe('t1');
+    expect(pendingRequest(annotated({ 'reconcile.fluxcd.io/requestedAt': 't2', 'reconcile.fluxcd.io/forceAt': 't1' }), 'force')).toBeUndefined();
+    expect(pendingRequest(annotated({ 'reconcile.fluxcd.io/requestedAt': 't1', 'reconcile.fluxcd.io/resetAt': 't1' }, { lastHandledResetAt: 't1' }), 'reset')).toBeUndefined();
+    const reset = annotated({ 'reconcile.fluxcd.io/requestedAt': 't3', 'reconcile.fluxcd.io/resetAt': 't3' }, { lastAttemptedRevision: '6.5.0', lastAttemptedConfigDigest: 'sha256:config', upgradeFailures: 2, failures: 4 });
+    const status = attemptedStatus(reset, { chartVersion: '6.5.0', configDigest: 'sha256:config', helmChart: undefined, storageNamespace: 'apps', resetAt: 't3' });
+    expect(status).toMatchObject({ failures: 0, upgradeFailures: 0, installFailures: 0, lastHandledResetAt: 't3' });
   });
 
   it('previousSnapshot skips failed releases and the current one', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConditionType, Reason, isConditionTrue, type HelmRelease, type HelmReleaseSnapshot } from '@ferry/contracts';
+import { ConditionType, RECONCILE_REQUESTED_AT_ANNOTATION, Reason, isConditionTrue, type HelmRelease, type HelmReleaseSnapshot } from '@ferry/contracts';
 import type { ReleaseStatus } from '@ferry/helm';
 
 /** What the controller needs of the newest release record in Helm's storage. */
@@ -191,24 +191,24 @@ export function previousSnapshot(history: readonly HelmReleaseSnapshot[], ignore
 
 /**
  * The action for a release state (helm-controller's actionForState); `stall` when retries are exhausted and
- * only a change to the HelmRelease can help.
+ * only a change to the HelmRelease can help. A force request upgrades (or installs) whatever the state and retries.
  */
-export function nextAction(release: HelmRelease, state: ReleaseState): HelmAction {
+export function nextAction(release: HelmRelease, state: ReleaseState, force = false): HelmAction {
   switch (state.status) {
     case 'InSync':
-      return { type: 'none' };
+      return force ? { type: 'upgrade' } : { type: 'none' };
     case 'Locked':
       return { type: 'unlock' };
     case 'Absent': {
       const r = release.spec.install?.remediation;
-      if (retriesExhausted(r?.retries ?? 0, release.status?.installFailures ?? 0)) return { type: 'stall', message: 'exceeded maximum retries: cannot install release' };
+      if (!force && retriesExhausted(r?.retries ?? 0, release.status?.installFailures ?? 0)) return { type: 'stall', message: 'exceeded maximum retries: cannot install release' };
       return { type: 'install' };
     }
     case 'Unmanaged':
       return { type: 'upgrade' };
     case 'OutOfSync': {
       const r = release.spec.upgrade?.remediation;
-      if (retriesExhausted(r?.retries ?? 0, release.status?.upgradeFailures ?? 0)) return { type: 'stall', message: 'exceeded maximum retries: cannot upgrade release' };
+      if (!force && retriesExhausted(r?.retries ?? 0, release.status?.upgradeFailures ?? 0)) return { type: 'stall', message: 'exceeded maximum retries: cannot upgrade release' };
       return { type: 'upgrade' };
     }
     case 'Drifted':
@@ -217,7 +217,7 @@ export function nextAction(release: HelmRelease, state: ReleaseState): HelmActio
       return { type: 'test' };
     case 'Failed': {
       const remediation = activeRemediation(release);
-      if (!remediation || remediation.failures <= 0) return { type: 'upgrade' };
+      if (!remediation || remediation.failures <= 0 || force) return { type: 'upgrade' };
       if (retriesExhausted(remediation.retries, remediation.failures) && !remediation.remediateLastFailure) {
         return { type: 'stall', message: 'exceeded maximum retries: cannot remediate failed release' };
       }
@@ -247,6 +247,20 @@ export function actionKind(action: HelmAction): 'release' | 'remediate' | 'test'
     default:
       return 'none';
   }
+}
+
+/** Flux's annotations asking for a forced release or for its failure counts to be reset. */
+export const HelmRequestAnnotation = { forceAt: 'reconcile.fluxcd.io/forceAt', resetAt: 'reconcile.fluxcd.io/resetAt' } as const;
+
+/**
+ * A force or reset request to handle now (Flux's handleRequest): the annotation's value, when it equals the
+ * `reconcile.fluxcd.io/requestedAt` value (`flux reconcile hr --force` sets both) and was not handled yet.
+ */
+export function pendingRequest(release: HelmRelease, kind: 'force' | 'reset'): string | undefined {
+  const annotations = release.metadata.annotations ?? {};
+  const value = annotations[kind === 'force' ? HelmRequestAnnotation.forceAt : HelmRequestAnnotation.resetAt];
+  const handled = kind === 'force' ? release.status?.lastHandledForceAt : release.status?.lastHandledResetAt;
+  return value && value === annotations[RECONCILE_REQUESTED_AT_ANNOTATION] && value !== handled ? value : undefined;
 }
 
 /** What keeps a HelmRelease from being reconciled now (dependencies, chart source), if anything. */
