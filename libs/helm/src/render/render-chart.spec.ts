@@ -1,5 +1,6 @@
 import type { Chart } from '../chart/chart';
 import { loadChartFiles } from '../chart/load-chart';
+import { templateText } from '../manifest/sort-manifests';
 import { coalesceValues } from '../values/coalesce';
 import { renderChart, renderChartAsync, renderTemplates } from './render-chart';
 import type { RenderOptions } from './render-types';
@@ -285,6 +286,16 @@ describe('renderChart', () => {
     const user = chart('user', { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include "lib.name" . }}\n' }, { deps: [lib] });
     const rendered = renderChart(user, {}, options);
     expect(rendered.manifests.map((m) => m.metadata?.name)).toEqual(['from-lib']);
+  });
+});
+
+describe("Helm's golden outputs (helm template)", () => {
+  it('issue-totoml: toToml of a values integer prints an integer', () => {
+    const c = chart('issue-totoml', { 'configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: issue-totoml\ndata: |\n  {{ .Values.global | toToml }}\n' }, { values: 'global:\n  key: 13\n' });
+    const rendered = renderChart(c, {}, { release: release('release-name') });
+    expect(templateText(rendered.manifest, rendered.hooks)).toBe(
+      '---\n# Source: issue-totoml/templates/configmap.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: issue-totoml\ndata: |\n  key = 13\n',
+    );
   });
 });
 
