@@ -475,3 +475,36 @@ describe('bcrypt and htpasswd', () => {
     expect(run('{{ htpasswd "u" "password" "sha" }}')).toBe('u:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=');
   });
 });
+
+describe('function map', () => {
+  // Sprig's genericMap (functions.go) without env, expandenv and getHostByName, as Helm installs it.
+  const names = `hello ago date date_in_zone date_modify dateInZone dateModify duration durationRound htmlDate htmlDateInZone
+    must_date_modify mustDateModify mustToDate now toDate unixEpoch abbrev abbrevboth trunc trim upper lower title untitle
+    substr repeat trimall trimAll trimSuffix trimPrefix nospace initials randAlphaNum randAlpha randAscii randNumeric
+    swapcase shuffle snakecase camelcase kebabcase wrap wrapWith contains hasPrefix hasSuffix quote squote cat indent
+    nindent replace plural sha1sum sha256sum adler32sum toString atoi int64 int float64 seq toDecimal split splitList
+    splitn toStrings until untilStep add1 add sub div mod mul randInt add1f addf subf divf mulf biggest max min maxf minf
+    ceil floor round join sortAlpha default empty coalesce all any compact mustCompact fromJson toJson toPrettyJson
+    toRawJson mustFromJson mustToJson mustToPrettyJson mustToRawJson ternary deepCopy mustDeepCopy typeOf typeIs
+    typeIsLike kindOf kindIs deepEqual base dir clean ext isAbs osBase osClean osDir osExt osIsAbs b64enc b64dec b32enc
+    b32dec tuple list dict get set unset hasKey pluck keys pick omit merge mergeOverwrite mustMerge mustMergeOverwrite
+    values append push mustAppend mustPush prepend mustPrepend first mustFirst rest mustRest last mustLast initial
+    mustInitial reverse mustReverse uniq mustUniq without mustWithout has mustHas slice mustSlice concat dig chunk
+    mustChunk bcrypt htpasswd genPrivateKey derivePassword buildCustomCert genCA genCAWithKey genSelfSignedCert
+    genSelfSignedCertWithKey genSignedCert genSignedCertWithKey encryptAES decryptAES randBytes uuidv4 semver
+    semverCompare fail regexMatch mustRegexMatch regexFindAll mustRegexFindAll regexFind mustRegexFind regexReplaceAll
+    mustRegexReplaceAll regexReplaceAllLiteral mustRegexReplaceAllLiteral regexSplit mustRegexSplit regexQuoteMeta
+    urlParse urlJoin`.split(/\s+/);
+
+  it('has every Sprig function Helm offers', () => {
+    expect(names.filter((n) => !(n in sprigFunctions))).toEqual([]);
+  });
+
+  it('leaves out the environment and network functions, as Helm does', () => {
+    expect(['env', 'expandenv', 'getHostByName'].filter((n) => n in sprigFunctions)).toEqual([]);
+  });
+
+  it('says hello', () => {
+    expect(run('{{ hello }}')).toBe('Hello!');
+  });
+});
