@@ -313,6 +313,7 @@ table('dates (TZ=UTC)', [
   ['{{ dateInZone "2006-01-02 15:04 MST -07:00" .t "America/New_York" }}', '2024-03-05 10:30 EST -05:00', { t: new GoTime(1709652645000000000n, 'UTC') }],
   ['{{ dateInZone "2006-01-02" .t "Not/AZone" }}', '2024-03-05', { t: new GoTime(1709652645000000000n, 'UTC') }],
   ['{{ htmlDate .t }} {{ htmlDateInZone .t "Asia/Tokyo" }}', '2024-03-05 2024-03-06', { t: new GoTime(1709652645000000000n, 'UTC') }],
+  ['{{ dateInZone "MST" .t "Europe/Berlin" }} {{ dateInZone "MST" .t "Asia/Tokyo" }} {{ dateInZone "MST" .t "Asia/Kolkata" }} {{ dateInZone "MST -0700" .t "America/Caracas" }}', 'CET JST IST -04 -0400', { t: new GoTime(1709652645000000000n, 'UTC') }],
   ['{{ date "2006-01-02" 86400 }}', '1970-01-02'],
   ['{{ toDate "2006-01-02" "2017-12-31" | date "02/01/2006" }}', '31/12/2017'],
   ['{{ toDate "2006-01-02T15:04:05Z07:00" "2017-12-31T10:20:30+02:00" | unixEpoch }}', '1514708430'],
