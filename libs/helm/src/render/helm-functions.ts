@@ -17,6 +17,11 @@ export function toPlain(value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`json: unsupported value: ${goFloatName(value)}`);
   if (Array.isArray(value)) return value.map((v) => (v === undefined || typeof v === 'function' ? null : toPlain(v)));
   if (Buffer.isBuffer(value)) return value.toString('base64');
+  // a Go Stringer of the engine (time, semver version): what its MarshalJSON or String gives
+  if (typeof value === 'object' && value !== null && typeof (value as { goString?: unknown }).goString === 'function') {
+    const stringer = value as { goString(): string; toJSON?: () => unknown };
+    return typeof stringer.toJSON === 'function' ? toPlain(stringer.toJSON()) : stringer.goString();
+  }
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of value) if (v !== undefined && typeof v !== 'function') out[String(k)] = toPlain(v);

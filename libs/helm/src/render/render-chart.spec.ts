@@ -216,7 +216,7 @@ describe('renderTemplates (Helm engine cases)', () => {
 
   it('sees .Capabilities from the options', () => {
     const c = chart('caps', {
-      k: '{{ .Capabilities.KubeVersion.Version }} {{ .Capabilities.KubeVersion.Major }}.{{ .Capabilities.KubeVersion.Minor }} {{ .Capabilities.APIVersions.Has "apps/v1" }} {{ .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}',
+      k: '{{ .Capabilities.KubeVersion }} {{ .Capabilities.KubeVersion.Major }}.{{ .Capabilities.KubeVersion.Minor }} {{ .Capabilities.APIVersions.Has "apps/v1" }} {{ .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}',
     });
     expect(render(c, {}, { kubeVersion: 'v1.32.1', apiVersions: ['apps/v1', 'monitoring.coreos.com/v1'] }).get('caps/templates/k')).toBe('v1.32.1 1.32 true true');
     // a cluster's discovery replaces the defaults, as in Helm
