@@ -1,5 +1,5 @@
 import { HelmError } from '../errors';
-import { hooksFor, INSTALL_ORDER, manifestText, sortByKind, sortManifests, splitManifests, templateText, UNINSTALL_ORDER, type HookEvent } from './sort-manifests';
+import { hooksFor, INSTALL_ORDER, keepsResource, manifestText, sortByKind, sortManifests, splitManifests, templateText, UNINSTALL_ORDER, type HookEvent } from './sort-manifests';
 
 const doc = (kind: string, name: string, annotations = ''): string =>
   `apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n${annotations ? `  annotations:\n${annotations}` : ''}`;
@@ -95,5 +95,13 @@ describe('templateText', () => {
         '---\n# Source: c/templates/job.yaml\napiVersion: v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: post-install\n',
     );
     expect(templateText(manifestText(manifests), hooks)).toContain('# Source: c/templates/test.yaml');
+  });
+});
+
+describe('keepsResource', () => {
+  it('honours helm.sh/resource-policy: keep', () => {
+    expect(keepsResource({ metadata: { annotations: { 'helm.sh/resource-policy': ' Keep ' } } })).toBe(true);
+    expect(keepsResource({ metadata: { annotations: { 'helm.sh/resource-policy': 'delete' } } })).toBe(false);
+    expect(keepsResource({ kind: 'ConfigMap' })).toBe(false);
   });
 });

@@ -192,3 +192,12 @@ export function templateText(manifest: string, hooks: readonly Hook[], options: 
     .join('');
   return `${manifest.trim()}\n${hookText}`;
 }
+
+/**
+ * Whether Helm leaves the object in the cluster on uninstall and when an upgrade drops it: the annotation
+ * `helm.sh/resource-policy: keep` (Helm compares the value case-insensitively, after trimming).
+ */
+export function keepsResource(object: KubeObjectLike): boolean {
+  const policy = object.metadata?.annotations?.['helm.sh/resource-policy'];
+  return typeof policy === 'string' && policy.trim().toLowerCase() === 'keep';
+}
