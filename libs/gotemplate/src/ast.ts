@@ -12,77 +12,94 @@ interface NodeBase {
   tree: Tree;
 }
 
+/** A sequence of nodes: a template body or a branch. */
 export interface ListNode extends NodeBase {
   kind: 'list';
   nodes: Node[];
 }
+/** Literal text between actions. */
 export interface TextNode extends NodeBase {
   kind: 'text';
   text: string;
 }
+/** `{{pipeline}}`: its value is printed unless it declares variables. */
 export interface ActionNode extends NodeBase {
   kind: 'action';
   pipe: PipeNode;
 }
+/** A pipeline with optional variable declarations (`$x := …`) or assignment (`$x = …`). */
 export interface PipeNode extends NodeBase {
   kind: 'pipe';
   isAssign: boolean;
   decl: VariableNode[];
   cmds: CommandNode[];
 }
+/** One stage of a pipeline: an operand and its arguments. */
 export interface CommandNode extends NodeBase {
   kind: 'command';
   args: Node[];
 }
+/** A function name. */
 export interface IdentifierNode extends NodeBase {
   kind: 'identifier';
   ident: string;
 }
+/** `$x` or `$x.Field.Chain`. */
 export interface VariableNode extends NodeBase {
   kind: 'variable';
   ident: string[];
 }
+/** `.Field.Chain` on dot. */
 export interface FieldNode extends NodeBase {
   kind: 'field';
   ident: string[];
 }
+/** Fields on an expression result: `(pipeline).Field`. */
 export interface ChainNode extends NodeBase {
   kind: 'chain';
   node: Node;
   field: string[];
 }
+/** `.` */
 export interface DotNode extends NodeBase {
   kind: 'dot';
 }
+/** `nil`, only valid as an argument. */
 export interface NilNode extends NodeBase {
   kind: 'nil';
 }
+/** `true` or `false`. */
 export interface BoolNode extends NodeBase {
   kind: 'bool';
   value: boolean;
 }
+/** A number or character constant. */
 export interface NumberNode extends NodeBase {
   kind: 'number';
   /** Go's evaluation of an untyped constant: int when it has no `.eEpP` (or is a char), else float64. */
   value: bigint | number;
   text: string;
 }
+/** A quoted or raw string constant. */
 export interface StringNode extends NodeBase {
   kind: 'string';
   quoted: string;
   text: string;
 }
+/** `{{if}}`, `{{range}}` or `{{with}}` with an optional else list. */
 export interface BranchNode extends NodeBase {
   kind: 'if' | 'range' | 'with';
   pipe: PipeNode;
   list: ListNode;
   elseList: ListNode | null;
 }
+/** `{{template "name" pipeline}}` (a `{{block}}` parses to its definition plus this call). */
 export interface TemplateNode extends NodeBase {
   kind: 'template';
   name: string;
   pipe: PipeNode | null;
 }
+/** `{{break}}` or `{{continue}}` inside a range. */
 export interface BreakNode extends NodeBase {
   kind: 'break' | 'continue';
 }

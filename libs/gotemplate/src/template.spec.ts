@@ -406,6 +406,13 @@ describe('Template namespace', () => {
     expect(t.execute(null)).toBe('second');
   });
 
+  it('a later define overrides a block (Go\'s TestBlock)', () => {
+    const t = new Template('outer').parse('a({{block "inner" .}}bar({{.}})baz{{end}})b');
+    expect(t.execute('hello')).toBe('a(bar(hello)baz)b');
+    t.parse('{{define "inner"}}foo({{.}})bar{{end}}', 'overlay');
+    expect(t.execute('goodbye')).toBe('a(foo(goodbye)bar)b');
+  });
+
   it('executeTemplate of an unknown name fails as Go does', () => {
     const t = new Template('main').parse('x');
     expect(() => t.executeTemplate('nope', null)).toThrow('template: no template "nope" associated with template "main"');

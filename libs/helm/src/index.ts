@@ -6,7 +6,7 @@ export { processDependencies } from './values/dependencies';
 export { parseSet } from './values/strvals';
 export { validateValues } from './values/schema';
 export {
-  INSTALL_ORDER, UNINSTALL_ORDER, HOOK_EVENTS, hooksFor, sortByKind, sortManifests, splitManifests, manifestText, templateText,
+  INSTALL_ORDER, UNINSTALL_ORDER, HOOK_EVENTS, hooksFor, keepsResource, sortByKind, sortManifests, splitManifests, manifestText, templateText,
   type Hook, type HookEvent, type KubeObjectLike, type Manifest,
 } from './manifest/sort-manifests';
 export { capabilities, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, HELM_VERSION } from './render/capabilities';

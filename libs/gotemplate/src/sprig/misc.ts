@@ -252,6 +252,7 @@ export const miscFunctions = {
   b32dec: (v: unknown) => base32Decode(stringArg(v)),
   urlParse: (v: unknown) => urlParse(stringArg(v)),
   urlJoin: (d: unknown) => urlJoin(mapArg(d)),
+  hello: () => 'Hello!',
   fail: (msg: unknown) => {
     throw new Error(stringArg(msg));
   },

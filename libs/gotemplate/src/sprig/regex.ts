@@ -17,6 +17,36 @@ const POSIX_CLASSES: Readonly<Record<string, string>> = {
   xdigit: '0-9A-Fa-f',
 };
 
+/** RE2's `\pL`, `\p{Greek}`, `\p{^Lu}`, `\PN` as JavaScript property escapes (scripts need `Script=`). */
+function unicodeClass(expr: string, src: string, at: number): { js: string; length: number } {
+  let negated = src[at + 1] === 'P';
+  let name: string;
+  let length: number;
+  if (src[at + 2] === '{') {
+    const end = src.indexOf('}', at + 3);
+    if (end < 0) throw parseError(expr, `invalid character class range: \`${src.slice(at)}\``);
+    name = src.slice(at + 3, end);
+    length = end - at + 1;
+    if (name.startsWith('^')) {
+      negated = !negated;
+      name = name.slice(1);
+    }
+  } else {
+    name = src[at + 2] ?? '';
+    length = 3;
+  }
+  const escape = negated ? 'P' : 'p';
+  for (const property of [name, `Script=${name}`]) {
+    try {
+      new RegExp(`\\p{${property}}`, 'u');
+      return { js: `\\${escape}{${property}}`, length };
+    } catch {
+      // Not a category or binary property; try it as a script name.
+    }
+  }
+  throw parseError(expr, `invalid character class range: \`${src.slice(at, at + length)}\``);
+}
+
 const compiled = new Map<string, RegExp>();
 
 function parseError(expr: string, message: string): Error {
@@ -24,9 +54,9 @@ function parseError(expr: string, message: string): Error {
 }
 
 /**
- * Translates Go RE2 syntax to a JavaScript RegExp (u flag). The common subset maps directly; RE2's flag
- * groups, \A \z, \Q…\E, POSIX classes and (?P<name>) are rewritten; what RE2 rejects (backreferences,
- * lookaround) is rejected with RE2's message.
+ * Translates Go RE2 syntax to a JavaScript RegExp (u flag). The common subset maps directly; RE2's leading flag
+ * groups, \A \z, \Q…\E, POSIX classes, \p{Script}, \x{hex}, literal braces and (?P<name>) are rewritten; what
+ * RE2 rejects (backreferences, lookaround) is rejected with RE2's message.
  */
 export function compileGoRegexp(expr: string): RegExp {
   const cached = compiled.get(expr);
@@ -66,7 +96,21 @@ export function compileGoRegexp(expr: string): RegExp {
         continue;
       }
       if (/[1-9]/.test(n)) throw parseError(expr, `invalid escape sequence: \`\\${n}\``);
-      if (/[dDwWsSbBpPnrtfvx0]/.test(n) || /[\\^$.*+?()[\]{}|/]/.test(n)) {
+      if (n === 'p' || n === 'P') {
+        const { js, length } = unicodeClass(expr, src, i);
+        out += js;
+        i += length - 1;
+        continue;
+      }
+      if (n === 'x' && src[i + 2] === '{') {
+        const end = src.indexOf('}', i + 3);
+        const hex = src.slice(i + 3, end);
+        if (end < 0 || !/^[0-9a-fA-F]{1,6}$/.test(hex)) throw parseError(expr, `invalid escape sequence: \`${src.slice(i, end + 1)}\``);
+        out += `\\u{${hex}}`;
+        i = end;
+        continue;
+      }
+      if (/[dDwWsSbBnrtfvx0]/.test(n) || /[\\^$.*+?()[\]{}|/]/.test(n)) {
         out += c + n;
       } else if (n === '-') {
         out += inClass ? '\\-' : '-';
@@ -106,6 +150,19 @@ export function compileGoRegexp(expr: string): RegExp {
         out += '\\]';
         i++;
       }
+      continue;
+    }
+    if (c === '{') {
+      // A repetition; any other brace is a literal in RE2 but a syntax error for the u flag.
+      const rep = /^\{\d+(,\d*)?\}/.exec(src.slice(i));
+      if (rep) {
+        out += rep[0];
+        i += rep[0].length - 1;
+      } else out += '\\{';
+      continue;
+    }
+    if (c === '}' || c === ']') {
+      out += '\\' + c;
       continue;
     }
     if (c === '(' && src[i + 1] === '?') {

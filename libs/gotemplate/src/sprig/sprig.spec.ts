@@ -264,6 +264,9 @@ table('regex', [
   ['{{ regexSplit "a" "banana" -1 }}', '[b n n ]'],
   ['{{ regexQuoteMeta "1.2.3+[x]" }}', '1\\.2\\.3\\+\\[x\\]'],
   ['{{ regexMatch "(?i)^abc$" "ABC" }} {{ regexMatch "\\\\Aab\\\\z" "ab" }} {{ regexMatch "[[:digit:]]+" "a1" }}', 'true true true'],
+  ['{{ regexMatch "^\\\\pL+$" "héllo" }} {{ regexMatch "^\\\\p{Greek}+$" "αβγ" }} {{ regexMatch "\\\\p{^Lu}" "ABC" }} {{ regexMatch "\\\\PN" "1" }}', 'true true false false'],
+  ['{{ regexMatch "^\\\\x{e9}$" "é" }} {{ regexFind "{a}" "x{a}y" }} {{ regexFind "a{2}" "baab" }} {{ regexFind "x]" "ax]" }}', 'true {a} aa x]'],
+  ['{{ regexMatch "\\\\p{Klingon}" "a" }}', 'ERROR: invalid character class range: `\\p{Klingon}`'],
   ['{{ regexMatch "(a" "a" }}', 'ERROR: error calling regexMatch: error parsing regexp:'],
   ['{{ regexMatch "(?=a)" "a" }}', 'ERROR: invalid or unsupported Perl syntax'],
   ['{{ regexMatch "(a)\\\\1" "aa" }}', 'ERROR: invalid escape sequence: `\\1`'],
@@ -310,6 +313,7 @@ table('dates (TZ=UTC)', [
   ['{{ dateInZone "2006-01-02 15:04 MST -07:00" .t "America/New_York" }}', '2024-03-05 10:30 EST -05:00', { t: new GoTime(1709652645000000000n, 'UTC') }],
   ['{{ dateInZone "2006-01-02" .t "Not/AZone" }}', '2024-03-05', { t: new GoTime(1709652645000000000n, 'UTC') }],
   ['{{ htmlDate .t }} {{ htmlDateInZone .t "Asia/Tokyo" }}', '2024-03-05 2024-03-06', { t: new GoTime(1709652645000000000n, 'UTC') }],
+  ['{{ dateInZone "MST" .t "Europe/Berlin" }} {{ dateInZone "MST" .t "Asia/Tokyo" }} {{ dateInZone "MST" .t "Asia/Kolkata" }} {{ dateInZone "MST -0700" .t "America/Caracas" }}', 'CET JST IST -04 -0400', { t: new GoTime(1709652645000000000n, 'UTC') }],
   ['{{ date "2006-01-02" 86400 }}', '1970-01-02'],
   ['{{ toDate "2006-01-02" "2017-12-31" | date "02/01/2006" }}', '31/12/2017'],
   ['{{ toDate "2006-01-02T15:04:05Z07:00" "2017-12-31T10:20:30+02:00" | unixEpoch }}', '1514708430'],
@@ -473,5 +477,38 @@ describe('bcrypt and htpasswd', () => {
   it('htpasswd rejects a username with a colon and supports the sha form', () => {
     expect(run('{{ htpasswd "a:b" "x" }}')).toBe('invalid username: a:b');
     expect(run('{{ htpasswd "u" "password" "sha" }}')).toBe('u:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=');
+  });
+});
+
+describe('function map', () => {
+  // Sprig's genericMap (functions.go) without env, expandenv and getHostByName, as Helm installs it.
+  const names = `hello ago date date_in_zone date_modify dateInZone dateModify duration durationRound htmlDate htmlDateInZone
+    must_date_modify mustDateModify mustToDate now toDate unixEpoch abbrev abbrevboth trunc trim upper lower title untitle
+    substr repeat trimall trimAll trimSuffix trimPrefix nospace initials randAlphaNum randAlpha randAscii randNumeric
+    swapcase shuffle snakecase camelcase kebabcase wrap wrapWith contains hasPrefix hasSuffix quote squote cat indent
+    nindent replace plural sha1sum sha256sum adler32sum toString atoi int64 int float64 seq toDecimal split splitList
+    splitn toStrings until untilStep add1 add sub div mod mul randInt add1f addf subf divf mulf biggest max min maxf minf
+    ceil floor round join sortAlpha default empty coalesce all any compact mustCompact fromJson toJson toPrettyJson
+    toRawJson mustFromJson mustToJson mustToPrettyJson mustToRawJson ternary deepCopy mustDeepCopy typeOf typeIs
+    typeIsLike kindOf kindIs deepEqual base dir clean ext isAbs osBase osClean osDir osExt osIsAbs b64enc b64dec b32enc
+    b32dec tuple list dict get set unset hasKey pluck keys pick omit merge mergeOverwrite mustMerge mustMergeOverwrite
+    values append push mustAppend mustPush prepend mustPrepend first mustFirst rest mustRest last mustLast initial
+    mustInitial reverse mustReverse uniq mustUniq without mustWithout has mustHas slice mustSlice concat dig chunk
+    mustChunk bcrypt htpasswd genPrivateKey derivePassword buildCustomCert genCA genCAWithKey genSelfSignedCert
+    genSelfSignedCertWithKey genSignedCert genSignedCertWithKey encryptAES decryptAES randBytes uuidv4 semver
+    semverCompare fail regexMatch mustRegexMatch regexFindAll mustRegexFindAll regexFind mustRegexFind regexReplaceAll
+    mustRegexReplaceAll regexReplaceAllLiteral mustRegexReplaceAllLiteral regexSplit mustRegexSplit regexQuoteMeta
+    urlParse urlJoin`.split(/\s+/);
+
+  it('has every Sprig function Helm offers', () => {
+    expect(names.filter((n) => !(n in sprigFunctions))).toEqual([]);
+  });
+
+  it('leaves out the environment and network functions, as Helm does', () => {
+    expect(['env', 'expandenv', 'getHostByName'].filter((n) => n in sprigFunctions)).toEqual([]);
+  });
+
+  it('says hello', () => {
+    expect(run('{{ hello }}')).toBe('Hello!');
   });
 });

@@ -51,9 +51,28 @@ function zoneInfo(epochMs: number, zone: string): ZoneInfo {
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   const offset = Math.round((wall - Math.floor(epochMs / 1000) * 1000) / 1000);
+  const instant = new Date(Math.floor(epochMs / 1000) * 1000);
   let abbrev = parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
-  if (!/^[A-Z]{3,5}$/.test(abbrev)) abbrev = offsetAbbrev(offset);
+  // Intl names a zone by the conventions of a locale: Europe's (CET) come from en-GB, Japan's (JST) from ja-JP.
+  for (const locale of ABBREVIATION_LOCALES) {
+    if (/^[A-Z]{2,5}$/.test(abbrev)) break;
+    abbrev = abbreviationIn(locale, name, instant);
+  }
+  if (!/^[A-Z]{2,5}$/.test(abbrev)) abbrev = offsetAbbrev(offset);
   return { offset, abbrev };
+}
+
+const ABBREVIATION_LOCALES = ['en-GB', 'en-AU', 'en-IN', 'ja-JP'];
+const abbreviationFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function abbreviationIn(locale: string, zone: string, instant: Date): string {
+  const key = `${locale} ${zone}`;
+  let f = abbreviationFormatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' });
+    abbreviationFormatters.set(key, f);
+  }
+  return f.formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value ?? '';
 }
 
 /** Go's abbreviation for zones without one: "+01", "-0530". */

@@ -1,5 +1,5 @@
 import { HelmError } from '../errors';
-import { hooksFor, INSTALL_ORDER, manifestText, sortByKind, sortManifests, splitManifests, templateText, UNINSTALL_ORDER, type HookEvent } from './sort-manifests';
+import { hooksFor, INSTALL_ORDER, keepsResource, manifestText, sortByKind, sortManifests, splitManifests, templateText, UNINSTALL_ORDER, type HookEvent } from './sort-manifests';
 
 const doc = (kind: string, name: string, annotations = ''): string =>
   `apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n${annotations ? `  annotations:\n${annotations}` : ''}`;
@@ -50,6 +50,14 @@ describe('sortManifests', () => {
     expect(manifestText(manifests.slice(0, 1))).toBe('---\n# Source: app/templates/ns.yaml\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n');
   });
 
+  it('reads documents as Kubernetes gets them from Helm: YAML 1.1 booleans, block scalars as in the release manifest', () => {
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n';
+    const read = (text: string): unknown => sortManifests(new Map([['c/templates/cm.yaml', text]])).manifests[0]?.object?.['data'];
+    expect(read(`${cm}  script: |\n    echo hi\n`)).toEqual({ script: 'echo hi\n' });
+    expect(read(`${cm}  script: |\n    echo hi\n  mode: "0755"\n`)).toEqual({ script: 'echo hi\n', mode: '0755' });
+    expect(read(`${cm}  flag: yes\n  count: 1_000\n  octal: 0755\n  word: yesterday\n`)).toEqual({ flag: true, count: 1000, octal: 493, word: 'yesterday' });
+  });
+
   it('names the template of a document that is not YAML', () => {
     expect(() => sortManifests(new Map([['app/templates/bad.yaml', 'a: [']]))).toThrow(HelmError);
     expect(() => sortManifests(new Map([['app/templates/bad.yaml', 'a: [']]))).toThrow(/^YAML parse error on app\/templates\/bad\.yaml: /);
@@ -87,5 +95,13 @@ describe('templateText', () => {
         '---\n# Source: c/templates/job.yaml\napiVersion: v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: post-install\n',
     );
     expect(templateText(manifestText(manifests), hooks)).toContain('# Source: c/templates/test.yaml');
+  });
+});
+
+describe('keepsResource', () => {
+  it('honours helm.sh/resource-policy: keep', () => {
+    expect(keepsResource({ metadata: { annotations: { 'helm.sh/resource-policy': ' Keep ' } } })).toBe(true);
+    expect(keepsResource({ metadata: { annotations: { 'helm.sh/resource-policy': 'delete' } } })).toBe(false);
+    expect(keepsResource({ kind: 'ConfigMap' })).toBe(false);
   });
 });

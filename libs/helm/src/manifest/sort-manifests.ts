@@ -1,3 +1,4 @@
+import { parseYamlStream } from '@ferry/kustomize';
 import { HelmError, messageOf } from '../errors';
 import { isTable } from '../values/coalesce';
 import { parseYaml } from '../yaml';
@@ -69,6 +70,21 @@ const EVENT_ALIASES: Record<string, HookEvent> = {
   'test-success': 'test',
 };
 
+// Plain scalars that YAML 1.1 (go-yaml v2, what Kubernetes reads manifests with) types differently from the
+// go-yaml v3 reading of @ferry/kustomize's parser: y/n/yes/no/on/off booleans and numbers with underscores.
+const YAML11_ONLY = /(?:^|[\s[{,:-])(?:[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)(?=[ \t]*(?:$|[,\]}:#]))|\d_+\d/m;
+
+/**
+ * One rendered document as an object, read as Helm applies it: the document as it stands in the release manifest
+ * (followed by a line break). Most documents go through kustomize's fast go-yaml parser; those with YAML
+ * 1.1-only scalars through the YAML 1.1 parser.
+ */
+function parseManifest(doc: string, path: string): unknown {
+  const text = `${doc}\n`;
+  if (YAML11_ONLY.test(text)) return parseYaml(text);
+  return parseYamlStream(text, path)[0] ?? null;
+}
+
 /** Splits a YAML stream the way Helm's SplitManifests does: on `---` lines, each document trimmed, blanks dropped. */
 export function splitManifests(text: string): string[] {
   return text
@@ -117,7 +133,7 @@ export function sortManifests(files: ReadonlyMap<string, string>): { manifests: 
     for (const doc of splitManifests(content)) {
       let parsed: unknown;
       try {
-        parsed = parseYaml(doc);
+        parsed = parseManifest(doc, path);
       } catch (error) {
         throw new HelmError(`YAML parse error on ${path}: ${messageOf(error)}`);
       }
@@ -175,4 +191,13 @@ export function templateText(manifest: string, hooks: readonly Hook[], options: 
     .map((h) => `---\n# Source: ${h.path}\n${h.manifest}\n`)
     .join('');
   return `${manifest.trim()}\n${hookText}`;
+}
+
+/**
+ * Whether Helm leaves the object in the cluster on uninstall and when an upgrade drops it: the annotation
+ * `helm.sh/resource-policy: keep` (Helm compares the value case-insensitively, after trimming).
+ */
+export function keepsResource(object: KubeObjectLike): boolean {
+  const policy = object.metadata?.annotations?.['helm.sh/resource-policy'];
+  return typeof policy === 'string' && policy.trim().toLowerCase() === 'keep';
 }

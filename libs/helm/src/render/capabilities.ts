@@ -26,9 +26,32 @@ export const DEFAULT_KUBE_VERSION = 'v1.31.0';
 /** The Helm version templates see in `.Capabilities.HelmVersion`. */
 export const HELM_VERSION = 'v3.16.3';
 
+/** `.Capabilities.KubeVersion`: a Go Stringer, so `{{ .Capabilities.KubeVersion }}` prints the version as in Helm. */
+export class KubeVersion {
+  readonly GitVersion: string;
+
+  constructor(
+    readonly Version: string,
+    readonly Major: string,
+    readonly Minor: string,
+  ) {
+    this.GitVersion = Version;
+  }
+
+  /** Go's String(): what the engine prints. */
+  goString(): string {
+    return this.Version;
+  }
+
+  /** The Go type name `printf "%T"` shows. */
+  goTypeName(): string {
+    return '*common.KubeVersion';
+  }
+}
+
 /** `.Capabilities` as templates see it. */
 export interface TemplateCapabilities {
-  KubeVersion: { Version: string; Major: string; Minor: string; GitVersion: string };
+  KubeVersion: KubeVersion;
   APIVersions: { Has(version: unknown): boolean; list: readonly string[] };
   HelmVersion: { Version: string; GitCommit: string; GitTreeState: string; GoVersion: string };
 }
@@ -45,7 +68,7 @@ export function capabilities(kubeVersion: string = DEFAULT_KUBE_VERSION, apiVers
   const list = [...new Set(apiVersions)];
   const set = new Set(list);
   return {
-    KubeVersion: { Version: version, Major: major as string, Minor: minor as string, GitVersion: version },
+    KubeVersion: new KubeVersion(version, major as string, minor as string),
     APIVersions: { Has: (v) => set.has(String(v)), list },
     HelmVersion: { Version: HELM_VERSION, GitCommit: '', GitTreeState: 'clean', GoVersion: '' },
   };

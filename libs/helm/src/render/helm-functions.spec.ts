@@ -11,6 +11,13 @@ describe("Helm's template functions", () => {
     expect(toYaml({ s: 'multi\nline' })).toBe('s: |-\n  multi\n  line');
   });
 
+  it('writes Go Stringers (engine times, versions) as their JSON or String form', () => {
+    const stringer = { goString: () => 'v1.2.3', goTypeName: () => '*semver.Version' };
+    const marshalled = { goString: () => 'x', goTypeName: () => 'time.Time', toJSON: () => '2024-01-02T03:04:05Z' };
+    expect(toYaml({ v: stringer, t: marshalled })).toBe('t: "2024-01-02T03:04:05Z"\nv: v1.2.3');
+    expect(toJson({ v: stringer })).toBe('{"v":"v1.2.3"}');
+  });
+
   it('toYamlPretty indents lists', () => {
     expect(toYamlPretty({ b: [1, 2], a: 1 })).toBe('a: 1\nb:\n  - 1\n  - 2');
   });

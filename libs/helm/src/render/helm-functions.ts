@@ -1,9 +1,10 @@
-import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
+import { parse as parseToml } from 'smol-toml';
 import { emitYaml } from '@ferry/kustomize';
 import type { Json } from '@ferry/kustomize';
 import { goJson, sortedKeys } from '../release/go-json';
 import { isTable } from '../values/coalesce';
 import { parseYaml, stringifyPretty } from '../yaml';
+import { encodeToml } from './toml';
 
 /** Marks the message of `required` so the engine can report it without Go's call chain, as Helm does. */
 export const REQUIRED_MARK = 'HELM_ERR_START';
@@ -17,6 +18,11 @@ export function toPlain(value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`json: unsupported value: ${goFloatName(value)}`);
   if (Array.isArray(value)) return value.map((v) => (v === undefined || typeof v === 'function' ? null : toPlain(v)));
   if (Buffer.isBuffer(value)) return value.toString('base64');
+  // a Go Stringer of the engine (time, semver version): what its MarshalJSON or String gives
+  if (typeof value === 'object' && value !== null && typeof (value as { goString?: unknown }).goString === 'function') {
+    const stringer = value as { goString(): string; toJSON?: () => unknown };
+    return typeof stringer.toJSON === 'function' ? toPlain(stringer.toJSON()) : stringer.goString();
+  }
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of value) if (v !== undefined && typeof v !== 'function') out[String(k)] = toPlain(v);
@@ -72,13 +78,37 @@ function errorMap(error: unknown): Record<string, unknown> {
   return { Error: error instanceof Error ? error.message : String(error) };
 }
 
+/** The JSON kind Go's decoder names in "cannot unmarshal <kind> into Go value of type …". */
+function jsonKind(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'boolean') return 'bool';
+  return typeof value;
+}
+
+const GO_MAP = 'map[string]interface {}';
+const GO_LIST = '[]interface {}';
+// sigs.k8s.io/yaml decodes YAML by way of JSON and wraps the JSON decoder's error so
+const viaJson = (message: string): string => `error unmarshaling JSON: while decoding JSON: ${message}`;
+
+function decode<T>(text: unknown, parse: (text: string) => unknown, want: 'map' | 'list', wrap: (m: string) => string): T {
+  const parsed = parse(String(text ?? ''));
+  if (parsed === null) return (want === 'map' ? {} : []) as T;
+  if (want === 'map' ? isTable(parsed) : Array.isArray(parsed)) return parsed as T;
+  throw new Error(wrap(`json: cannot unmarshal ${jsonKind(parsed)} into Go value of type ${want === 'map' ? GO_MAP : GO_LIST}`));
+}
+
+const yamlText = (text: string): unknown => {
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    throw new Error(`error converting YAML to JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+};
+
 /** Helm's fromYaml: a map, or `{Error: message}` when the text is not a YAML mapping. */
 export function fromYaml(text: unknown): Record<string, unknown> {
   try {
-    const parsed = parseYaml(String(text ?? ''));
-    if (parsed === null) return {};
-    if (!isTable(parsed)) throw new Error(`cannot unmarshal ${Array.isArray(parsed) ? 'array' : typeof parsed} into Go value of type map[string]interface {}`);
-    return parsed;
+    return decode(text, yamlText, 'map', viaJson);
   } catch (error) {
     return errorMap(error);
   }
@@ -87,10 +117,7 @@ export function fromYaml(text: unknown): Record<string, unknown> {
 /** Helm's fromYamlArray: a list, or `[message]` when the text is not a YAML sequence. */
 export function fromYamlArray(text: unknown): unknown[] {
   try {
-    const parsed = parseYaml(String(text ?? ''));
-    if (parsed === null) return [];
-    if (!Array.isArray(parsed)) throw new Error('cannot unmarshal object into Go value of type []interface {}');
-    return parsed;
+    return decode(text, yamlText, 'list', viaJson);
   } catch (error) {
     return [error instanceof Error ? error.message : String(error)];
   }
@@ -99,9 +126,7 @@ export function fromYamlArray(text: unknown): unknown[] {
 /** Helm's fromJson: a map, or `{Error: message}`. */
 export function fromJson(text: unknown): Record<string, unknown> {
   try {
-    const parsed: unknown = JSON.parse(String(text ?? ''));
-    if (!isTable(parsed)) throw new Error('json: cannot unmarshal into Go value of type map[string]interface {}');
-    return parsed;
+    return decode(text, JSON.parse, 'map', (m) => m);
   } catch (error) {
     return errorMap(error);
   }
@@ -110,9 +135,7 @@ export function fromJson(text: unknown): Record<string, unknown> {
 /** Helm's fromJsonArray: a list, or `[message]`. */
 export function fromJsonArray(text: unknown): unknown[] {
   try {
-    const parsed: unknown = JSON.parse(String(text ?? ''));
-    if (!Array.isArray(parsed)) throw new Error('json: cannot unmarshal object into Go value of type []interface {}');
-    return parsed;
+    return decode(text, JSON.parse, 'list', (m) => m);
   } catch (error) {
     return [error instanceof Error ? error.message : String(error)];
   }
@@ -121,7 +144,9 @@ export function fromJsonArray(text: unknown): unknown[] {
 /** Helm's toToml; the error message when the value cannot be encoded. */
 export function toToml(value: unknown): string {
   try {
-    return stringifyToml(toPlain(value) as Record<string, unknown>);
+    const plain = toPlain(value);
+    if (!isTable(plain)) throw new Error('toml: top-level values must be Go maps or structs');
+    return encodeToml(plain);
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }

@@ -1,5 +1,6 @@
 import type { Chart } from '../chart/chart';
 import { loadChartFiles } from '../chart/load-chart';
+import { templateText } from '../manifest/sort-manifests';
 import { coalesceValues } from '../values/coalesce';
 import { renderChart, renderChartAsync, renderTemplates } from './render-chart';
 import type { RenderOptions } from './render-types';
@@ -215,7 +216,7 @@ describe('renderTemplates (Helm engine cases)', () => {
 
   it('sees .Capabilities from the options', () => {
     const c = chart('caps', {
-      k: '{{ .Capabilities.KubeVersion.Version }} {{ .Capabilities.KubeVersion.Major }}.{{ .Capabilities.KubeVersion.Minor }} {{ .Capabilities.APIVersions.Has "apps/v1" }} {{ .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}',
+      k: '{{ .Capabilities.KubeVersion }} {{ .Capabilities.KubeVersion.Major }}.{{ .Capabilities.KubeVersion.Minor }} {{ .Capabilities.APIVersions.Has "apps/v1" }} {{ .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}',
     });
     expect(render(c, {}, { kubeVersion: 'v1.32.1', apiVersions: ['apps/v1', 'monitoring.coreos.com/v1'] }).get('caps/templates/k')).toBe('v1.32.1 1.32 true true');
     // a cluster's discovery replaces the defaults, as in Helm
@@ -285,6 +286,44 @@ describe('renderChart', () => {
     const user = chart('user', { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include "lib.name" . }}\n' }, { deps: [lib] });
     const rendered = renderChart(user, {}, options);
     expect(rendered.manifests.map((m) => m.metadata?.name)).toEqual(['from-lib']);
+  });
+});
+
+describe("Helm's function tests (pkg/engine/funcs_test.go)", () => {
+  it.each([
+    ['{{ toYaml .Values.v }}', { foo: 'bar' }, 'foo: bar'],
+    ['{{ toToml .Values.v }}', { foo: 'bar' }, 'foo = "bar"\n'],
+    ['{{ toJson .Values.v }}', { foo: 'bar' }, '{"foo":"bar"}'],
+    ['{{ fromYaml .Values.v }}', 'hello: world', 'map[hello:world]'],
+    ['{{ fromYamlArray .Values.v }}', '- one\n- 2\n- name: helm\n', '[one 2 map[name:helm]]'],
+    ['{{ fromYamlArray .Values.v }}', '["one", 2, { "name": "helm" }]', '[one 2 map[name:helm]]'],
+    ['{{ toToml .Values.v }}', { mast: { sail: 'white' } }, '[mast]\n  sail = "white"\n'],
+    ['{{ fromYaml .Values.v }}', '- one\n- two\n', 'map[Error:error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}]'],
+    ['{{ fromJson .Values.v }}', '{"hello":"world"}', 'map[hello:world]'],
+    ['{{ fromJson .Values.v }}', '["one", "two"]', 'map[Error:json: cannot unmarshal array into Go value of type map[string]interface {}]'],
+    ['{{ fromJsonArray .Values.v }}', '["one", 2, { "name": "helm" }]', '[one 2 map[name:helm]]'],
+    ['{{ fromJsonArray .Values.v }}', '{"hello": "world"}', '[json: cannot unmarshal object into Go value of type []interface {}]'],
+    ['{{ merge .Values.v.dict (fromYaml .Values.v.yaml) }}', { dict: { a: { b: 'c' } }, yaml: '{"a":{"b":"d"}}' }, 'map[a:map[b:c]]'],
+    ['{{ merge (fromYaml .Values.v.yaml) .Values.v.dict }}', { dict: { a: { b: 'c' } }, yaml: '{"a":{"b":"d"}}' }, 'map[a:map[b:d]]'],
+    ['{{ fromYamlArray .Values.v }}', 'hello: world', '[error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go value of type []interface {}]'],
+    ['{{ lookup "v1" "Namespace" "" "unlikelynamespace99999999" }}', 'x', 'map[]'],
+  ])('%s of %j', (template, v, expected) => {
+    expect(render(chart('funcs', { t: template }), { v }).get('funcs/templates/t')).toBe(expected);
+  });
+
+  it('writes TOML as BurntSushi/toml does: plain keys, then tables, nested keys indented', () => {
+    const out = render(chart('toml', { t: '{{ toToml .Values.v }}' }), { v: { a: 1, s: 'x"y', t: { x: [1, 2], u: { y: true } }, arr: [{ n: 1 }, { n: 2 }] } });
+    expect(out.get('toml/templates/t')).toBe('a = 1\ns = "x\\"y"\n\n[[arr]]\n  n = 1\n\n[[arr]]\n  n = 2\n\n[t]\n  x = [1, 2]\n  [t.u]\n    y = true\n');
+  });
+});
+
+describe("Helm's golden outputs (helm template)", () => {
+  it('issue-totoml: toToml of a values integer prints an integer', () => {
+    const c = chart('issue-totoml', { 'configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: issue-totoml\ndata: |\n  {{ .Values.global | toToml }}\n' }, { values: 'global:\n  key: 13\n' });
+    const rendered = renderChart(c, {}, { release: release('release-name') });
+    expect(templateText(rendered.manifest, rendered.hooks)).toBe(
+      '---\n# Source: issue-totoml/templates/configmap.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: issue-totoml\ndata: |\n  key = 13\n',
+    );
   });
 });
 

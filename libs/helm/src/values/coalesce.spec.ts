@@ -8,10 +8,14 @@ function chart(name: string, values: string, dependencies: Chart[] = []): Chart 
 }
 
 // Helm's TestCoalesceValues (pkg/chartutil): the moby chart with subcharts pequod (and its ahab) and spouter.
-const moby = chart('moby', 'name: moby\nback: default\nbottom: kept\n', [
-  chart('pequod', 'name: pequod\n', [chart('ahab', 'name: ahab\nscope: ocean\n')]),
-  chart('spouter', 'name: spouter\n'),
-]);
+const moby = chart(
+  'moby',
+  'back: exists\nbottom: exists\nfront: exists\nleft: exists\nname: moby\nnested:\n  boat: true\noverride: bad\nright: exists\nscope: moby\ntop: nope\n',
+  [
+    chart('pequod', 'name: pequod\nscope: pequod\n', [chart('ahab', 'scope: ahab\nname: ahab\nboat: true\nnested:\n  foo: false\n  bar: true\n')]),
+    chart('spouter', 'scope: spouter\n'),
+  ],
+);
 const user = parseYaml(`
 top: yup
 bottom: null
@@ -19,6 +23,8 @@ right: Null
 left: NULL
 front: ~
 back: ""
+nested:
+  boat: null
 global:
   name: Ishmael
   subject: Queequeg
@@ -33,6 +39,10 @@ pequod:
       sail: true
   ahab:
     scope: whale
+    boat: null
+    nested:
+      foo: true
+      bar: null
 `) as Record<string, unknown>;
 
 describe('coalesceValues', () => {
@@ -47,6 +57,7 @@ describe('coalesceValues', () => {
     ['pequod.name', 'pequod'],
     ['pequod.ahab.name', 'ahab'],
     ['pequod.ahab.scope', 'whale'],
+    ['pequod.ahab.nested.foo', true],
     ['pequod.ahab.global.name', 'Ishmael'],
     ['pequod.ahab.global.subject', 'Queequeg'],
     ['pequod.ahab.global.harpooner', 'Tashtego'],
@@ -63,8 +74,13 @@ describe('coalesceValues', () => {
     expect(pathValue(v, path)).toBe(expected);
   });
 
-  it('deletes a chart default the user sets to null', () => {
-    expect('bottom' in v).toBe(false);
+  it('deletes chart defaults the user sets to null, in subcharts too, leaving the user values alone', () => {
+    for (const key of ['bottom', 'right', 'left', 'front']) expect(key in v).toBe(false);
+    expect(v['nested']).toEqual({});
+    const ahab = pathValue(v, 'pequod.ahab') as Record<string, unknown>;
+    expect('boat' in ahab).toBe(false);
+    expect(ahab['nested']).toEqual({ foo: true });
+    expect(pathValue(user, 'pequod.ahab.boat')).toBeNull();
   });
 
   it('replaces lists and merges maps, leaving its inputs alone', () => {
