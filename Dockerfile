@@ -27,6 +27,8 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/libs ./libs
 COPY --from=build /app/dist/services/${SERVICE} ./services/${SERVICE}
+# The source service checks OpenPGP signatures (GitRepository spec.verify) with the gpg command.
+RUN if [ "${SERVICE}" = source ]; then apt-get update && apt-get install -y --no-install-recommends gnupg && rm -rf /var/lib/apt/lists/*; fi
 # Writable state (artifacts, git mirrors, an embedded SQLite store) goes to /data, owned by the unprivileged user.
 RUN test -f "services/${SERVICE}/src/main.js" && mkdir -p /data && chown node:node /data
 USER node

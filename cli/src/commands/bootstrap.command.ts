@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { basicAuthSecret, Bootstrapper, sshSecret, type BootstrapPlan, type SourceSecretPlan } from '../bootstrap/bootstrapper';
 import { BOOTSTRAP_NAME, repositoryPath } from '../bootstrap/bootstrap-manifests';
@@ -8,10 +5,10 @@ import type { GitAuth } from '../bootstrap/git-workspace';
 import { CliContext, type CliEnvironment } from '../shared/cli-context';
 import { durationFlag, listFlag } from '../shared/flags';
 import { GitLabClient, type GitLabProject } from '../shared/gitlab-client';
+import { readKeyFile, scanKnownHosts } from '../shared/ssh-keys';
 import { ferryVersion } from '../version';
 import { COMPONENT_NAMES } from './install-manifests';
 
-const exec = promisify(execFile);
 
 /** Flags every bootstrap subcommand shares, as `flux bootstrap` has them. */
 interface CommonFlags {
@@ -229,27 +226,11 @@ function checkComponents(flags: CommonFlags): void {
   }
 }
 
-async function knownHosts(flags: CommonFlags, hostAndPort: string, explicitPort = ''): Promise<string> {
-  if (flags.knownHostsFile) return readKeyFile(flags.knownHostsFile, '--known-hosts-file');
+function knownHosts(flags: CommonFlags, hostAndPort: string, explicitPort = ''): Promise<string> {
+  if (flags.knownHostsFile) return Promise.resolve(readKeyFile(flags.knownHostsFile, '--known-hosts-file'));
   // --ssh-hostname may carry a port (`host:2222`), as Flux accepts.
   const [host = hostAndPort, port = explicitPort] = explicitPort ? [hostAndPort, explicitPort] : hostAndPort.split(':');
-  try {
-    const { stdout } = await exec('ssh-keyscan', ['-T', '10', ...(port ? ['-p', port] : []), host], { timeout: 30_000 });
-    if (!stdout.trim()) throw new Error('no host key returned');
-    return stdout;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new Error(`cannot scan the SSH host key of ${host}${port ? `:${port}` : ''} for known_hosts: ${reason}`);
-  }
-}
-
-function readKeyFile(path: string, flag = '--private-key-file'): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(error)}`);
-  }
+  return scanKnownHosts(host, port);
 }
 
 function parseApiUrl(value: string): URL {

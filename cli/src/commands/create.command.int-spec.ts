@@ -1,7 +1,8 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { GIT_REPOSITORY_API_VERSION, KUSTOMIZATION_API_VERSION } from '@ferry/contracts';
-import { tempDir } from '@ferry/testing';
+import { GitSshServer, generateSshKeyPair, tempDir } from '@ferry/testing';
 import { ferry, kubectl, simulateController, startCliCluster, type CliCluster } from '../../test/cli-fixture';
 
 
@@ -112,6 +113,75 @@ describe('ferry create --export', () => {
     });
   });
 
+  it('prints a HelmRepository and a HelmRelease as flux does', async () => {
+    const repo = await ferry(['create', 'source', 'helm', 'podinfo', '--url', 'https://stefanprodan.github.io/podinfo', '--interval', '10m', '--export']);
+    expect(repo.code).toBe(0);
+    expect(repo.stdout).toBe(
+      [
+        '---',
+        'apiVersion: source.toolkit.fluxcd.io/v1',
+        'kind: HelmRepository',
+        'metadata:',
+        '  name: podinfo',
+        '  namespace: flux-system',
+        'spec:',
+        '  interval: 10m0s',
+        '  url: https://stefanprodan.github.io/podinfo',
+        '',
+      ].join('\n'),
+    );
+    const dir = tempDir('values-');
+    writeFileSync(join(dir.path, 'a.yaml'), 'replicaCount: 2\nimage:\n  tag: 6.5.0\n  pullPolicy: Always\n');
+    writeFileSync(join(dir.path, 'b.yaml'), 'image:\n  tag: 6.6.0\nports: [80]\n');
+    const release = await ferry([
+      'create', 'hr', 'podinfo', '-n', 'apps', '--source', 'HelmRepository/podinfo.flux-system', '--chart', 'podinfo', '--chart-version', '>4.0.0',
+      '--interval', '10m', '--target-namespace', 'web', '--create-target-namespace', '--depends-on', 'infra', '--values', `${join(dir.path, 'a.yaml')},${join(dir.path, 'b.yaml')}`,
+      '--values-from', 'ConfigMap/podinfo-values', '--crds', 'CreateReplace', '--export',
+    ]);
+    dir.remove();
+    expect(release.code).toBe(0);
+    expect(release.stdout).toBe(
+      [
+        '---',
+        'apiVersion: helm.toolkit.fluxcd.io/v2',
+        'kind: HelmRelease',
+        'metadata:',
+        '  name: podinfo',
+        '  namespace: apps',
+        'spec:',
+        '  chart:',
+        '    spec:',
+        '      chart: podinfo',
+        '      reconcileStrategy: ChartVersion',
+        '      sourceRef:',
+        '        kind: HelmRepository',
+        '        name: podinfo',
+        '        namespace: flux-system',
+        "      version: '>4.0.0'",
+        '  dependsOn:',
+        '  - name: infra',
+        '  install:',
+        '    crds: CreateReplace',
+        '    createNamespace: true',
+        '  interval: 10m0s',
+        '  targetNamespace: web',
+        '  upgrade:',
+        '    crds: CreateReplace',
+        '  values:',
+        '    image:',
+        '      pullPolicy: Always',
+        '      tag: 6.6.0',
+        '    ports:',
+        '    - 80',
+        '    replicaCount: 2',
+        '  valuesFrom:',
+        '  - kind: ConfigMap',
+        '    name: podinfo-values',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it.each([
     [['create', 'source', 'git', 'x', '--url', 'ftp://example.com/x', '--branch', 'main', '--export'], "✗ git URL scheme 'ftp' not supported, can be: ssh, http and https"],
     [['create', 'source', 'git', 'x', '--export'], "✗ required option '--url <url>' not specified"],
@@ -121,6 +191,10 @@ describe('ferry create --export', () => {
     [['create', 'kustomization', 'x', '--source', 'x', '--health-check', 'Service/x.default', '--export'], "✗ invalid health check kind 'Service' can be HelmRelease, Deployment, DaemonSet or StatefulSet"],
     [['create', 'alert-provider', 'p', '--type', 'carrier-pigeon', '--export'], /^✗ Provider flux-system\/p: .*spec\.type/],
     [['create', 'alert', 'a', '--provider-ref', 'p', '--event-source', 'podinfo', '--export'], '✗ invalid --event-source "podinfo": expected <kind>/<name>'],
+    [['create', 'hr', 'x', '--chart', 'podinfo', '--export'], '✗ HelmRelease x needs --source and --chart, or --chart-ref'],
+    [['create', 'hr', 'x', '--source', 'OCIRepository/x', '--chart', 'x', '--export'], "✗ invalid --source kind 'OCIRepository', can be HelmRepository, GitRepository, Bucket"],
+    [['create', 'source', 'helm', 'x', '--url', 'ftp://e.com/x', '--export'], /^✗ HelmRepository flux-system\/x: spec\.url: url must start with http:\/\/, https:\/\/ or oci:\/\//],
+    [['create', 'source', 'helm', 'x', '--url', 'https://e.com/x', '--username', 'u', '--export'], '✗ basic authentication for HelmRepository x needs both --username and --password'],
   ])('rejects bad flags with exit code 1 and a ✗ line: %j', async (args, message) => {
     const r = await ferry(args);
     expect(r.code).toBe(1);
@@ -182,6 +256,52 @@ describe('ferry create (apply)', () => {
     expect(half.lines).toContain('✗ basic authentication for GitRepository private needs both --username and --password');
   });
 
+  it('over ssh:// stores the private key (or a generated deploy key) with the scanned host keys, as flux does', async () => {
+    const namespace = await dev.namespace();
+    const dir = tempDir('ferry-ssh-');
+    const key = generateSshKeyPair();
+    const ssh = await GitSshServer.start(dir.path, key.public);
+    try {
+      const keyFile = join(dir.path, 'identity');
+      writeFileSync(keyFile, key.private);
+      const url = `${ssh.url}/app.git`;
+      const locator = { apiVersion: GIT_REPOSITORY_API_VERSION, kind: 'GitRepository', namespace, name: 'app' };
+      const controller = simulateController(dev.kube, locator, { ready: true, message: 'stored artifact', revision: 'main@sha1:abc123', revisionField: 'artifact' });
+      const r = await dev.ferry('create', 'source', 'git', 'app', '-n', namespace, '--url', url, '--branch', 'main', '--private-key-file', keyFile);
+      await controller;
+      expect(r.lines.slice(0, 5)).toEqual([
+        '✚ generating GitRepository source',
+        '✚ collecting SSH host keys of 127.0.0.1',
+        '► applying secret with repository credentials',
+        '✔ authentication configured',
+        '► applying GitRepository source',
+      ]);
+      expect(r.code).toBe(0);
+      const secret = async (name: string) => {
+        const data = (await dev.kube.get<KubeObjectWithData>({ apiVersion: 'v1', kind: 'Secret', namespace, name }))?.data ?? {};
+        return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+      };
+      const stored = await secret('app');
+      expect(stored['identity']).toBe(key.private);
+      expect(stored['identity.pub']?.split(' ').slice(0, 2)).toEqual(key.public.trim().split(' ').slice(0, 2));
+      const hostKey = ssh.knownHosts.trim().split(/\s+/).slice(-2).join(' ');
+      expect(stored['known_hosts']).toContain(`[127.0.0.1]:${new URL(ssh.url).port} ${hostKey}`);
+
+      const generated = await dev.ferry('create', 'source', 'git', 'gen', '-n', namespace, '--url', url, '--branch', 'main', '--silent', '--timeout', '1s');
+      const deployKey = generated.lines.find((line) => line.startsWith('✔ deploy key: '))?.slice('✔ deploy key: '.length);
+      expect(deployKey).toMatch(/^ssh-ed25519 AAAA/);
+      expect((await secret('gen'))['identity.pub']).toBe(deployKey);
+
+      const asked = await dev.ferry('create', 'source', 'git', 'asked', '-n', namespace, '--url', url, '--branch', 'main');
+      expect(asked.code).toBe(1);
+      expect(asked.lines).toContain('✗ aborting: add the deploy key to the repository first, or pass --silent');
+      expect(await dev.kube.get({ apiVersion: 'v1', kind: 'Secret', namespace, name: 'asked' })).toBeUndefined();
+    } finally {
+      await ssh.stop();
+      dir.remove();
+    }
+  });
+
   it('applies a Kustomization and reports the applied revision', async () => {
     const namespace = await dev.namespace();
     const locator = { apiVersion: KUSTOMIZATION_API_VERSION, kind: 'Kustomization', namespace, name: 'apps' };
@@ -237,6 +357,8 @@ describe('ferry create (apply)', () => {
       ferry(['create', 'alert-provider', 'slack', '-n', namespace, '--type', 'slack', '--channel', 'ops', '--secret-ref', 'slack-url', '--export']),
       ferry(['create', 'alert', 'ops', '-n', namespace, '--provider-ref', 'slack', '--event-source', 'Kustomization/*', '--event-severity', 'error', '--export']),
       ferry(['create', 'receiver', 'github', '-n', namespace, '--type', 'github', '--secret-ref', 'token', '--event', 'push', '--resource', 'GitRepository/podinfo', '--export']),
+      ferry(['create', 'source', 'helm', 'charts', '-n', namespace, '--url', 'https://example.com/charts', '--export']),
+      ferry(['create', 'hr', 'podinfo', '-n', namespace, '--source', 'HelmRepository/charts', '--chart', 'podinfo', '--chart-version', '6.x', '--crds', 'Skip', '--export']),
     ]);
     const home = tempDir('ferry-kubectl-');
     try {
@@ -252,6 +374,8 @@ describe('ferry create (apply)', () => {
         'provider.notification.toolkit.fluxcd.io/slack serverside-applied (server dry run)',
         'alert.notification.toolkit.fluxcd.io/ops serverside-applied (server dry run)',
         'receiver.notification.toolkit.fluxcd.io/github serverside-applied (server dry run)',
+        'helmrepository.source.toolkit.fluxcd.io/charts serverside-applied (server dry run)',
+        'helmrelease.helm.toolkit.fluxcd.io/podinfo serverside-applied (server dry run)',
       ]);
     } finally {
       home.remove();

@@ -1,4 +1,4 @@
-import { GIT_REPOSITORY_API_VERSION, KUSTOMIZATION_API_VERSION, RECONCILE_REQUESTED_AT_ANNOTATION } from '@ferry/contracts';
+import { GIT_REPOSITORY_API_VERSION, HELM_RELEASE_API_VERSION, HELM_SOURCE_API_VERSION, KUSTOMIZATION_API_VERSION, RECONCILE_REQUESTED_AT_ANNOTATION } from '@ferry/contracts';
 import type { KubeObject } from '@ferry/kube';
 import { ferry, simulateController, startCliCluster, type CliCluster } from '../../test/cli-fixture';
 
@@ -287,5 +287,84 @@ describe('ferry day-2 commands for notification objects', () => {
       expect(r.lines[r.lines.length - 1]).toBe(line);
     }
     expect(await dev.kube.get(receiver(namespace))).toBeUndefined();
+  });
+});
+
+describe('ferry day-2 commands for Helm objects', () => {
+  let dev: CliCluster;
+  beforeAll(async () => {
+    dev = await startCliCluster();
+  });
+  afterAll(() => dev.stop());
+
+  const helmRepo = (namespace: string) => ({ apiVersion: HELM_SOURCE_API_VERSION, kind: 'HelmRepository', namespace, name: 'charts' });
+  const helmChart = (namespace: string) => ({ apiVersion: HELM_SOURCE_API_VERSION, kind: 'HelmChart', namespace, name: `${namespace}-podinfo` });
+  const helmRelease = (namespace: string) => ({ apiVersion: HELM_RELEASE_API_VERSION, kind: 'HelmRelease', namespace, name: 'podinfo' });
+
+  /** A HelmRepository, the HelmChart helm-controller would generate, and a HelmRelease, as their controllers leave them. */
+  async function seed(namespace: string): Promise<void> {
+    await dev.kube.apply({ ...helmRepo(namespace), metadata: { name: 'charts', namespace }, spec: { url: 'https://example.com/charts', interval: '10m0s' } } as KubeObject, { fieldManager: 'test' });
+    await dev.kube.apply(
+      { ...helmChart(namespace), metadata: { name: `${namespace}-podinfo`, namespace }, spec: { chart: 'podinfo', version: '6.x', interval: '10m0s', sourceRef: { kind: 'HelmRepository', name: 'charts' } } } as KubeObject,
+      { fieldManager: 'test' },
+    );
+    await dev.kube.apply(
+      { ...helmRelease(namespace), metadata: { name: 'podinfo', namespace }, spec: { interval: '10m0s', chart: { spec: { chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'charts' } } } } } as KubeObject,
+      { fieldManager: 'test' },
+    );
+    await simulateController(dev.kube, helmRepo(namespace), { ready: true, message: `stored artifact: revision 'sha256:${'a'.repeat(64)}'`, revision: `sha256:${'a'.repeat(64)}`, revisionField: 'artifact' });
+    await simulateController(dev.kube, helmChart(namespace), { ready: true, message: "pulled 'podinfo' chart with version '6.5.0'", revision: '6.5.0', revisionField: 'artifact' });
+    await simulateController(dev.kube, helmRelease(namespace), {
+      ready: true,
+      message: 'Helm install succeeded for release default/podinfo.v1 with chart podinfo@6.5.0',
+      extra: { history: [{ chartVersion: '6.5.0', chartName: 'podinfo', version: 1, status: 'deployed', name: 'podinfo', namespace, digest: 'x', configDigest: 'y', firstDeployed: 'z', lastDeployed: 'z' }] },
+    });
+  }
+
+  it('lists HelmRepositories, HelmCharts and HelmReleases with their revisions, and all of them with get all', async () => {
+    const namespace = await dev.namespace();
+    await seed(namespace);
+    expect(columns((await dev.ferry('get', 'sources', 'helm', '-n', namespace)).stdout)).toEqual([
+      ['NAME', 'REVISION', 'SUSPENDED', 'READY', 'MESSAGE'],
+      ['charts', `sha256:${'a'.repeat(64)}`, 'False', 'True', `stored artifact: revision 'sha256:${'a'.repeat(64)}'`],
+    ]);
+    expect(columns((await dev.ferry('get', 'sources', 'chart', '-n', namespace)).stdout)[1]).toEqual([`${namespace}-podinfo`, '6.5.0', 'False', 'True', "pulled 'podinfo' chart with version '6.5.0'"]);
+    expect(columns((await dev.ferry('get', 'hr', '-n', namespace)).stdout)[1]).toEqual(['podinfo', '6.5.0', 'False', 'True', 'Helm install succeeded for release default/podinfo.v1 with chart podinfo@6.5.0']);
+    const all = (await dev.ferry('get', 'all', '-n', namespace)).stdout.split('\n\n');
+    expect(all.map((table) => columns(table)[1]?.[0])).toEqual(['helmrepository/charts', `helmchart/${namespace}-podinfo`, 'helmrelease/podinfo', undefined]);
+  });
+
+  it('reconciles a HelmRelease with its chart first (--with-source) and suspends it', async () => {
+    const namespace = await dev.namespace();
+    await seed(namespace);
+    const controllers = Promise.all([
+      simulateController(dev.kube, helmChart(namespace), { ready: true, message: 'pulled', revision: '6.6.0', revisionField: 'artifact' }, { onRequest: true }),
+      simulateController(
+        dev.kube,
+        helmRelease(namespace),
+        { ready: true, message: 'Helm upgrade succeeded', extra: { history: [{ chartVersion: '6.6.0', chartName: 'podinfo', version: 2, status: 'deployed', name: 'podinfo', namespace, digest: 'x', configDigest: 'y', firstDeployed: 'z', lastDeployed: 'z' }] } },
+        { onRequest: true },
+      ),
+    ]);
+    const r = await dev.ferry('reconcile', 'hr', 'podinfo', '--with-source', '-n', namespace);
+    await controllers;
+    expect(r.lines).toEqual([
+      `► annotating HelmChart ${namespace}-podinfo in ${namespace} namespace`,
+      '✔ HelmChart annotated',
+      '◎ waiting for HelmChart reconciliation',
+      '✔ fetched revision 6.6.0',
+      `► annotating HelmRelease podinfo in ${namespace} namespace`,
+      '✔ HelmRelease annotated',
+      '◎ waiting for HelmRelease reconciliation',
+      '✔ applied revision 6.6.0',
+    ]);
+    expect(r.code).toBe(0);
+
+    const suspended = await dev.ferry('suspend', 'hr', 'podinfo', '-n', namespace);
+    expect(suspended.lines).toEqual([`► suspending helmrelease podinfo in ${namespace} namespace`, '✔ helmrelease suspended']);
+    expect((await dev.kube.get(helmRelease(namespace)))?.['spec']).toMatchObject({ suspend: true });
+    const deleted = await dev.ferry('delete', 'source', 'helm', 'charts', '-s', '-n', namespace);
+    expect(deleted.lines).toEqual([`► deleting source helm charts in ${namespace} namespace`, '✔ source helm deleted']);
+    expect(await dev.kube.get(helmRepo(namespace))).toBeUndefined();
   });
 });

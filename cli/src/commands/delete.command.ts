@@ -1,15 +1,18 @@
-import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import { CliContext, type CliEnvironment } from '../shared/cli-context';
-import { ALERT, GIT_REPOSITORY, getOrFail, KUSTOMIZATION, locate, PROVIDER, RECEIVER, type FluxKind } from '../shared/flux-kinds';
+import { confirm } from '../shared/output';
+import { ALERT, GIT_REPOSITORY, getOrFail, HELM_CHART, HELM_RELEASE, HELM_REPOSITORY, KUSTOMIZATION, locate, PROVIDER, RECEIVER, type FluxKind } from '../shared/flux-kinds';
 
-/** `ferry delete source git|kustomization|alert|alert-provider|receiver NAME [--silent]`. */
+/** `ferry delete source git|helm|chart|kustomization|helmrelease|alert|alert-provider|receiver NAME [--silent]`. */
 export function deleteCommand(environment: CliEnvironment): Command {
   const root = new Command('delete').description('Delete sources and resources');
   const source = new Command('source').description('Delete sources');
   source.addCommand(kindCommand(environment, new Command('git'), GIT_REPOSITORY, 'source git'));
+  source.addCommand(kindCommand(environment, new Command('helm'), HELM_REPOSITORY, 'source helm'));
+  source.addCommand(kindCommand(environment, new Command('chart'), HELM_CHART, 'source chart'));
   root.addCommand(source);
   root.addCommand(kindCommand(environment, new Command('kustomization').alias('ks'), KUSTOMIZATION, 'kustomization'));
+  root.addCommand(kindCommand(environment, new Command('helmrelease').alias('hr'), HELM_RELEASE, 'helmrelease'));
   root.addCommand(kindCommand(environment, new Command('alert'), ALERT, 'alert'));
   root.addCommand(kindCommand(environment, new Command('alert-provider'), PROVIDER, 'alert provider'));
   root.addCommand(kindCommand(environment, new Command('receiver'), RECEIVER, 'receiver'));
@@ -31,15 +34,4 @@ function kindCommand(environment: CliEnvironment, command: Command, kind: FluxKi
       await ctx.kube().delete(locate(kind, name, ctx.namespace));
       ctx.print.success(`${noun} deleted`);
     });
-}
-
-async function confirm(question: string): Promise<boolean> {
-  // No terminal to ask (a pipe, CI): refuse rather than delete unasked.
-  if (!process.stdin.isTTY) return false;
-  const prompt = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await prompt.question(`${question}? [y/N] `)).trim());
-  } finally {
-    prompt.close();
-  }
 }

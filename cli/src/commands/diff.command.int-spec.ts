@@ -128,6 +128,43 @@ describe('ferry diff kustomization', () => {
     expect(target).toMatch(/^cli-/);
   });
 
+  it('substitutes variables from the substituteFrom ConfigMaps and Secrets, as the reconciler does', async () => {
+    const target = await dev.namespace();
+    await dev.kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } }, { fieldManager: 'test' });
+    const vars = `vars-${target}`;
+    await dev.kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: vars, namespace: 'flux-system' }, data: { region: 'eu', tier: 'web' } }, { fieldManager: 'test' });
+    await dev.kube.apply(
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: vars, namespace: 'flux-system' }, data: { tier: Buffer.from('api').toString('base64') } },
+      { fieldManager: 'test' },
+    );
+    const kustomization = (substituteFrom: unknown[]) => ({
+      apiVersion: KUSTOMIZATION_API_VERSION,
+      kind: 'Kustomization',
+      metadata: { name: vars, namespace: 'flux-system' },
+      spec: { interval: '5m0s', path: './', prune: true, targetNamespace: target, sourceRef: { kind: 'GitRepository', name: 'apps' }, postBuild: { substituteFrom } },
+    });
+    await dev.kube.apply(kustomization([{ kind: 'ConfigMap', name: vars }, { kind: 'Secret', name: vars }, { kind: 'ConfigMap', name: 'absent', optional: true }]), { fieldManager: 'test', force: true });
+    const local = write({
+      'kustomization.yaml': 'resources:\n- cm.yaml\n',
+      'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  where: "${region}-${tier}"\n',
+    });
+    const r = await dev.ferry('diff', 'ks', vars, '-n', 'flux-system', '--path', local);
+    expect(r.stdout.split('\n')[0]).toBe(`✚ ConfigMap/${target}/settings created`);
+    expect(r.code).toBe(1);
+    const ownerLabels = { 'kustomize.toolkit.fluxcd.io/name': vars, 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' };
+    await dev.kube.apply(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: target, labels: ownerLabels }, data: { where: 'eu-api' } },
+      { fieldManager: RECONCILER_FIELD_MANAGER },
+    );
+    const same = await dev.ferry('diff', 'ks', vars, '-n', 'flux-system', '--path', local);
+    expect(same.lines).toEqual(['► Kustomization diffing...', '✔ Kustomization diffing completed: no changes']);
+
+    await dev.kube.apply(kustomization([{ kind: 'Secret', name: 'absent' }]), { fieldManager: 'test', force: true });
+    const missing = await dev.ferry('diff', 'ks', vars, '-n', 'flux-system', '--path', local);
+    expect(missing.code).toBe(1);
+    expect(missing.lines).toContain("✗ substitute from 'Secret/absent' failed: Secret 'flux-system/absent' not found");
+  });
+
   it('fails naming the object when a namespaced object has no namespace', async () => {
     await dev.kube.apply(
       {

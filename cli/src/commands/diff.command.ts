@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Command } from 'commander';
-import { displayId, identityOf, inventoryId, KubeApiError, parseInventoryId, type KubeObject } from '@ferry/kube';
+import { displayId, identityOf, inventoryId, KubeApiError, parseInventoryId, readSubstituteVariables, type KubeObject } from '@ferry/kube';
 import { kustomizationSchema, RECONCILER_FIELD_MANAGER, type Kustomization } from '@ferry/contracts';
 import { buildFluxKustomization, NodeFileSystem } from '@ferry/kustomize';
 import { CliContext, type CliEnvironment } from '../shared/cli-context';
@@ -50,16 +50,18 @@ export function diffCommand(environment: CliEnvironment): Command {
 
 /**
  * Builds the directory as the reconciler builds the Kustomization's path (the same code: generated
- * kustomization, spec overlay, postBuild substitute, owner labels). substituteFrom variables are not read.
+ * kustomization, spec overlay, postBuild substitute and substituteFrom read from the cluster, owner labels).
  */
 async function build(ctx: CliContext, object: FluxObject, dir: string): Promise<KubeObject[]> {
   const parsed = kustomizationSchema.safeParse(object);
   if (!parsed.success) throw new Error(`Kustomization ${object.metadata.name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   const kustomization: Kustomization = parsed.data;
   const root = realpathSync(dir);
+  const namespace = kustomization.metadata.namespace ?? ctx.namespace;
+  const variables = await readSubstituteVariables(ctx.kube(), namespace, kustomization.spec.postBuild?.substituteFrom ?? []);
   const objects = buildFluxKustomization(
     { ...kustomization.spec, path: './' },
-    { root, fs: new NodeFileSystem(root), owner: { name: kustomization.metadata.name, namespace: kustomization.metadata.namespace ?? ctx.namespace } },
+    { root, fs: new NodeFileSystem(root), owner: { name: kustomization.metadata.name, namespace }, variables },
   ) as unknown as KubeObject[];
   for (const built of objects) {
     if (!built.apiVersion || !built.kind || !built.metadata?.name) {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { CliContext, type CliEnvironment } from '../shared/cli-context';
-import { ALERT, GIT_REPOSITORY, KUSTOMIZATION, PROVIDER, RECEIVER, readyAndMessage, type FluxKind, type FluxObject } from '../shared/flux-kinds';
+import { ALERT, GIT_REPOSITORY, HELM_CHART, HELM_RELEASE, HELM_REPOSITORY, KUSTOMIZATION, PROVIDER, RECEIVER, readyAndMessage, type FluxKind, type FluxObject } from '../shared/flux-kinds';
 import { formatTable, ReportedFailure } from '../shared/output';
 
 interface GetFlags {
@@ -31,7 +31,10 @@ const withRevision = (kind: FluxKind): Listing => ({
 
 const LISTINGS = {
   git: withRevision(GIT_REPOSITORY),
+  helm: withRevision(HELM_REPOSITORY),
+  chart: withRevision(HELM_CHART),
   kustomization: withRevision(KUSTOMIZATION),
+  helmrelease: withRevision(HELM_RELEASE),
   alert: { kind: ALERT, header: ['SUSPENDED', 'READY', 'MESSAGE'], cells: (item) => [suspended(item), 'True', 'Alert is Ready'], static: true },
   provider: { kind: PROVIDER, header: ['READY', 'MESSAGE'], cells: () => ['True', 'Provider is Ready'], static: true },
   receiver: {
@@ -44,14 +47,19 @@ const LISTINGS = {
   },
 } satisfies Record<string, Listing>;
 
-/** `ferry get sources git | kustomizations | alerts | alert-providers | receivers | all`: Flux's tables. */
+/** `ferry get sources git|helm|chart | kustomizations | helmreleases | alerts | alert-providers | receivers | all`: Flux's tables. */
 export function getCommand(environment: CliEnvironment): Command {
   const get = new Command('get').description('Get the resources and their status');
   const sources = new Command('sources').alias('source').description('Get source statuses');
   sources.addCommand(getKind(environment, new Command('git').description('Get GitRepository source statuses'), LISTINGS.git));
+  sources.addCommand(getKind(environment, new Command('helm').description('Get HelmRepository source statuses'), LISTINGS.helm));
+  sources.addCommand(getKind(environment, new Command('chart').description('Get HelmChart statuses'), LISTINGS.chart));
   get.addCommand(sources);
   get.addCommand(
     getKind(environment, new Command('kustomizations').aliases(['kustomization', 'ks']).description('Get Kustomization statuses'), LISTINGS.kustomization),
+  );
+  get.addCommand(
+    getKind(environment, new Command('helmreleases').aliases(['helmrelease', 'hr']).description('Get HelmRelease statuses'), LISTINGS.helmrelease),
   );
   get.addCommand(getKind(environment, new Command('alerts').alias('alert').description('Get Alert statuses'), LISTINGS.alert));
   get.addCommand(getKind(environment, new Command('alert-providers').alias('alert-provider').description('Get Provider statuses'), LISTINGS.provider));
@@ -62,7 +70,7 @@ export function getCommand(environment: CliEnvironment): Command {
       .action(async (flags: GetFlags, command: Command) => {
         const ctx = CliContext.of(environment, command);
         // As flux get all: one table per kind that has objects, each followed by a blank line; nothing when empty.
-        for (const listing of [LISTINGS.git, LISTINGS.kustomization]) {
+        for (const listing of [LISTINGS.git, LISTINGS.helm, LISTINGS.chart, LISTINGS.kustomization, LISTINGS.helmrelease]) {
           const items = await listKind(ctx, listing, flags);
           if (items.length) ctx.print.data(`${table(listing, items, flags, true)}\n`);
         }

@@ -55,7 +55,7 @@ const COMPONENTS: Component[] = [
       { apiGroups: [FLUX_GROUPS.kustomize], resources: ['kustomizations/finalizers'], verbs: ['update'] },
       { apiGroups: [FLUX_GROUPS.source], resources: ['gitrepositories'], verbs: READ },
       { apiGroups: [FLUX_GROUPS.helm], resources: ['helmreleases'], verbs: [...READ, 'patch', 'update'] },
-      { apiGroups: [FLUX_GROUPS.helm], resources: ['helmreleases/status'], verbs: WRITE_STATUS },
+      { apiGroups: [FLUX_GROUPS.helm], resources: ['helmreleases/status'], verbs: [...WRITE_STATUS] },
       { apiGroups: [FLUX_GROUPS.helm], resources: ['helmreleases/finalizers'], verbs: ['update'] },
       // helm-controller keeps the HelmChart of each spec.chart template.
       { apiGroups: [FLUX_GROUPS.source], resources: ['helmcharts'], verbs: [...READ, 'create', 'patch', 'delete'] },

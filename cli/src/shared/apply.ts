@@ -10,9 +10,9 @@ export function validated<T extends KubeObject>(schema: z.ZodType, object: T): T
   return object;
 }
 
-/** YAML as `flux create --export` prints it: a leading `---`, keys in alphabetical order. */
+/** YAML as `flux create --export` prints it (sigs.k8s.io/yaml): a leading `---`, keys in byte order, single-quoted strings. */
 export function exportYaml(objects: KubeObject[]): string {
-  return objects.map((object) => `---\n${stringify(object, { sortMapEntries: true, lineWidth: 0, indentSeq: false })}`).join('');
+  return objects.map((object) => `---\n${stringify(object, { sortMapEntries: true, lineWidth: 0, indentSeq: false, singleQuote: true })}`).join('');
 }
 
 /** Server-side apply with the CLI's field manager, taking ownership as `flux create` does. */

@@ -1,6 +1,8 @@
 import {
   findCondition,
   GIT_REPOSITORY_API_VERSION,
+  HELM_RELEASE_API_VERSION,
+  HELM_SOURCE_API_VERSION,
   KUSTOMIZATION_API_VERSION,
   NOTIFICATION_V1,
   NOTIFICATION_V1BETA3,
@@ -49,6 +51,36 @@ export const KUSTOMIZATION: FluxKind = {
   apiVersion: KUSTOMIZATION_API_VERSION,
   lowerKind: 'kustomization',
   revisionOf: (object) => (object as FluxObject).status?.lastAppliedRevision ?? '',
+  revisionLine: (revision) => `applied revision ${revision}`,
+};
+
+/** `source.toolkit.fluxcd.io/v1` HelmRepository: its revision is the digest of the stored index. */
+export const HELM_REPOSITORY: FluxKind = {
+  kind: 'HelmRepository',
+  apiVersion: HELM_SOURCE_API_VERSION,
+  lowerKind: 'helmrepository',
+  revisionOf: (object) => (object as FluxObject).status?.artifact?.revision ?? '',
+  revisionLine: (revision) => `fetched revision ${revision}`,
+};
+
+/** `source.toolkit.fluxcd.io/v1` HelmChart: its revision is the chart version. */
+export const HELM_CHART: FluxKind = {
+  kind: 'HelmChart',
+  apiVersion: HELM_SOURCE_API_VERSION,
+  lowerKind: 'helmchart',
+  revisionOf: (object) => (object as FluxObject).status?.artifact?.revision ?? '',
+  revisionLine: (revision) => `fetched revision ${revision}`,
+};
+
+/** `helm.toolkit.fluxcd.io/v2` HelmRelease: its revision is the chart version of the latest release in its history. */
+export const HELM_RELEASE: FluxKind = {
+  kind: 'HelmRelease',
+  apiVersion: HELM_RELEASE_API_VERSION,
+  lowerKind: 'helmrelease',
+  revisionOf: (object) => {
+    const history = (object as FluxObject).status?.['history'];
+    return Array.isArray(history) ? String((history[0] as { chartVersion?: unknown } | undefined)?.chartVersion ?? '') : '';
+  },
   revisionLine: (revision) => `applied revision ${revision}`,
 };
 

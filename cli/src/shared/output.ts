@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 /** Where a command writes: data (tables, YAML) to `out`, progress lines to `err`, as the Flux CLI does. */
 export interface CliIo {
   out(text: string): void;
@@ -57,4 +58,15 @@ export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: string[]) => cells.map((cell, column) => `${cell.padEnd(widths[column] ?? 0)}\t`).join('');
   return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** Asks a yes/no question on the terminal; without one (a pipe, CI) the answer is no, so nothing happens unasked. */
+export async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(`${question}? [y/N] `)).trim());
+  } finally {
+    prompt.close();
+  }
 }

@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
 
 /** An SSH key pair in OpenSSH format, as a GitRepository's Secret carries it (`identity`, `identity.pub`). */
 export interface SshKeyPair {
@@ -101,5 +106,27 @@ class SshReader {
 
   string(): Buffer {
     return this.bytes(this.uint32());
+  }
+}
+
+/** The host's keys in known_hosts format, scanned with `ssh-keyscan` as flux does; fails naming the host. */
+export async function scanKnownHosts(host: string, port = ''): Promise<string> {
+  try {
+    const { stdout } = await exec('ssh-keyscan', ['-T', '10', ...(port ? ['-p', port] : []), host], { timeout: 30_000 });
+    if (!stdout.trim()) throw new Error('no host key returned');
+    return stdout;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new Error(`cannot scan the SSH host key of ${host}${port ? `:${port}` : ''} for known_hosts: ${reason}`);
+  }
+}
+
+/** Reads a key or known_hosts file named by a flag, failing with the flag, the path and why. */
+export function readKeyFile(path: string, flag = '--private-key-file'): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(error)}`);
   }
 }

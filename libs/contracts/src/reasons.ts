@@ -9,6 +9,7 @@ export const ConditionType = {
   SourceVerified: 'SourceVerified',
   IncludeUnavailable: 'IncludeUnavailable',
   StorageOperationFailed: 'StorageOperationFailed',
+  BuildFailed: 'BuildFailed',
   ArtifactOutdated: 'ArtifactOutdated',
   Released: 'Released',
   Remediated: 'Remediated',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ferryEvents, newEvent, type ReconcileRequestedV1, type RawEnvelope } from '@ferry/contracts';
+import { ferryEvents, newEvent, type FailedV1, type ReconcileRequestedV1, type RawEnvelope } from '@ferry/contracts';
 import { testDatabase, type TestDatabase } from '@ferry/testing';
 import { ConcurrencyError, type StoredEvent } from './event-store.port';
 import { openEventStoreDatabase, parseDatabaseUrl } from './data-source';
@@ -126,6 +126,37 @@ describe.each(['postgres', 'sqlite'] as const)('event store on %s', (kind) => {
     expect(await store.streamVersion('s1')).toBe(0);
   });
 
+  it('appends a batch that names one stream twice in order, with each part\'s version and position', async () => {
+    await store.append('s1', [requested('s1')], 'no-stream');
+    const results = await store.appendBatch([
+      { streamId: 's1', events: [requested('s1'), requested('s1')], expectedVersion: 1 },
+      { streamId: 's2', events: [requested('s2')], expectedVersion: 'no-stream' },
+      { streamId: 's1', events: [requested('s1')], expectedVersion: 3 },
+      { streamId: 's3', events: [], expectedVersion: 'any' },
+    ]);
+    const all = await store.readAll(0, 100);
+    const positionOf = (streamId: string, version: number) => all.find((e) => e.streamId === streamId && e.streamVersion === version)?.position;
+    expect(results).toEqual([
+      { streamVersion: 3, lastPosition: positionOf('s1', 3) },
+      { streamVersion: 1, lastPosition: positionOf('s2', 1) },
+      { streamVersion: 4, lastPosition: positionOf('s1', 4) },
+      { streamVersion: 0, lastPosition: 0 },
+    ]);
+    expect((await store.readStream('s1')).map((e) => e.streamVersion)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('reads several streams at once, each oldest first, with an empty list for a stream that does not exist', async () => {
+    await store.appendBatch([
+      { streamId: 'r1', events: [requested('r1'), requested('r1')], expectedVersion: 'no-stream' },
+      { streamId: 'r2', events: [requested('r2')], expectedVersion: 'no-stream' },
+    ]);
+    const streams = await store.readStreams(['r2', 'missing', 'r1', 'r2']);
+    expect([...streams.keys()]).toEqual(['r2', 'missing', 'r1']);
+    expect(streams.get('r1')).toEqual(await store.readStream('r1'));
+    expect(streams.get('r2')).toEqual(await store.readStream('r2'));
+    expect(streams.get('missing')).toEqual([]);
+  });
+
   it('rebuilds a projection from scratch to the same state as the incrementally built one', async () => {
     const table = 'request_counts';
     await dataSource.query(
@@ -165,6 +196,25 @@ describe.each(['postgres', 'sqlite'] as const)('event store on %s', (kind) => {
     expect(await relay.relayOnce()).toBe(0);
     expect(published.filter((id) => id === events[0]!.id).length).toBeGreaterThanOrEqual(1);
     expect(new Set(published)).toEqual(new Set(events.map((e) => e.id)));
+  });
+
+  it('passes store-only event types without publishing them, and moves the checkpoint past them', async () => {
+    const published: string[] = [];
+    const relay = new OutboxRelay(dataSource, store, { publish: async (event) => void published.push(event.type) }, { storeOnlyTypes: ['ReconcileRequested'] });
+    const artifactFailed = newEvent<FailedV1>({
+      type: 'Failed',
+      schemaVersion: 1,
+      object: { kind: 'GitRepository', namespace: 'flux-system', name: 'app' },
+      revision: null,
+      reason: 'ArtifactFailed',
+      message: 'boom',
+      stage: 'fetch',
+      terminal: false,
+    });
+    await store.append('mixed', [requested('x'), artifactFailed, requested('y')], 'no-stream');
+    expect(await relay.relayOnce()).toBe(3);
+    expect(published).toEqual(['Failed']);
+    expect(await relay.relayOnce()).toBe(0);
   });
 
   it('inbox runs a handler once per event id, atomically with its writes', async () => {

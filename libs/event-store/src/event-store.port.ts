@@ -67,6 +67,8 @@ export interface EventStore {
   appendBatch(appends: StreamAppend[]): Promise<AppendResult[]>;
   /** The events of one stream, oldest first, from a version (inclusive). */
   readStream(streamId: string, fromVersion?: number): Promise<StoredEvent[]>;
+  /** The events of several streams in one read, oldest first per stream; every id asked for has an entry. */
+  readStreams(streamIds: string[]): Promise<Map<string, StoredEvent[]>>;
   /** Events after a global position (exclusive), oldest first, at most `limit`. */
   readAll(afterPosition: number, limit: number): Promise<StoredEvent[]>;
   /** The stream's current version; 0 when it does not exist. */

@@ -1,8 +1,9 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { RawEnvelope } from '@ferry/contracts';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { SingleFlight } from './projection-runner';
-import { inTransaction } from './transactions';
+import type { StoredEvent } from './event-store.port';
+import { inTransaction, isPostgres } from './transactions';
 import type { TypeOrmEventStore } from './typeorm-event-store';
 
 /** Where the relay sends events. The publisher must make the event id the message id, so resends are deduplicated. */
@@ -20,6 +21,9 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Fallback poll for events appended by other processes. */
   pollMs?: number;
+  /** Event types that stay in the store: the relay passes them without publishing (records nobody consumes
+   * from the bus, such as the notifier's attempts, would cost a broker round trip each). */
+  storeOnlyTypes?: readonly string[];
   onError?: (error: unknown) => void;
 }
 
@@ -42,17 +46,34 @@ export class OutboxRelay {
     this.loop = new SingleFlight(() => this.drain(), options.onError ?? (() => undefined));
   }
 
-  /** Publishes everything not yet published; returns the number of events sent. */
+  /** Publishes everything not yet published; returns the number of events passed (store-only ones included). */
   async relayOnce(): Promise<number> {
     const batchSize = this.options.batchSize ?? 500;
-    return inTransaction(this.dataSource, async (manager) => {
-      const checkpoint = await readCheckpoint(this.dataSource, manager, this.name);
-      const batch = await this.store.readAllIn(manager, checkpoint, batchSize);
-      await Promise.all(batch.map((stored) => this.publisher.publish(stored.event)));
-      const last = batch.at(-1);
-      if (last) await writeCheckpoint(this.dataSource, manager, this.name, last.position);
-      return batch.length;
+    if (isPostgres(this.dataSource)) {
+      // The checkpoint row stays locked while the batch is published: replicas relaying one database take turns.
+      return inTransaction(this.dataSource, async (manager) => {
+        const batch = await this.store.readAllIn(manager, await readCheckpoint(this.dataSource, manager, this.name), batchSize);
+        await Promise.all(this.toPublish(batch).map((event) => this.publisher.publish(event)));
+        await this.passed(manager, batch);
+        return batch.length;
+      });
+    }
+    // SQLite is one process's embedded database with one relay, and its transactions run one at a time: holding
+    // one open during the broker round trips would stall every append for as long. So read in a short
+    // transaction (in the queue, so never amid another one's uncommitted rows on the shared connection), publish
+    // outside, then write the checkpoint in another short one; a batch with nothing to publish is passed in one.
+    let pending: RawEnvelope[] = [];
+    const batch = await inTransaction(this.dataSource, async (manager) => {
+      const read = await this.store.readAllIn(manager, await readCheckpoint(this.dataSource, manager, this.name), batchSize);
+      pending = this.toPublish(read);
+      if (pending.length === 0) await this.passed(manager, read);
+      return read;
     });
+    if (pending.length > 0) {
+      await Promise.all(pending.map((event) => this.publisher.publish(event)));
+      await inTransaction(this.dataSource, (manager) => this.passed(manager, batch));
+    }
+    return batch.length;
   }
 
   /** Starts relaying on every append and every poll interval. */
@@ -68,6 +89,17 @@ export class OutboxRelay {
     this.stopFns.forEach((stop) => stop());
     this.stopFns = [];
     await this.loop.idle();
+  }
+
+  private toPublish(batch: StoredEvent[]): RawEnvelope[] {
+    const storeOnly = this.options.storeOnlyTypes ?? [];
+    return batch.filter((stored) => !storeOnly.includes(stored.event.type)).map((stored) => stored.event);
+  }
+
+  // Moves the checkpoint past the batch.
+  private async passed(manager: EntityManager, batch: StoredEvent[]): Promise<void> {
+    const last = batch.at(-1);
+    if (last) await writeCheckpoint(this.dataSource, manager, this.name, last.position);
   }
 
   private async drain(): Promise<void> {

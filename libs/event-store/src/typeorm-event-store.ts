@@ -14,6 +14,8 @@ import { inTransaction, isPostgres, placeholder } from './transactions';
 // position N never later finds a smaller one committed (which would make the outbox skip it).
 const APPEND_LOCK_KEY = 0x6665727279;
 const INSERT_CHUNK_ROWS = 1000;
+// Stream ids per IN (…) list: far below SQLite's and PostgreSQL's bound-parameter limits.
+const IN_LIST_CHUNK = 500;
 const COLUMNS = 'stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at';
 
 interface EventRow {
@@ -62,38 +64,35 @@ export class TypeOrmEventStore implements EventStore {
     for (const { events } of appends) events.forEach((event) => this.catalog?.validate(event));
     try {
       if (isPostgres(this.dataSource)) await manager.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
+      // One version query and multi-row inserts for the whole batch, not two statements per stream: callers
+      // that group many small appends into one transaction (the notifier's attempts) pay per statement.
+      const versions = await this.currentVersions(manager, appends.map((append) => append.streamId));
       const recordedAt = new Date().toISOString();
-      const out: AppendResult[] = [];
-      for (const { streamId, events, expectedVersion, metadata = {} } of appends) {
-        const current = await this.currentVersion(manager, streamId);
+      const values: unknown[][] = [];
+      const lastVersions = appends.map(({ streamId, events, expectedVersion, metadata = {} }) => {
+        const current = versions.get(streamId) ?? 0;
         if (!versionMatches(expectedVersion, current)) throw new ConcurrencyError(streamId, expectedVersion, current);
-        let lastPosition = 0;
-        for (let start = 0; start < events.length; start += INSERT_CHUNK_ROWS) {
-          const chunk = events.slice(start, start + INSERT_CHUNK_ROWS);
-          const values: unknown[] = [];
-          const rows = chunk.map((event, i) => {
-            values.push(
-              streamId,
-              current + start + i + 1,
-              event.id,
-              event.type,
-              event.schemaVersion,
-              JSON.stringify(event),
-              JSON.stringify(metadata),
-              recordedAt,
-            );
-            const base = i * 8;
-            return `(${Array.from({ length: 8 }, (_, c) => this.p(base + c + 1)).join(', ')})`;
-          });
-          const inserted: Array<{ position: string | number }> = await manager.query(
-            `INSERT INTO events (${COLUMNS}) VALUES ${rows.join(', ')} RETURNING position`,
-            values,
-          );
-          lastPosition = Math.max(...inserted.map((row) => Number(row.position)));
-        }
-        out.push({ streamVersion: current + events.length, lastPosition });
+        const metadataJson = JSON.stringify(metadata);
+        events.forEach((event, i) =>
+          values.push([streamId, current + i + 1, event.id, event.type, event.schemaVersion, JSON.stringify(event), metadataJson, recordedAt]),
+        );
+        versions.set(streamId, current + events.length);
+        return current + events.length;
+      });
+      const positions = new Map<string, number>();
+      for (let start = 0; start < values.length; start += INSERT_CHUNK_ROWS) {
+        const chunk = values.slice(start, start + INSERT_CHUNK_ROWS);
+        const rows = chunk.map((_, i) => `(${Array.from({ length: 8 }, (_, c) => this.p(i * 8 + c + 1)).join(', ')})`);
+        const inserted: Array<{ position: string | number; stream_id: string; stream_version: number }> = await manager.query(
+          `INSERT INTO events (${COLUMNS}) VALUES ${rows.join(', ')} RETURNING position, stream_id, stream_version`,
+          chunk.flat(),
+        );
+        inserted.forEach((row) => positions.set(versionKey(row.stream_id, Number(row.stream_version)), Number(row.position)));
       }
-      return out;
+      return appends.map(({ streamId, events }, i) => {
+        const streamVersion = lastVersions[i] ?? 0;
+        return { streamVersion, lastPosition: events.length === 0 ? 0 : (positions.get(versionKey(streamId, streamVersion)) ?? 0) };
+      });
     } catch (error: unknown) {
       throw this.asConcurrencyError(error, appends) ?? error;
     }
@@ -111,6 +110,21 @@ export class TypeOrmEventStore implements EventStore {
       [streamId, fromVersion],
     );
     return rows.map(toStoredEvent);
+  }
+
+  async readStreams(streamIds: string[]): Promise<Map<string, StoredEvent[]>> {
+    const out = new Map<string, StoredEvent[]>(streamIds.map((streamId) => [streamId, []]));
+    const unique = [...out.keys()];
+    for (let start = 0; start < unique.length; start += IN_LIST_CHUNK) {
+      const chunk = unique.slice(start, start + IN_LIST_CHUNK);
+      const rows: EventRow[] = await this.dataSource.query(
+        `SELECT position, stream_id, stream_version, data, metadata, recorded_at FROM events
+         WHERE stream_id IN (${chunk.map((_, i) => this.p(i + 1)).join(', ')}) ORDER BY stream_id, stream_version`,
+        chunk,
+      );
+      rows.forEach((row) => out.get(row.stream_id)?.push(toStoredEvent(row)));
+    }
+    return out;
   }
 
   readAll(afterPosition: number, limit: number): Promise<StoredEvent[]> {
@@ -136,6 +150,21 @@ export class TypeOrmEventStore implements EventStore {
     return () => this.listeners.delete(listener);
   }
 
+  private async currentVersions(manager: EntityManager, streamIds: string[]): Promise<Map<string, number>> {
+    const versions = new Map<string, number>();
+    const unique = [...new Set(streamIds)];
+    for (let start = 0; start < unique.length; start += IN_LIST_CHUNK) {
+      const chunk = unique.slice(start, start + IN_LIST_CHUNK);
+      const rows: Array<{ stream_id: string; version: string | number }> = await manager.query(
+        `SELECT stream_id, MAX(stream_version) AS version FROM events
+         WHERE stream_id IN (${chunk.map((_, i) => this.p(i + 1)).join(', ')}) GROUP BY stream_id`,
+        chunk,
+      );
+      rows.forEach((row) => versions.set(row.stream_id, Number(row.version)));
+    }
+    return versions;
+  }
+
   private async currentVersion(manager: EntityManager, streamId: string): Promise<number> {
     const [row]: Array<{ version: string | number | null }> = await manager.query(
       `SELECT MAX(stream_version) AS version FROM events WHERE stream_id = ${this.p(1)}`,
@@ -152,6 +181,10 @@ export class TypeOrmEventStore implements EventStore {
     const first = appends[0];
     return first ? new ConcurrencyError(first.streamId, first.expectedVersion, undefined) : undefined;
   }
+}
+
+function versionKey(streamId: string, version: number): string {
+  return `${streamId}\u0000${version}`;
 }
 
 function versionMatches(expected: ExpectedVersion, actual: number): boolean {

@@ -6,3 +6,4 @@ export * from './kube-client';
 export * from './object-watcher';
 export * from './resource-manager';
 export * from './lease-lock';
+export * from './substitute-from';

@@ -64,6 +64,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
         maxDeliver,
         ...(this.options.backoffMs ? { backoffMs: this.options.backoffMs } : {}),
         ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}),
+        ...(this.takesWholeStream ? { accepts: (subject: string) => filterSubjects.includes(subject) } : {}),
         onDeadLetter: this.options.onDeadLetter,
         handle: (event, context) => this.dispatch(event, context),
         onError: (error, context) =>
@@ -91,7 +92,9 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
   }
 
   private async dispatch(event: RawEnvelope, context: DeliveryContext): Promise<void> {
-    const handler = this.getHandlerByPattern(event.type);
+    // Event types are plain strings, so the type is the route; Nest's getHandlerByPattern first tries
+    // JSON.parse on it and throws and catches once per message.
+    const handler = this.messageHandlers.get(event.type);
     if (!handler && this.takesWholeStream) return;
     if (!handler) throw new Error(`no @EventPattern('${event.type}') handler`);
     await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });

@@ -53,7 +53,7 @@ describe('messaging over JetStream', () => {
     await nc.close();
   });
 
-  async function consumer(durable: string, handle: (event: unknown) => Promise<void>) {
+  async function consumer(durable: string, handle: (event: unknown) => Promise<void>, accepts?: (subject: string) => boolean) {
     const jsm = await nc.jetstreamManager();
     await ensureDurableConsumer(jsm, stream.stream, { durable, filterSubjects: [], ackWaitMs: 1000, maxDeliver: 3 });
     const deadLetters: DeadLetter[] = [];
@@ -65,6 +65,7 @@ describe('messaging over JetStream', () => {
       backoffMs: [100],
       onDeadLetter: (letter) => void deadLetters.push(letter),
       handle,
+      ...(accepts ? { accepts } : {}),
     });
     await c.start();
     return { c, deadLetters };
@@ -117,6 +118,26 @@ describe('messaging over JetStream', () => {
     expect(attempts.get(flaky.id)).toBe(2);
     expect(attempts.get(doomed.id)).toBe(3);
     expect(deadLetters).toEqual([expect.objectContaining({ eventId: doomed.id, reason: 'max-deliveries', error: 'boom 3' })]);
+  });
+
+  it('acks handled messages and, on a whole-stream consumer, the subjects it does not take, without decoding them', async () => {
+    const handled: string[] = [];
+    const wanted = subjectFor('ReconcileRequested', 1, stream.subjectPrefix);
+    const { c, deadLetters } = await consumer('picky', async (e) => void handled.push((e as { id: string }).id), (subject) => subject === wanted);
+    const events = Array.from({ length: 40 }, (_, i) => requested(`p${i}`));
+    const publisher = new JetStreamPublisher(nc.jetstream(), stream.subjectPrefix);
+    await Promise.all(events.map((event) => publisher.publish(event)));
+    // Not an event at all: it would be dead-lettered if it were decoded.
+    await nc.jetstream().publish(`${stream.subjectPrefix}.applied.v1`, 'not json');
+    await eventually(async () => handled.length, (n) => n >= events.length);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // longer than ack wait: an unacked message would come back
+    const info = await (await nc.jetstreamManager()).consumers.info(stream.stream, 'picky');
+    await c.stop();
+    expect(handled.sort()).toEqual(events.map((event) => event.id).sort());
+    expect(deadLetters).toEqual([]);
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_redelivered).toBe(0);
+    expect(info.ack_floor.stream_seq).toBe(events.length + 1);
   });
 
   it('shares work between two replicas of one durable consumer, each event handled by one of them', async () => {

@@ -43,8 +43,11 @@ class PlatformLifecycle implements OnModuleInit, OnApplicationShutdown {
  */
 @Module({})
 export class PlatformModule {
-  /** The platform for one service, from its parsed config. Extra migrations create the service's read models. */
-  static forRoot(config: PlatformConfig, extraMigrations: MigrationClass[] = []): DynamicModule {
+  /**
+   * The platform for one service, from its parsed config. Extra migrations create the service's read models;
+   * `storeOnlyEventTypes` are appended to the store but not relayed to JetStream.
+   */
+  static forRoot(config: PlatformConfig, extraMigrations: MigrationClass[] = [], options: { storeOnlyEventTypes?: readonly string[] } = {}): DynamicModule {
     return {
       module: PlatformModule,
       global: true,
@@ -100,7 +103,11 @@ export class PlatformModule {
                   metrics.eventsPublished.inc({ type: event.type });
                 },
               },
-              { name: config.service, onError: (error) => logger.error('outbox relay failed', { error }) },
+              {
+                name: config.service,
+                ...(options.storeOnlyEventTypes ? { storeOnlyTypes: options.storeOnlyEventTypes } : {}),
+                onError: (error) => logger.error('outbox relay failed', { error }),
+              },
             );
           },
           inject: [DATA_SOURCE, EVENT_STORE, NATS_CONNECTION, LOGGER, METRICS],

@@ -16,11 +16,18 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/** How a service consumes its events. */
+export interface RunServiceOptions {
+  /** Handlers running at once (EventConsumer's default: 8). Services whose handlers mostly wait on I/O and
+   * are idempotent per event, like the notifier, take more. */
+  consumerConcurrency?: number;
+}
+
 /**
  * Starts a Ferry service: the Nest application (HTTP: health, readiness, metrics, the service's own routes)
  * and, when it has `@EventPattern` handlers, its durable JetStream consumer named after the service.
  */
-export async function runService(rootModule: unknown, config: PlatformConfig): Promise<RunningService> {
+export async function runService(rootModule: unknown, config: PlatformConfig, options: RunServiceOptions = {}): Promise<RunningService> {
   // rawBody: webhook receivers verify HMAC signatures over the exact bytes received.
   const app = await NestFactory.create(rootModule as never, { bufferLogs: true, rawBody: true });
   const logger = app.get<Logger>(LOGGER);
@@ -33,6 +40,7 @@ export async function runService(rootModule: unknown, config: PlatformConfig): P
         stream: { ...config.events, duplicateWindowMs: 120_000 },
         durable: config.service,
         catalog: ferryEvents,
+        ...(options.consumerConcurrency ? { concurrency: options.consumerConcurrency } : {}),
         onDeadLetter: async (letter) => {
           logger.error('dead letter: message terminated', {
             subject: letter.subject,

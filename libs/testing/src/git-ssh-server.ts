@@ -33,8 +33,12 @@ export class GitSshServer {
     readonly knownHosts: string,
   ) {}
 
-  /** Starts on 127.0.0.1 and a random port, serving the bare repositories under `reposPath`. */
-  static async start(reposPath: string, authorizedKey: string): Promise<GitSshServer> {
+  /**
+   * Starts on 127.0.0.1 and a random port, serving the bare repositories under `reposPath`; `acceptGitProtocol`
+   * false refuses a client's GIT_PROTOCOL (protocol v2) as an sshd without `AcceptEnv GIT_PROTOCOL` does.
+   */
+  static async start(reposPath: string, authorizedKey: string, options: { acceptGitProtocol?: boolean } = {}): Promise<GitSshServer> {
+    const acceptGitProtocol = options.acceptGitProtocol ?? true;
     const hostKey = generateSshKeyPair();
     const allowed = utils.parseKey(authorizedKey);
     if (allowed instanceof Error) throw allowed;
@@ -52,12 +56,22 @@ export class GitSshServer {
       client.on('ready', () => {
         client.on('session', (acceptSession) => {
           const session = acceptSession();
+          // Like an OpenSSH server with `AcceptEnv GIT_PROTOCOL` (as Git hosts run it), clients may ask for
+          // protocol v2; with acceptGitProtocol false, like one without it: upload-pack answers in v0.
+          let protocol: string | undefined;
+          session.on('env', (acceptEnv, rejectEnv, info) => {
+            if (info.key !== 'GIT_PROTOCOL' || !acceptGitProtocol) return rejectEnv?.();
+            protocol = info.val;
+            acceptEnv?.();
+          });
           session.on('exec', (acceptExec, rejectExec, info) => {
             const match = /^git[- ]upload-pack '?\/?([^']+?)'?$/.exec(info.command);
             const repo = match?.[1] ? normalize(match[1]) : undefined;
             if (!repo || repo.startsWith('..')) return rejectExec();
             const stream = acceptExec();
-            const child = spawn('git', ['upload-pack', join(reposPath, repo)], { env: { PATH: process.env['PATH'], GIT_CONFIG_NOSYSTEM: '1', HOME: reposPath } });
+            const child = spawn('git', ['upload-pack', join(reposPath, repo)], {
+              env: { PATH: process.env['PATH'], GIT_CONFIG_NOSYSTEM: '1', HOME: reposPath, ...(protocol ? { GIT_PROTOCOL: protocol } : {}) },
+            });
             let sent = 0;
             child.stdout.on('data', (chunk: Buffer) => {
               sent += chunk.length;

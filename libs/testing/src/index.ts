@@ -5,3 +5,4 @@ export * from './git-ssh-server';
 export * from './gitlab-server';
 export * from './helm-repository-server';
 export * from './podinfo-chart';
+export * from './http-proxy';

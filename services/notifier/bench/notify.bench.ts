@@ -1,6 +1,10 @@
 // Notifier benchmark: event published on JetStream → provider request received on loopback, with 100 Alerts
 // (one per Kustomization, so each event matches exactly one) at a target rate of 1,000 events/s, through the
 // real notifier process (dev cluster informers, SQLite event store for the once-only record, outbox relay).
+// The machine is shared, so besides latency it prints the load average and the notifier's own CPU time per
+// event: events per CPU-second is what one core achieves, whatever the other processes do.
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { connect } from 'nats';
 import { newEvent, type AppliedV1 } from '@ferry/contracts';
 import { JetStreamPublisher } from '@ferry/messaging';
@@ -15,6 +19,14 @@ const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
+
+// utime + stime of a process in seconds (Linux /proc; USER_HZ is 100 on every Linux ABI Node supports).
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 async function main(): Promise<void> {
   const sentAt = new Map<string, number>();
@@ -39,6 +51,9 @@ async function main(): Promise<void> {
       });
     }
     const service = await fixture.start();
+    const pid = service.child.pid ?? 0;
+    const loadBefore = loadavg()[0] ?? NaN;
+    const cpuBefore = cpuSeconds(pid);
     const publisher = new JetStreamPublisher(nats.jetstream(), fixture.subjectPrefix);
     const total = RATE * SECONDS;
     const started = performance.now();
@@ -64,6 +79,7 @@ async function main(): Promise<void> {
     const offered = total / ((performance.now() - started) / 1000);
     await eventually(`${total} deliveries`, () => latencies.length >= total, 300_000);
     const elapsed = (performance.now() - started) / 1000;
+    const cpu = cpuSeconds(pid) - cpuBefore;
     await service.stop();
     const sorted = [...latencies].sort((a, b) => a - b);
     process.stdout.write(
@@ -73,7 +89,10 @@ async function main(): Promise<void> {
         offeredEventsPerSecond: Math.round(offered),
         deliveredPerSecond: Math.round(total / elapsed),
         requestsReceived: endpoint.requests.length,
-        latencyMs: { p50: Number(percentile(sorted, 50).toFixed(1)), p99: Number(percentile(sorted, 99).toFixed(1)), max: Number((sorted.at(-1) ?? NaN).toFixed(1)) },
+        latencyMs: { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? NaN) },
+        notifierCpuSeconds: round(cpu, 2),
+        eventsPerNotifierCpuSecond: Math.round(total / cpu),
+        loadAverage1m: { before: round(loadBefore, 2), after: round(loadavg()[0] ?? NaN, 2) },
       })}\n`,
     );
   } finally {

@@ -16,6 +16,11 @@ export interface NotifierConfig {
     resyncMs: number;
     /** Older events are not notified (a new consumer starts at the beginning of the stream); 0 turns it off. */
     maxEventAgeMs: number;
+    /** Events handled at once: deliveries mostly wait on providers, and their store reads and writes are
+     * batched across the events in flight, so more of them means fewer, larger transactions. */
+    concurrency: number;
+    /** Whether NotificationAttempted events are relayed to JetStream too (they are always in the store). */
+    publishAttempts: boolean;
   };
 }
 
@@ -39,6 +44,8 @@ const envSchema = z.object({
     .transform((text) => text.split(',').map((part) => parseDuration(part.trim()))),
   NOTIFIER_RESYNC_INTERVAL: duration('30s'),
   NOTIFIER_MAX_EVENT_AGE: duration('1h'),
+  NOTIFIER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
+  NOTIFIER_PUBLISH_ATTEMPTS: z.enum(['true', 'false']).default('false'),
 });
 
 /** Parses the environment; throws a ConfigError naming each bad variable. */
@@ -58,6 +65,8 @@ export function loadNotifierConfig(env: NodeJS.ProcessEnv = process.env): Notifi
       backoffMs: e.NOTIFIER_DELIVERY_BACKOFF,
       resyncMs: Math.max(e.NOTIFIER_RESYNC_INTERVAL, 1000),
       maxEventAgeMs: e.NOTIFIER_MAX_EVENT_AGE,
+      concurrency: e.NOTIFIER_CONCURRENCY,
+      publishAttempts: e.NOTIFIER_PUBLISH_ATTEMPTS === 'true',
     },
   };
 }

@@ -1,4 +1,6 @@
-import type { ServiceProcess } from '@ferry/testing';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir, type ServiceProcess } from '@ferry/testing';
 import { notifierFixture, type NotifierFixture } from '../test/notifier-fixture';
 
 // Real processes, NATS and a cluster on a shared 2-core machine: a ceiling for hangs, not a speed assertion.
@@ -33,6 +35,32 @@ describe('notifier service process', () => {
 
   it('answers 404 on an unknown webhook path', async () => {
     expect((await fetch(`${service.url}/hook/${'0'.repeat(64)}`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('answers 503, not 404, on webhook paths while it cannot list Receivers (API server unreachable)', async () => {
+    const dir = tempDir('ferry-notifier-unreachable-');
+    const kubeconfig = join(dir.path, 'kubeconfig');
+    // Port 1 on loopback: nothing listens there, so every list fails and is retried.
+    writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'gone', cluster: { server: 'http://127.0.0.1:1' } }],
+        users: [{ name: 'nobody', user: {} }],
+        contexts: [{ name: 'gone', context: { cluster: 'gone', user: 'nobody' } }],
+        'current-context': 'gone',
+      }),
+    );
+    const cut = await fixture.start({ KUBECONFIG: kubeconfig, DATABASE_URL: `sqlite:${join(dir.path, 'notifier.db')}` });
+    try {
+      const response = await fetch(`${cut.url}/hook/${'0'.repeat(64)}`, { method: 'POST' });
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ error: 'Receivers are not listed yet: waiting for the Kubernetes API' });
+    } finally {
+      expect(await cut.stop()).toBe(0);
+      dir.remove();
+    }
   });
 
   it('logs JSON lines only', () => {

@@ -5,7 +5,7 @@ import { NotifierModule } from './notifier.module';
 
 async function main(): Promise<void> {
   const config = loadNotifierConfig();
-  await runService(NotifierModule.forRoot(config), config.platform);
+  await runService(NotifierModule.forRoot(config), config.platform, { consumerConcurrency: config.notifications.concurrency });
 }
 
 main().catch((error: unknown) => {

@@ -211,6 +211,60 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
     expect(bad.status).toBe(401);
   });
 
+  it('accepts a Harbor push with the token as Authorization, and answers 400 to a Quay call whose body is not a payload', async () => {
+    await fixture.client.create(secret('registry-token', { token: 'harbor-secret' }));
+    await fixture.apply(notification('Receiver', 'harbor', { type: 'harbor', secretRef: { name: 'registry-token' }, resources: [{ kind: 'OCIRepository', name: 'app' }] }));
+    await fixture.apply(notification('Receiver', 'quay', { type: 'quay', secretRef: { name: 'registry-token' }, resources: [{ kind: 'OCIRepository', name: 'app' }] }));
+    const pathOf = (name: string) =>
+      eventually(`the ${name} receiver path`, async () => {
+        const object = await fixture.client.get<KubeObject & { status?: { webhookPath?: string } }>({ apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', namespace: fixture.namespace, name });
+        return object?.status?.webhookPath;
+      });
+    const harbor = await pathOf('harbor');
+    const body = JSON.stringify({ type: 'PUSH_ARTIFACT', event_data: { repository: { repo_full_name: 'library/app' }, resources: [{ tag: 'v1' }] } });
+    const pushed = await fetch(`${service!.url}${harbor}`, { method: 'POST', headers: { 'content-type': 'application/json', Authorization: 'harbor-secret' }, body });
+    expect(pushed.status).toBe(200);
+    expect(await pushed.json()).toEqual({ requested: [{ kind: 'OCIRepository', namespace: fixture.namespace, name: 'app' }] });
+    expect((await fetch(`${service!.url}${harbor}`, { method: 'POST', headers: { 'content-type': 'application/json', Authorization: 'Bearer harbor-secret' }, body })).status).toBe(401);
+    const quay = await pathOf('quay');
+    const malformed = await fetch(`${service!.url}${quay}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'updated_tags=v1' });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual({ error: 'the body is not a Quay webhook payload (a JSON object)' });
+  });
+
+  it('filters a receiver\'s resources with its CEL resourceFilter, and marks a Receiver with a bad one Ready=False naming the field', async () => {
+    await fixture.client.create(secret('cel-token', { token: 'cel-secret' }));
+    for (const [name, channel] of [['cel-stable', 'stable'], ['cel-canary', 'canary']] as const) {
+      await fixture.apply({
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name, namespace: fixture.namespace, labels: { hook: 'cel', channel } },
+        spec: { interval: '10m', path: './', prune: true, sourceRef: { kind: 'GitRepository', name: 'podinfo' } },
+      });
+    }
+    await fixture.apply(
+      notification('Receiver', 'cel', {
+        type: 'generic',
+        secretRef: { name: 'cel-token' },
+        resources: [{ kind: 'Kustomization', name: '*', matchLabels: { hook: 'cel' } }],
+        resourceFilter: "res.metadata.labels.channel == req.channel",
+      }),
+    );
+    await fixture.apply(notification('Receiver', 'cel-broken', { type: 'generic', secretRef: { name: 'cel-token' }, resources: [{ kind: 'Kustomization', name: 'apps' }], resourceFilter: 'request.channel ==' }));
+    const path = await eventually('the cel receiver path', async () => {
+      const object = await fixture.client.get<KubeObject & { status?: { webhookPath?: string } }>({ apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', namespace: fixture.namespace, name: 'cel' });
+      return object?.status?.webhookPath;
+    });
+    const response = await fetch(`${service!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"channel":"canary"}' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ requested: [{ kind: 'Kustomization', namespace: fixture.namespace, name: 'cel-canary' }] });
+    const broken = await eventually('the broken Receiver marked not ready', async () => {
+      const ready = await readyOf('Receiver', 'cel-broken');
+      return ready?.status === 'False' ? ready : undefined;
+    });
+    expect(broken).toMatchObject({ reason: 'ValidationFailed', message: 'spec.resourceFilter: unexpected "end of expression" at position 18' });
+  });
+
   it('answers a GitHub ping without reconciling and a signed push by reconciling every labelled Kustomization', async () => {
     await fixture.client.create(secret('github-hook-token', { token: 'gh-hook' }));
     for (const [name, team] of [['web', 'a'], ['api', 'a'], ['db', 'b']] as const) {
@@ -293,6 +347,12 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
       expect(request.headers['gotk-component']).toBe('kustomize-controller');
       // team-b's event came first on the stream; had it matched, it would have been the first request.
       expect(hooks.requests.every((r) => r.body.includes('team-a-app'))).toBe(true);
+      // Labels come from a watch of Kustomizations: relabelled, team-b's next failure matches.
+      await fixture.apply(kustomization('team-b-app', 'a'));
+      await eventually('the relabelled Kustomization matched', async () => {
+        await publisher.publish(failure('team-b-app'));
+        return hooks.requests.some((r) => r.body.includes('team-b-app'));
+      });
     } finally {
       await hooks.stop();
     }
@@ -339,5 +399,10 @@ describe('notifier: events to Slack and GitLab, receivers, restarts', () => {
     } finally {
       await db.destroy();
     }
+    // Attempts stay in the store: none was relayed to JetStream (NOTIFIER_PUBLISH_ATTEMPTS is off).
+    const attemptsOnTheBus = await (await nats.jetstreamManager()).streams
+      .getMessage(fixture.stream, { last_by_subj: subjectFor('NotificationAttempted', 1, fixture.subjectPrefix) })
+      .then(() => 'found', (error: Error) => error.message);
+    expect(attemptsOnTheBus).toMatch(/no message found/);
   });
 });

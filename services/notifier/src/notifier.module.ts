@@ -9,6 +9,7 @@ import { ReceiveWebhookHandler } from './app/receive-webhook.handler';
 import type { NotifierConfig } from './config';
 import { EventRateLimiter } from './domain/rate-limiter';
 import { LoggingDeliveryObserver } from './infra/delivery-observer';
+import { EventStoreAttemptLog } from './infra/event-store-attempt-log';
 import { KubeNotificationObjects } from './infra/kube-notification-objects';
 import { NotificationEventsConsumer } from './transport/notification-events.consumer';
 import { ReceiverController } from './transport/receiver.controller';
@@ -30,7 +31,9 @@ export class NotifierModule {
   static forRoot(config: NotifierConfig): DynamicModule {
     return {
       module: NotifierModule,
-      imports: [PlatformModule.forRoot(config.platform)],
+      // Attempts are the notifier's own record (read from the store by `ferry events`); on the bus nobody
+      // consumes them, and relaying each cost a JetStream round trip (~70 µs of CPU) plus its redelivery here.
+      imports: [PlatformModule.forRoot(config.platform, [], { storeOnlyEventTypes: config.notifications.publishAttempts ? [] : ['NotificationAttempted'] })],
       controllers: [NotificationEventsConsumer, ReceiverController],
       providers: [
         { provide: NOTIFIER_CONFIG, useValue: config },
@@ -52,7 +55,7 @@ export class NotifierModule {
         {
           provide: NOTIFY_EVENT_HANDLER,
           useFactory: (objects: KubeNotificationObjects, store: EventStore, logger: Logger, metrics: FerryMetrics) =>
-            new NotifyEventHandler(objects, store, new EventRateLimiter(config.notifications.rateLimitMs), new LoggingDeliveryObserver(logger, metrics), {
+            new NotifyEventHandler(objects, new EventStoreAttemptLog(store), new EventRateLimiter(config.notifications.rateLimitMs), new LoggingDeliveryObserver(logger, metrics), {
               attempts: config.notifications.attempts,
               backoffMs: config.notifications.backoffMs,
               ...(config.notifications.maxEventAgeMs > 0 ? { maxEventAgeMs: config.notifications.maxEventAgeMs } : {}),

@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { extractTarGz, fetchArtifact } from '@ferry/artifact';
 import {
   fluxCustomResourceDefinitions,
@@ -302,5 +302,55 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     await kube.mergePatch({ apiVersion: API, kind: 'GitRepository', namespace, name: 'repo' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': 'now' } } });
     const rebuilt = await waitFor('second ArtifactReady (git chart)', () => eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[1]);
     expect(rebuilt.revision).toBe(`6.0.0+${second.slice(0, 12)}`);
+  });
+
+  it('fetches the remote dependencies of a Git chart from the loopback repository, by URL and by @alias, and reports an unreachable one', async () => {
+    const namespace = await namespaceWithSecret();
+    const redis = helm.publish({ 'Chart.yaml': 'apiVersion: v2\nname: redis\nversion: 1.1.0\n', 'templates/cm.yaml': 'kind: ConfigMap\n' });
+    helm.publish({ 'Chart.yaml': 'apiVersion: v2\nname: redis\nversion: 2.0.0\n' });
+    const common = helm.publish({ 'Chart.yaml': 'apiVersion: v2\nname: common\nversion: 0.2.0\ntype: library\n' });
+    const app = (dependencies: object[]) => stringify({ apiVersion: 'v2', name: 'app', version: '1.0.0', dependencies });
+    const repo = await git.createRepo(`${namespace}-deps.git`);
+    await repo.commit({
+      'charts/app/Chart.yaml': app([
+        { name: 'redis', version: '^1.0.0', repository: helm.url },
+        { name: 'common', version: '0.x', repository: '@charts' },
+      ]),
+      'charts/app/templates/cm.yaml': 'kind: ConfigMap\n',
+      // Nothing listens on port 1 of the loopback: connection refused.
+      'charts/broken/Chart.yaml': app([{ name: 'redis', version: '1.x', repository: 'http://127.0.0.1:1/charts' }]),
+    });
+    await apply('HelmRepository', namespace, 'charts', { url: helm.url, interval: '10m', secretRef: { name: 'helm-auth' } });
+    await kube.apply(
+      { apiVersion: API, kind: 'GitRepository', metadata: { name: 'repo', namespace }, spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } } } as KubeObject,
+      { fieldManager: 'test' },
+    );
+    await apply('HelmChart', namespace, 'app', { chart: 'charts/app', sourceRef: { kind: 'GitRepository', name: 'repo' }, interval: '10m' });
+    await apply('HelmChart', namespace, 'broken', { chart: 'charts/broken', sourceRef: { kind: 'GitRepository', name: 'repo' }, interval: '10m' });
+
+    const built = await waitFor('ArtifactReady (chart with remote dependencies)', () => eventsOf('ArtifactReady', 'HelmChart', namespace, 'app')[0]);
+    expect(built.revision).toBe('1.0.0');
+    const root = join(dir.path, `deps-${namespace}`);
+    extractTarGz(await fetchArtifact(built.url, built.digest, { maxBytes: 10_000_000, timeoutMs: 10_000 }), root);
+    expect(readdirSync(join(root, 'app', 'charts')).sort()).toEqual(['common-0.2.0.tgz', 'redis-1.1.0.tgz']);
+    expect(readFileSync(join(root, 'app', 'charts', 'redis-1.1.0.tgz')).equals(helm.archive(redis))).toBe(true);
+    expect(readFileSync(join(root, 'app', 'charts', 'common-0.2.0.tgz')).equals(helm.archive(common))).toBe(true);
+    const lock = parse(readFileSync(join(root, 'app', 'Chart.lock'), 'utf8')) as { dependencies: unknown; digest: string; generated: string };
+    expect(lock.dependencies).toEqual([
+      { name: 'redis', repository: helm.url, version: '1.1.0' },
+      { name: 'common', repository: '@charts', version: '0.2.0' },
+    ]);
+    expect(lock.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(Number.isNaN(Date.parse(lock.generated))).toBe(false);
+    // The URL dependency got the credentials of the HelmRepository with that URL (the server refuses anything else).
+    expect(helm.requests.filter((r) => r.path === '/redis-1.1.0.tgz')).toEqual([expect.objectContaining({ status: 200, authorized: true })]);
+
+    // Until the GitRepository has its artifact the chart waits (NoSourceArtifact); then the dependency fails.
+    const failed = await waitFor('Failed (unreachable dependency repository)', () => eventsOf('Failed', 'HelmChart', namespace, 'broken').find((e) => e.reason === 'DependencyBuildError'));
+    expect(failed).toMatchObject({ stage: 'build' });
+    expect(failed.message).toContain(`dependency build error: failed to add remote dependency 'redis' (version '1.x' from 'http://127.0.0.1:1/charts') of HelmChart ${namespace}/broken: `);
+    expect(failed.message).toContain('ECONNREFUSED');
+    const broken = await get<HelmChart>('HelmChart', namespace, 'broken');
+    expect(broken.status?.conditions?.find((c) => c.type === 'BuildFailed')).toMatchObject({ status: 'True', reason: 'DependencyBuildError' });
   });
 });

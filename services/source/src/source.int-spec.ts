@@ -188,7 +188,8 @@ describe('source service: GitRepository reconciles against a loopback git server
     expect(next.revision).toBe(`main@sha1:${second}`);
     expect(next.digest).not.toBe(first.digest);
 
-    // Unchanged tip, asked through NATS: one ReconcileFinished "unchanged", no ArtifactReady, no pack download.
+    // Unchanged tip, asked through NATS: one ReconcileFinished "unchanged", no ArtifactReady, no pack download:
+    // the poll is a single ls-refs request.
     const finishedBefore = eventsOf('ReconcileFinished', namespace, 'app').length;
     const requestsBefore = git.requests.length;
     const request = newEvent<ReconcileRequestedV1>({
@@ -202,7 +203,7 @@ describe('source service: GitRepository reconciles against a loopback git server
     const unchanged = await waitFor('unchanged ReconcileFinished', () => eventsOf('ReconcileFinished', namespace, 'app')[finishedBefore]);
     expect(unchanged).toMatchObject({ outcome: 'unchanged', revision: `main@sha1:${second}`, correlationId: request.correlationId, causationId: request.id });
     const poll = git.requests.slice(requestsBefore).filter((r) => r.path.startsWith(`/${namespace}.git/`));
-    expect(poll.map((r) => r.method)).toEqual(['GET', 'POST']);
+    expect(poll.map((r) => r.method)).toEqual(['POST']);
     expect(poll.reduce((sum, r) => sum + r.bytesSent, 0)).toBeLessThan(1024);
     expect(eventsOf('ArtifactReady', namespace, 'app')).toHaveLength(2);
   });

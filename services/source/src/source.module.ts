@@ -14,10 +14,11 @@ import { ReconcileHelmRepositoryHandler } from './app/reconcile-helm-repository.
 import { SourceScheduler } from './app/source.scheduler';
 import { ReconcileGitRepositoryHandler } from './app/reconcile-git-repository.handler';
 import type { SourceConfig } from './config';
+import { FailureBackoff } from './domain/failure-backoff';
 import { FileArtifactStorage } from './infra/file-artifact-storage';
 import { FsChartBuilder } from './infra/fs-chart.builder';
 import { HttpHelmGetter } from './infra/http-helm.getter';
-import { IsomorphicGitClient } from './infra/isomorphic-git.client';
+import { MirrorGitClient } from './infra/mirror-git.client';
 import { KubeEventRecorder } from './infra/kube-event.recorder';
 import { KubeGitRepositoryStore } from './infra/kube-git-repository.store';
 import { KubeSourceStore } from './infra/kube-source.store';
@@ -114,7 +115,7 @@ export class SourceModule {
           useFactory: (storage: FileArtifactStorage, events: EventStore, metrics: FerryMetrics, logger: Logger): SourceController => {
             const kube = KubeClient.fromKubeconfig(config.kubeconfig ? readFileSync(config.kubeconfig, 'utf8') : undefined);
             const archiver = new WorkerGitArchiver();
-            const git = new IsomorphicGitClient(archiver, resolve(config.git.mirrorRoot), { maxBytes: config.artifacts.maxBytes, maxFiles: config.artifacts.maxFiles });
+            const git = new MirrorGitClient(archiver, resolve(config.git.mirrorRoot), { maxBytes: config.artifacts.maxBytes, maxFiles: config.artifacts.maxFiles });
             const secrets = new KubeSecretReader(kube);
             const recorder = new KubeEventRecorder(kube);
             const http = new HttpHelmGetter();
@@ -150,7 +151,8 @@ export class SourceModule {
               onInvalid: (object, error) => void holder.chartHandler?.rejectInvalid(object, error.message),
               onError: (error) => logger.error('HelmChart watch failed', { error }),
             });
-            const handler = new ReconcileGitRepositoryHandler({ repositories: store, secrets, git, storage, events, recorder, metrics, logger });
+            const backoff = new FailureBackoff(config.retry.minDelayMs, config.retry.maxDelayMs);
+            const handler = new ReconcileGitRepositoryHandler({ repositories: store, secrets, git, storage, events, recorder, metrics, logger, backoff });
             holder.gitHandler = handler;
             holder.git = new GitRepositoryScheduler(
               handler,
@@ -199,6 +201,7 @@ export class SourceModule {
               metrics,
               logger,
               maxChartBytes: config.artifacts.maxBytes,
+              maxIndexBytes: config.artifacts.maxBytes,
             });
             holder.charts = new HelmChartScheduler(
               holder.chartHandler,

@@ -1,9 +1,10 @@
-import { alertSchema, ferryEvents, newEvent, providerSchema, type Alert, type FailedV1, type NotificationAttemptedV1, type Provider } from '@ferry/contracts';
-import { openEventStoreDatabase, TypeOrmEventStore } from '@ferry/event-store';
-import type { DataSource } from 'typeorm';
+import { alertSchema, newEvent, providerSchema, type Alert, type FailedV1, type NotificationAttemptedV1, type Provider } from '@ferry/contracts';
+import type { TypeOrmEventStore } from '@ferry/event-store';
+import { openInMemoryStore } from '../../test/in-memory-store';
 import { compileAlert, type CompiledAlert } from '../domain/alert-matching';
 import type { FluxEvent } from '../domain/flux-event';
 import { EventRateLimiter } from '../domain/rate-limiter';
+import { EventStoreAttemptLog } from '../infra/event-store-attempt-log';
 import { NotifyEventHandler, RetryLaterError, notificationStreamId, type DeliveryObserver } from './notify-event.handler';
 import { DeliveryError, type NotificationObjects, type NotificationSender, type ProviderState, type SendResult } from './ports';
 
@@ -53,7 +54,7 @@ class Objects implements NotificationObjects {
     return this.providers.get(name);
   }
   async labelsOf() {
-    return undefined;
+    return {};
   }
 }
 
@@ -93,14 +94,12 @@ const failedEvent = (message = 'build failed: kustomization.yaml not found') =>
   });
 
 describe('NotifyEventHandler', () => {
-  let dataSource: DataSource;
   let store: TypeOrmEventStore;
+  let close: () => Promise<void>;
 
-  beforeEach(async () => {
-    dataSource = await openEventStoreDatabase({ type: 'sqlite', path: ':memory:' });
-    store = new TypeOrmEventStore(dataSource, ferryEvents);
-  });
-  afterEach(() => dataSource.destroy());
+
+  beforeEach(async () => ({ store, close } = await openInMemoryStore()));
+  afterEach(() => close());
 
   function setup(alerts: CompiledAlert[], senders: Record<string, NotificationSender | string>, rateLimitMs = 0) {
     const providers = new Map<string, ProviderState>(
@@ -111,7 +110,7 @@ describe('NotifyEventHandler', () => {
     );
     const observer = new Observed();
     const objects = new Objects(alerts, providers);
-    const handler = new NotifyEventHandler(objects, store, new EventRateLimiter(rateLimitMs), observer, {
+    const handler = new NotifyEventHandler(objects, new EventStoreAttemptLog(store), new EventRateLimiter(rateLimitMs), observer, {
       attempts: 3,
       backoffMs: [1, 2],
       sleep: async () => undefined,
@@ -179,7 +178,7 @@ describe('NotifyEventHandler', () => {
       },
     };
     const observer = new Observed();
-    const handler = new NotifyEventHandler(new Objects([alert('a', 'slow')], new Map([['slow', { ready: true, provider: provider('slow'), sender: slow }]])), store, new EventRateLimiter(0), observer, {
+    const handler = new NotifyEventHandler(new Objects([alert('a', 'slow')], new Map([['slow', { ready: true, provider: provider('slow'), sender: slow }]])), new EventStoreAttemptLog(store), new EventRateLimiter(0), observer, {
       attempts: 5,
       backoffMs: [1000],
       deadlineMs: 20_000,
@@ -223,7 +222,7 @@ describe('NotifyEventHandler', () => {
     const slack = new ScriptedSender();
     const observer = new Observed();
     const providers = new Map<string, ProviderState>([['slack', { ready: true, provider: provider('slack'), sender: slack }]]);
-    const handler = new NotifyEventHandler(new Objects([alert('a', 'slack')], providers), store, new EventRateLimiter(0), observer, {
+    const handler = new NotifyEventHandler(new Objects([alert('a', 'slack')], providers), new EventStoreAttemptLog(store), new EventRateLimiter(0), observer, {
       attempts: 1,
       backoffMs: [0],
       maxEventAgeMs: 3_600_000,

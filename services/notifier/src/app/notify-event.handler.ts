@@ -1,9 +1,8 @@
 import { causedBy, newEvent, type NotificationAttemptedV1, type RawEnvelope } from '@ferry/contracts';
-import { ConcurrencyError, type EventStore } from '@ferry/event-store';
 import { alertMatches, enrichForAlert, type CompiledAlert } from '../domain/alert-matching';
 import { isForProvider, toFluxEvent, type FluxEvent } from '../domain/flux-event';
 import type { EventRateLimiter } from '../domain/rate-limiter';
-import { DeliveryError, type NotificationObjects, type NotificationSender } from './ports';
+import { DeliveryError, type AttemptLog, type NotificationObjects, type NotificationSender } from './ports';
 
 /** What happened to one (alert, provider) pair of an event. */
 export type PairOutcome = 'delivered' | 'skipped' | 'duplicate' | 'failed' | 'retry-later' | 'provider-not-ready';
@@ -49,8 +48,9 @@ function isFinal(record: NotificationAttemptedV1): boolean {
 /**
  * Flux's dispatch: maps a Ferry event to Flux's shape, drops identical events within the rate-limit window,
  * and sends it once to the provider of every matching alert. "Once" holds across redeliveries and restarts:
- * each (event, alert, provider) has a stream in the event store, and a delivered (or finally failed) attempt
- * there means it is not sent again; appends use the stream's version, so two workers cannot both record one.
+ * each (event, alert, provider) has a stream in the attempt log (the event store), and a delivered (or finally
+ * failed) attempt there means it is not sent again; records use the stream's version, so two workers cannot
+ * both record one.
  */
 export class NotifyEventHandler {
   private readonly now: () => number;
@@ -58,7 +58,7 @@ export class NotifyEventHandler {
 
   constructor(
     private readonly objects: NotificationObjects,
-    private readonly store: EventStore,
+    private readonly log: AttemptLog,
     private readonly limiter: EventRateLimiter,
     private readonly observer: DeliveryObserver,
     private readonly options: NotifyOptions,
@@ -109,8 +109,8 @@ export class NotifyEventHandler {
     if (state.provider.spec.suspend) return 'skipped';
     if (!isForProvider(flux, state.provider.spec.type)) return 'skipped';
     const streamId = notificationStreamId(event.id, { namespace, name: alert.metadata.name }, state.provider.metadata.name);
-    const history = await this.store.readStream(streamId);
-    if (history.some((stored) => isFinal(stored.event as NotificationAttemptedV1))) {
+    const history = await this.log.attempts(streamId);
+    if (history.some(isFinal)) {
       this.observer.duplicate(streamId);
       return 'duplicate';
     }
@@ -165,13 +165,10 @@ export class NotifyEventHandler {
         },
         causedBy(event),
       );
-      try {
-        await this.store.append(streamId, [record], version === 0 ? 'no-stream' : version);
-      } catch (caught) {
-        // Someone else recorded an attempt for this pair meanwhile (a redelivery racing us): theirs counts.
-        if (caught instanceof ConcurrencyError) return 'duplicate';
-        throw caught;
-      }
+      // Recorded right after the answer, in the next group commit: a crash in between (a few milliseconds)
+      // is the one window in which a delivered notification can be sent again.
+      // Not recorded: someone else recorded an attempt for this pair meanwhile (a redelivery racing us); theirs counts.
+      if (!(await this.log.record(streamId, record, version))) return 'duplicate';
       version++;
       this.observer.attempted(record);
       if (outcome !== 'failed') return outcome;

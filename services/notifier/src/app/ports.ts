@@ -1,4 +1,4 @@
-import type { Alert, Provider, Receiver, RawEnvelope } from '@ferry/contracts';
+import type { Alert, NotificationAttemptedV1, Provider, Receiver, RawEnvelope } from '@ferry/contracts';
 import type { CompiledAlert } from '../domain/alert-matching';
 import type { FluxEvent } from '../domain/flux-event';
 
@@ -40,18 +40,40 @@ export interface NotificationObjects {
   alerts(): CompiledAlert[];
   /** The Provider named by an Alert, if it exists. */
   provider(namespace: string, name: string): ProviderState | undefined;
-  /** Labels of an event's object (for `matchLabels`); undefined when it cannot be read. */
-  labelsOf(object: { apiVersion: string; kind: string; namespace: string; name: string }): Promise<Record<string, string> | undefined>;
+  /** Labels of an event's object (for `matchLabels`), from a cache of the cluster; rejects while that cache is
+   * not filled yet, so the event is redelivered rather than matched against no labels. */
+  labelsOf(object: { apiVersion: string; kind: string; namespace: string; name: string }): Promise<Record<string, string>>;
+}
+
+/**
+ * The once-only record: the attempts of each (event, alert, provider) pair, one event-store stream per pair.
+ * Kept in the event store, not in memory, so it holds across restarts and replicas.
+ */
+export interface AttemptLog {
+  /** The attempts recorded so far in a pair's stream, oldest first. */
+  attempts(streamId: string): Promise<NotificationAttemptedV1[]>;
+  /** Records an attempt if the stream is still at `expectedVersion` (0: empty); false when another writer was first. */
+  record(streamId: string, attempt: NotificationAttemptedV1, expectedVersion: number): Promise<boolean>;
 }
 
 /** Receivers by webhook path, with the token their secret holds. */
 export interface ReceiverDirectory {
+  /** Whether Receivers (and their secrets) have been listed: until then an unknown path may be a valid one. */
+  isSynced(): boolean;
   byPath(path: string): { receiver: Receiver; token: string } | undefined;
 }
 
-/** Lists objects of a kind in a namespace, for receivers' `name: "*"` resources. */
+/** An object as a Receiver's resourceFilter sees it (`res`): its type and metadata, as Flux's PartialObjectMetadata. */
+export interface ObjectMetadata {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [field: string]: unknown };
+}
+
+/** Reads objects a Receiver names: `name: "*"` resources are listed, named ones read for its resourceFilter. */
 export interface ObjectLister {
-  list(apiVersion: string, kind: string, namespace: string, matchLabels?: Record<string, string>): Promise<{ name: string }[]>;
+  list(apiVersion: string, kind: string, namespace: string, matchLabels?: Record<string, string>): Promise<ObjectMetadata[]>;
+  get(apiVersion: string, kind: string, namespace: string, name: string): Promise<ObjectMetadata | undefined>;
 }
 
 /** Re-export so transport and infra name the same Alert/Provider types. */

@@ -65,6 +65,40 @@ describe('receiver webhooks', () => {
   });
 
   it('Given an unsupported type, When called, Then it is rejected naming the type', () => {
-    expect(verifyWebhook(receiver('harbor'), token, { headers: {}, body })).toEqual({ accepted: false, reason: 'receiver type "harbor" is not supported by Ferry' });
+    expect(verifyWebhook(receiver('gcr'), token, { headers: {}, body })).toEqual({ accepted: false, reason: 'receiver type "gcr" is not supported by Ferry' });
+  });
+
+  it('Given a bitbucket receiver for pushes, When signed like GitHub, Then repo:refs_changed reconciles and other events or bodies are refused', () => {
+    const signature = `sha256=${createHmac('sha256', token).update(body).digest('hex')}`;
+    const bitbucket = receiver('bitbucket', ['repo:refs_changed']);
+    expect(verifyWebhook(bitbucket, token, { headers: { 'x-hub-signature': signature, 'x-event-key': 'repo:refs_changed' }, body })).toEqual({ accepted: true, reconcile: true });
+    expect(verifyWebhook(bitbucket, token, { headers: { 'x-hub-signature': signature, 'x-event-key': 'pr:opened' }, body })).toEqual({
+      accepted: false,
+      reason: 'Bitbucket event "pr:opened" is not in spec.events',
+    });
+    expect(verifyWebhook(bitbucket, token, { headers: { 'x-hub-signature': signature, 'x-event-key': 'repo:refs_changed' }, body: Buffer.from('{}') })).toMatchObject({ accepted: false });
+  });
+
+  it('Given a harbor receiver, When the Authorization header is the token or not, Then it is accepted or rejected', () => {
+    expect(verifyWebhook(receiver('harbor'), token, { headers: { authorization: token }, body })).toEqual({ accepted: true, reconcile: true });
+    expect(verifyWebhook(receiver('harbor'), token, { headers: { authorization: `Bearer ${token}` }, body })).toEqual({
+      accepted: false,
+      reason: 'the Authorization header does not match the receiver token',
+    });
+  });
+
+  it('Given a nexus receiver, When the hex HMAC-SHA1 of the body is in X-Nexus-Webhook-Signature, Then it is accepted', () => {
+    const nexusBody = Buffer.from('{"action":"CREATED","repositoryName":"docker-hosted"}');
+    const signature = createHmac('sha1', token).update(nexusBody).digest('hex');
+    expect(verifyWebhook(receiver('nexus'), token, { headers: { 'x-nexus-webhook-signature': signature }, body: nexusBody })).toEqual({ accepted: true, reconcile: true });
+    expect(verifyWebhook(receiver('nexus'), token, { headers: { 'x-nexus-webhook-signature': signature }, body: Buffer.from('{}') })).toMatchObject({ accepted: false });
+    expect(verifyWebhook(receiver('nexus'), token, { headers: {}, body: nexusBody })).toMatchObject({ accepted: false });
+  });
+
+  it.each(['quay', 'dockerhub', 'acr'])('Given a %s receiver, When its JSON payload arrives, Then the path authenticates it; a non-JSON body is malformed', (type) => {
+    const payload = Buffer.from('{"docker_url":"quay.io/org/app","updated_tags":["v1"],"push_data":{"tag":"v1"},"target":{"repository":"app","tag":"v1"}}');
+    expect(verifyWebhook(receiver(type), token, { headers: {}, body: payload })).toEqual({ accepted: true, reconcile: true });
+    expect(verifyWebhook(receiver(type), token, { headers: {}, body: Buffer.from('tag=v1') })).toMatchObject({ accepted: false, malformed: true });
+    expect(verifyWebhook(receiver(type), token, { headers: {}, body: Buffer.from('["v1"]') })).toMatchObject({ accepted: false, malformed: true });
   });
 });

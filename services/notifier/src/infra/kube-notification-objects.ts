@@ -14,7 +14,8 @@ import {
 } from '@ferry/contracts';
 import { ObjectWatcher, type KubeClient, type KubeObject } from '@ferry/kube';
 import type { Logger } from '@ferry/observability';
-import type { NotificationObjects, ObjectLister, ProviderState, ReceiverDirectory } from '../app/ports';
+import type { NotificationObjects, ObjectLister, ObjectMetadata, ProviderState, ReceiverDirectory } from '../app/ports';
+import { compileResourceFilter } from '../domain/receiver-verification';
 import { compileAlert, type CompiledAlert } from '../domain/alert-matching';
 import { SUPPORTED_RECEIVER_TYPES, webhookPath } from '../domain/receiver-verification';
 import { createSender } from './providers/provider-factory';
@@ -24,7 +25,8 @@ import { NodeHttpTransport, tlsMaterialFromSecret, type TlsMaterial } from './pr
 /** Flux's default Provider timeout. */
 const DEFAULT_TIMEOUT_MS = 15_000;
 const FIELD_MANAGER = 'ferry-notifier';
-const LABELS_TTL_MS = 5_000;
+/** How long an event waits for the first list of a kind that matchLabels needs, before it is handed back. */
+const LABELS_LIST_WAIT_MS = 10_000;
 
 /** Options of the notification objects cache. */
 export interface KubeNotificationObjectsOptions {
@@ -54,7 +56,8 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
   private synced = false;
   private stopped = false;
   private readonly pending = new Set<Promise<void>>();
-  private readonly labelCache = new Map<string, { labels: Record<string, string>; at: number }>();
+  /** One informer per kind whose labels an Alert's matchLabels needs, with its first list. */
+  private readonly labelWatchers = new Map<string, { watcher: ObjectWatcher<KubeObject>; listed: Promise<void> }>();
   /** Generation last resolved per Provider/Receiver: our own status writes come back as watch events. */
   private readonly resolvedGeneration = new Map<string, number | undefined>();
 
@@ -106,7 +109,7 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.resync) clearInterval(this.resync);
-    await Promise.all(this.watchers.map((watcher) => watcher.stop()));
+    await Promise.all([...this.watchers, ...[...this.labelWatchers.values()].map((entry) => entry.watcher)].map((watcher) => watcher.stop()));
     await this.settled();
   }
 
@@ -127,26 +130,38 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
     return this.receiversByPath.get(path);
   }
 
-  async labelsOf(object: { apiVersion: string; kind: string; namespace: string; name: string }): Promise<Record<string, string> | undefined> {
-    // Labels rarely change while events stream in: a short cache spares the API server one GET per event.
-    const key = `${object.apiVersion}/${object.kind}/${object.namespace}/${object.name}`;
-    const cached = this.labelCache.get(key);
-    if (cached && Date.now() - cached.at < LABELS_TTL_MS) return cached.labels;
-    try {
-      const labels = (await this.client.get(object))?.metadata.labels ?? {};
-      if (this.labelCache.size > 10_000) this.labelCache.clear();
-      this.labelCache.set(key, { labels, at: Date.now() });
-      return labels;
-    } catch (error) {
-      this.logger.error('cannot read labels for matchLabels', { kind: object.kind, name: object.name, namespace: object.namespace, error });
-      return undefined;
+  async labelsOf(object: { apiVersion: string; kind: string; namespace: string; name: string }): Promise<Record<string, string>> {
+    // Labels come from an informer of the object's kind, started the first time an event needs them: at
+    // 1,000 events/s a GET per event would load the API server and add its latency to every notification.
+    const kindKey = `${object.apiVersion}/${object.kind}`;
+    let entry = this.labelWatchers.get(kindKey);
+    if (!entry) {
+      const watcher = new ObjectWatcher<KubeObject>(this.client, object.apiVersion, object.kind, {
+        onUpsert: () => undefined,
+        onDelete: () => undefined,
+        onError: (error) => this.logger.error(`watching ${object.kind} for Alert matchLabels failed`, { error }),
+      });
+      entry = { watcher, listed: watcher.start() };
+      this.labelWatchers.set(kindKey, entry);
     }
+    let timer: NodeJS.Timeout | undefined;
+    const listed = await Promise.race([
+      entry.listed.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), LABELS_LIST_WAIT_MS))),
+    ]).finally(() => clearTimeout(timer));
+    if (!listed) throw new Error(`cannot match labels of ${object.kind} ${object.namespace}/${object.name}: ${kindKey} objects are not listed yet`);
+    return entry.watcher.get(object.namespace, object.name)?.metadata.labels ?? {};
   }
 
-  async list(apiVersion: string, kind: string, namespace: string, matchLabels?: Record<string, string>): Promise<{ name: string }[]> {
+  async list(apiVersion: string, kind: string, namespace: string, matchLabels?: Record<string, string>): Promise<ObjectMetadata[]> {
     const labelSelector = matchLabels ? Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`).join(',') : undefined;
     const { items } = await this.client.list(apiVersion, kind, { namespace, ...(labelSelector ? { labelSelector } : {}) });
-    return items.map((item) => ({ name: item.metadata.name }));
+    return items.map((item) => ({ apiVersion, kind, metadata: item.metadata }));
+  }
+
+  async get(apiVersion: string, kind: string, namespace: string, name: string): Promise<ObjectMetadata | undefined> {
+    const object = await this.client.get({ apiVersion, kind, namespace, name });
+    return object ? { apiVersion, kind, metadata: object.metadata } : undefined;
   }
 
   private track(task: Promise<void>): void {
@@ -271,8 +286,12 @@ export class KubeNotificationObjects implements NotificationObjects, ReceiverDir
       return this.report(object, { ready: false, reason: Reason.ValidationFailed, message: `spec.type: receiver type "${receiver.spec.type}" is not supported by Ferry (supported: ${SUPPORTED_RECEIVER_TYPES.join(', ')})` });
     }
     if (receiver.spec.resourceFilter) {
-      this.removeReceiver(key);
-      return this.report(object, { ready: false, reason: Reason.ValidationFailed, message: 'spec.resourceFilter: CEL filters are not supported by Ferry yet' });
+      try {
+        compileResourceFilter(receiver.spec.resourceFilter);
+      } catch (error) {
+        this.removeReceiver(key);
+        return this.report(object, { ready: false, reason: Reason.ValidationFailed, message: `spec.resourceFilter: ${(error as Error).message}` });
+      }
     }
     const secret = await this.readSecret(namespace, receiver.spec.secretRef.name);
     const token = secret?.['token'];

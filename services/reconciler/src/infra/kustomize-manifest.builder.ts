@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { Reason, ReconcileFailure, type Kustomization } from '@ferry/contracts';
-import type { KubeClient, KubeObject } from '@ferry/kube';
+import { readSubstituteVariables, SubstituteSourceNotFoundError, type KubeClient, type KubeObject } from '@ferry/kube';
 import { KustomizeError, NodeFileSystem, buildFluxKustomization } from '@ferry/kustomize';
 import type { ManifestBuilder } from '../app/ports';
 
@@ -29,20 +29,13 @@ export class KustomizeManifestBuilder implements ManifestBuilder {
     }
   }
 
-  // Flux's postBuild.substituteFrom: ConfigMap data and Secret data (base64) as variables; later sources win.
   private async variablesFrom(kustomization: Kustomization): Promise<Record<string, string>> {
-    const vars: Record<string, string> = {};
     const namespace = kustomization.metadata.namespace ?? 'default';
-    for (const ref of kustomization.spec.postBuild?.substituteFrom ?? []) {
-      const object = await this.client.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: ref.kind, namespace, name: ref.name });
-      if (!object) {
-        if (ref.optional) continue;
-        throw new ReconcileFailure(Reason.BuildFailed, 'build', `substitute from '${ref.kind}/${ref.name}' failed: ${ref.kind} '${namespace}/${ref.name}' not found`, true);
-      }
-      for (const [key, value] of Object.entries(object.data ?? {})) {
-        vars[key] = ref.kind === 'Secret' ? Buffer.from(value, 'base64').toString('utf8') : value;
-      }
+    try {
+      return await readSubstituteVariables(this.client, namespace, kustomization.spec.postBuild?.substituteFrom ?? []);
+    } catch (error) {
+      if (error instanceof SubstituteSourceNotFoundError) throw new ReconcileFailure(Reason.BuildFailed, 'build', error.message, true);
+      throw error;
     }
-    return vars;
   }
 }

@@ -54,6 +54,42 @@ export interface ChartBuildOptions {
   versionMetadata: string | undefined;
   /** The object, for messages (`HelmChart ns/name`). */
   where: string;
+  /**
+   * Fetches the remote dependencies Chart.yaml lists and `charts/` lacks (`helm dependency build`), written
+   * down in Chart.lock dated `generated`; without it such a dependency is an error.
+   */
+  dependencies?: { fetcher: DependencyFetcher; generated: Date };
+  /**
+   * Whether the stored artifact already is this chart version (and no rebuild is forced): then neither are
+   * dependencies fetched nor is anything packaged, as Flux's builder returns its cached chart.
+   */
+  keep?: (version: string) => boolean;
+}
+
+/** A chart version whose stored artifact is kept as is. */
+export interface KeptChart {
+  name: string;
+  version: string;
+  kept: true;
+}
+
+/** A Chart.yaml dependency to fetch from a chart repository: `repository` is a URL, `@name` or `alias:name`. */
+export interface DependencyRequest {
+  name: string;
+  /** A semver range or an exact version (from Chart.lock); empty means any. */
+  version: string;
+  repository: string;
+}
+
+/** A fetched dependency: the version it resolved to and its verified `.tgz`. */
+export interface FetchedDependency {
+  version: string;
+  archive: Buffer;
+}
+
+/** Fetches chart dependencies; rejects with a ReconcileFailure naming the dependency and the cause. */
+export interface DependencyFetcher {
+  fetch(dependency: DependencyRequest): Promise<FetchedDependency>;
 }
 
 /** A packaged chart. */
@@ -73,5 +109,5 @@ export interface ChartBuilder {
    * Packages the chart directory `chartPath` of a source artifact (a `.tar.gz` on disk, checked against its
    * digest first); valuesFiles are relative to the artifact's root.
    */
-  fromSourceArtifact(file: string, digest: string, chartPath: string, options: ChartBuildOptions): Promise<PackagedChart>;
+  fromSourceArtifact(file: string, digest: string, chartPath: string, options: ChartBuildOptions): Promise<PackagedChart | KeptChart>;
 }

@@ -37,11 +37,20 @@ export interface GitAuth {
   caFile?: string;
 }
 
+/** An HTTP proxy for HTTP(S) remotes, from the GitRepository's `proxySecretRef` (`address`, `username`, `password`). */
+export interface GitProxy {
+  /** `http://host:port` of the proxy. */
+  address: string;
+  username?: string;
+  password?: string;
+}
+
 /** A remote and how to reach it. */
 export interface GitRemote {
   url: string;
   auth: GitAuth;
   timeoutMs: number;
+  proxy?: GitProxy;
 }
 
 /** What to fetch and turn into an artifact file. */
@@ -52,9 +61,23 @@ export interface ArchiveRequest {
   commit: string;
   shallow: boolean;
   ignore: string | undefined;
+  /** `spec.sparseCheckout`: only these directories go into the artifact. */
+  sparseCheckout?: string[];
+  /** `spec.recurseSubmodules`: submodules are fetched and their files included. */
+  recurseSubmodules?: boolean;
+  /** `spec.verify`: signatures to check before the artifact is built. */
+  verify?: VerifyRequest;
   /** Other artifacts copied in (`spec.include`), in order; later ones overwrite earlier files. */
   includes: IncludedFiles[];
   outFile: string;
+}
+
+/** What `spec.verify` asks for: the mode, the Secret's armored public keys, and the tag the commit was reached through. */
+export interface VerifyRequest {
+  mode: 'HEAD' | 'Tag' | 'TagAndHEAD';
+  keyRings: string[];
+  /** The tag ref's name and the object it points at (an annotated tag object, or the commit for a lightweight tag). */
+  tag?: { name: string; oid: string };
 }
 
 /** Files of another GitRepository's artifact to copy: from `fromPath` in it to `toPath` in this one. */
@@ -71,6 +94,8 @@ export interface ArchiveResult {
   size: number;
   files: number;
   bytesReceived: number;
+  /** SourceVerified's message when `verify` was asked for and passed. */
+  verified?: string;
 }
 
 /** Git access: the cheap ref listing, and fetch + archive from a per-object mirror. */

@@ -35,6 +35,8 @@ class MemoryRepositories implements GitRepositoryStore {
 class FakeGit implements GitClient {
   refs: AdvertisedRef[] = [];
   failure: Error | undefined;
+  /** What the archive reports as verified when a request asks for verification. */
+  verified = 'verified';
   readonly archived: ArchiveRequest[] = [];
   readonly listed: GitRemote[] = [];
   async listRefs(remote: GitRemote) {
@@ -47,7 +49,7 @@ class FakeGit implements GitClient {
     const data = Buffer.from(`${request.commit}:${request.ignore ?? ''}`);
     writeFileSync(request.outFile, data);
     const { createHash } = await import('node:crypto');
-    return { digest: `sha256:${createHash('sha256').update(data).digest('hex')}`, size: data.length, files: 1, bytesReceived: 10 };
+    return { digest: `sha256:${createHash('sha256').update(data).digest('hex')}`, size: data.length, files: 1, bytesReceived: 10, ...(request.verify ? { verified: this.verified } : {}) };
   }
   readonly forgotten: string[] = [];
   forget(object: { namespace: string; name: string }): void {
@@ -154,6 +156,25 @@ describe('ReconcileGitRepositoryHandler', () => {
     expect((await stream()).filter((e) => e['type'] === 'ArtifactReady')).toHaveLength(2);
   });
 
+  it('given spec.sparseCheckout and recurseSubmodules, then they reach the git client, are observed in status, and changing them rebuilds', async () => {
+    given(gitRepository({ sparseCheckout: ['apps'], recurseSubmodules: true }));
+    git.refs = [{ ref: 'refs/heads/main', oid: sha('a') }];
+    await handler.reconcile('flux-system', 'app');
+    expect(git.archived[0]).toMatchObject({ sparseCheckout: ['apps'], recurseSubmodules: true });
+    expect(repositories.get('flux-system', 'app')?.status).toMatchObject({ observedSparseCheckout: ['apps'], observedRecurseSubmodules: true });
+    await handler.reconcile('flux-system', 'app');
+    expect(git.archived).toHaveLength(1);
+    const stored = repositories.get('flux-system', 'app') as GitRepository;
+    const { sparseCheckout: _dropped, ...spec } = stored.spec;
+    given({ ...stored, metadata: { ...stored.metadata, generation: 2 }, spec: { ...spec, recurseSubmodules: false } });
+    await handler.reconcile('flux-system', 'app');
+    expect(git.archived).toHaveLength(2);
+    expect(git.archived[1]?.sparseCheckout).toBeUndefined();
+    expect(repositories.get('flux-system', 'app')?.status).toMatchObject({ observedSparseCheckout: [], observedRecurseSubmodules: false });
+    await handler.reconcile('flux-system', 'app');
+    expect(git.archived).toHaveLength(2);
+  });
+
   it('given a secretRef, then basic auth or bearer token reach the git client, and a missing secret fails clearly', async () => {
     given(gitRepository({ secretRef: { name: 'auth' } }));
     git.refs = [{ ref: 'refs/heads/main', oid: sha('a') }];
@@ -181,6 +202,39 @@ describe('ReconcileGitRepositoryHandler', () => {
     secrets.secrets.set('flux-system/ssh', { identity: 'KEY' });
     await handler.reconcile('flux-system', 'app');
     expect(repositories.get('flux-system', 'app')?.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ reason: 'InvalidSecret', message: expect.stringContaining("'known_hosts'") });
+  });
+
+  it('given spec.verify, then the keys of its secret and the tag reach the git client, SourceVerified is written, and a missing secret fails verification', async () => {
+    given(gitRepository({ ref: { tag: 'v1.0.0' }, verify: { mode: 'TagAndHEAD', secretRef: { name: 'keys' } } }));
+    git.refs = [{ ref: 'refs/tags/v1.0.0', oid: sha('a'), object: sha('t') }];
+    const conditionOf = (type: string) => repositories.get('flux-system', 'app')?.status?.conditions?.find((c) => c.type === type);
+    await handler.reconcile('flux-system', 'app');
+    expect(conditionOf('SourceVerified')).toMatchObject({ status: 'False', reason: 'VerificationError', message: 'PGP public keys secret error: secrets "keys" not found' });
+    expect(git.archived).toHaveLength(0);
+    secrets.secrets.set('flux-system/keys', { 'a.asc': 'KEY A', 'b.asc': 'KEY B' });
+    git.verified = "verified signature of\n\t- tag 'v1.0.0@t' with key 'K'";
+    await handler.reconcile('flux-system', 'app');
+    expect(git.archived[0]?.verify).toEqual({ mode: 'TagAndHEAD', keyRings: ['KEY A', 'KEY B'], tag: { name: 'v1.0.0', oid: sha('t') } });
+    expect(conditionOf('SourceVerified')).toMatchObject({ status: 'True', reason: 'Succeeded', message: git.verified });
+    expect(repositories.get('flux-system', 'app')?.status?.sourceVerificationMode).toBe('TagAndHEAD');
+    await handler.reconcile('flux-system', 'app');
+    expect(git.archived).toHaveLength(1);
+  });
+
+  it('given a proxySecretRef, then its address and credentials reach the git client, and a bad secret fails naming the key', async () => {
+    given(gitRepository({ proxySecretRef: { name: 'proxy' } }));
+    git.refs = [{ ref: 'refs/heads/main', oid: sha('a') }];
+    secrets.secrets.set('flux-system/proxy', { address: 'http://proxy.example.invalid:3128', username: 'u', password: 'p' });
+    await handler.reconcile('flux-system', 'app');
+    expect(git.listed[0]?.proxy).toEqual({ address: 'http://proxy.example.invalid:3128', username: 'u', password: 'p' });
+    expect(git.archived[0]?.remote.proxy).toEqual({ address: 'http://proxy.example.invalid:3128', username: 'u', password: 'p' });
+    const ready = () => repositories.get('flux-system', 'app')?.status?.conditions?.find((c) => c.type === 'Ready');
+    secrets.secrets.set('flux-system/proxy', { username: 'u' });
+    await handler.reconcile('flux-system', 'app');
+    expect(ready()).toMatchObject({ status: 'False', reason: 'AuthenticationFailed', message: "failed to configure proxy options: invalid proxy secret 'flux-system/proxy': key 'address' is missing" });
+    secrets.secrets.set('flux-system/proxy', { address: 'socks5://proxy:1080' });
+    await handler.reconcile('flux-system', 'app');
+    expect(ready()).toMatchObject({ message: expect.stringContaining("'address' must be an http:// URL") });
   });
 
   it('given spec.include, then it waits for the included artifact, copies it in, and rebuilds when it changes', async () => {
@@ -226,18 +280,24 @@ describe('ReconcileGitRepositoryHandler', () => {
     expect((await stream())[0]).toMatchObject({ type: 'Failed', reason: 'InvalidSemVer', stage: 'fetch', terminal: true, object: { kind: 'GitRepository', namespace: 'flux-system', name: 'app' } });
   });
 
-  it('given a failing remote, then the previous artifact stays, Ready=False with FetchFailed, and it retries at the interval', async () => {
+  it('given a failing remote, then the previous artifact stays, Ready=False with FetchFailed, and it retries with exponential backoff reset by a success', async () => {
     given(gitRepository());
     git.refs = [{ ref: 'refs/heads/main', oid: sha('a') }];
     await handler.reconcile('flux-system', 'app');
     const artifact = repositories.get('flux-system', 'app')?.status?.artifact;
     git.failure = new Error('connect ECONNREFUSED 127.0.0.1:1');
-    expect(await handler.reconcile('flux-system', 'app')).toEqual({ requeueAfterMs: 60_000 });
+    const retries = [];
+    for (let i = 0; i < 4; i++) retries.push(await handler.reconcile('flux-system', 'app'));
+    expect(retries).toEqual([{ requeueAfterMs: 750 }, { requeueAfterMs: 1500 }, { requeueAfterMs: 3000 }, { requeueAfterMs: 6000 }]);
     const status = repositories.get('flux-system', 'app')?.status;
     expect(status?.artifact).toEqual(artifact);
     expect(status?.conditions?.find((c) => c.type === 'FetchFailed')).toMatchObject({ status: 'True', reason: 'GitOperationFailed' });
     expect(status?.conditions?.find((c) => c.type === 'Reconciling')).toMatchObject({ status: 'True', reason: 'ProgressingWithRetry' });
     expect(status?.conditions?.find((c) => c.type === 'ArtifactInStorage')).toMatchObject({ status: 'True' });
+    git.failure = undefined;
+    expect(await handler.reconcile('flux-system', 'app')).toEqual({ requeueAfterMs: 60_000 });
+    git.failure = new Error('connect ECONNREFUSED 127.0.0.1:1');
+    expect(await handler.reconcile('flux-system', 'app')).toEqual({ requeueAfterMs: 750 });
   });
 
   it('given a suspended object, then nothing is fetched, no requeue, and gotk_suspend_status is 1', async () => {

@@ -10,10 +10,12 @@ import {
 import type { EventStore } from '@ferry/event-store';
 import type { ReconcileResult } from '@ferry/platform';
 import { reconcileLogger, type FerryMetrics, type Logger } from '@ferry/observability';
+import { FailureBackoff } from '../domain/failure-backoff';
 import { refKind, resolveRef, safeUrl, type ResolvedRef } from '../domain/git-ref';
-import { failedStatus, progressingStatus, requestedAt, succeededStatus } from '../domain/git-repository-status';
+import { failedStatus, progressingStatus, requestedAt, requiresVerification, succeededStatus } from '../domain/git-repository-status';
+import { VerificationReason } from '../domain/signature';
 import { ReconcileFailure } from '@ferry/contracts';
-import type { ArtifactStorage, EventRecorder, GitClient, GitAuth, GitRepositoryStore, SecretReader } from './ports';
+import type { ArtifactStorage, EventRecorder, GitClient, GitAuth, GitProxy, GitRepositoryStore, SecretReader, VerifyRequest } from './ports';
 import { recordAttempt, type Attempt } from './reconcile-recorder';
 import { rejectInvalidSource } from './source-reconcile';
 import { statusStale } from '../domain/source-status';
@@ -29,10 +31,15 @@ export interface ReconcileGitRepositoryDeps {
   recorder?: EventRecorder;
   metrics: FerryMetrics;
   logger: Logger;
+  /** When a failed reconcile is retried; Flux's defaults (750ms doubling up to 15m) when absent. */
+  backoff?: FailureBackoff;
   now?: () => Date;
 }
 
 const KIND = 'GitRepository';
+/** Flux's `--min-retry-delay` and `--max-retry-delay` defaults. */
+const FLUX_MIN_RETRY_DELAY_MS = 750;
+const FLUX_MAX_RETRY_DELAY_MS = 15 * 60_000;
 const CONTROLLER = { controller: 'gitrepository', controllerGroup: 'source.toolkit.fluxcd.io', controllerKind: KIND };
 
 /** An included GitRepository's artifact, its file, and where its files go. */
@@ -50,15 +57,21 @@ interface ResolvedInclude {
  */
 export class ReconcileGitRepositoryHandler {
   private readonly now: () => Date;
+  private readonly backoff: FailureBackoff;
 
   constructor(private readonly deps: ReconcileGitRepositoryDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.backoff = deps.backoff ?? new FailureBackoff(FLUX_MIN_RETRY_DELAY_MS, FLUX_MAX_RETRY_DELAY_MS);
   }
 
   /** Reconciles `namespace/name`; returns when to run again. */
   async reconcile(namespace: string, name: string, cause?: EventCause): Promise<ReconcileResult> {
+    const key = `${namespace}/${name}`;
     const repository = this.deps.repositories.get(namespace, name);
-    if (!repository || repository.metadata.deletionTimestamp) return {};
+    if (!repository || repository.metadata.deletionTimestamp) {
+      this.backoff.reset(key);
+      return {};
+    }
     const started = performance.now();
     const ref = { kind: KIND, namespace, name };
     const log = reconcileLogger(this.deps.logger, CONTROLLER, name, namespace);
@@ -73,7 +86,8 @@ export class ReconcileGitRepositoryHandler {
         requeueAfterMs = undefined;
         return {};
       }
-      const remote = { url: repository.spec.url, auth: await this.credentials(repository), timeoutMs: parseDuration(repository.spec.timeout) };
+      const proxy = await this.proxy(repository);
+      const remote = { url: repository.spec.url, auth: await this.credentials(repository), timeoutMs: parseDuration(repository.spec.timeout), ...(proxy ? { proxy } : {}) };
       if (!/^(https?|ssh):\/\//.test(remote.url)) {
         throw new ReconcileFailure(Reason.URLInvalid, 'fetch', `unsupported URL scheme in '${safeUrl(remote.url)}': use http://, https:// or ssh://`, false);
       }
@@ -93,9 +107,11 @@ export class ReconcileGitRepositoryHandler {
         repository,
         progressingStatus(repository, `building artifact: new upstream revision '${resolved.revision}'`, this.now()),
       );
-      const artifact = await this.buildArtifact(progressing, remote, resolved, kind === 'commit', includes);
+      const verify = await this.verifyRequest(repository, resolved);
+      const { artifact, verified } = await this.buildArtifact(progressing, remote, resolved, kind === 'commit', includes, verify);
       const latest = this.deps.repositories.get(namespace, name) ?? progressing;
-      await this.deps.repositories.writeStatus(latest, succeededStatus(latest, { artifact, included: includes.map((i) => i.artifact), requestedAt: requested }, this.now()));
+      const verification = verify && verified ? { verification: { mode: verify.mode, message: verified } } : {};
+      await this.deps.repositories.writeStatus(latest, succeededStatus(latest, { artifact, included: includes.map((i) => i.artifact), requestedAt: requested, ...verification }, this.now()));
       const changed = current?.revision !== artifact.revision || current?.digest !== artifact.digest;
       Object.assign(attempt, {
         outcome: changed ? 'succeeded' : 'unchanged',
@@ -107,13 +123,16 @@ export class ReconcileGitRepositoryHandler {
     } catch (error) {
       const failure = toFailure(error);
       Object.assign(attempt, { outcome: 'failed', reason: failure.reason, message: failure.message, stage: failure.stage });
-      requeueAfterMs = failure.retryable ? interval : undefined;
+      // Retryable failures back off exponentially (not at the interval); a terminal one waits for a change.
+      requeueAfterMs = failure.retryable ? this.backoff.failed(key) : undefined;
       const latest = this.deps.repositories.get(namespace, name) ?? repository;
       await this.deps.repositories
         .writeStatus(latest, failedStatus(latest, { reason: failure.reason, message: failure.message, stage: failure.stage, retryable: failure.retryable, requestedAt: requested }, this.now()))
         .catch((statusError: unknown) => log.error('failed to write status', { error: statusError }));
       return requeueAfterMs === undefined ? {} : { requeueAfterMs };
     } finally {
+      // Anything but a failure that will be retried ends the run of failures: the next one starts from the minimum.
+      if (attempt.outcome !== 'failed' || requeueAfterMs === undefined) this.backoff.reset(key);
       await recordAttempt(this.deps, repository, attempt, performance.now() - started, requeueAfterMs, cause, log);
     }
   }
@@ -128,6 +147,43 @@ export class ReconcileGitRepositoryHandler {
       object,
       message,
     );
+  }
+
+  /** `spec.verify` with the public keys of its Secret (every data value is an armored key ring, as in Flux). */
+  private async verifyRequest(repository: GitRepository, resolved: ResolvedRef): Promise<VerifyRequest | undefined> {
+    const verify = repository.spec.verify;
+    if (!verify) return undefined;
+    const namespace = repository.metadata.namespace ?? 'default';
+    const name = verify.secretRef.name;
+    const data = await this.deps.secrets.read(namespace, name).catch((error: unknown) => {
+      throw new ReconcileFailure(VerificationReason.VerificationError, 'verify', `PGP public keys secret error: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    if (!data) throw new ReconcileFailure(VerificationReason.VerificationError, 'verify', `PGP public keys secret error: secrets "${name}" not found`);
+    return { mode: verify.mode, keyRings: Object.values(data), ...(resolved.tag ? { tag: resolved.tag } : {}) };
+  }
+
+  /** `spec.proxySecretRef` as Flux reads it: `address` (required), `username`, `password`; HTTP(S) remotes only. */
+  private async proxy(repository: GitRepository): Promise<GitProxy | undefined> {
+    const secretRef = repository.spec.proxySecretRef;
+    if (!secretRef) return undefined;
+    const namespace = repository.metadata.namespace ?? 'default';
+    const fail = (detail: string, retryable = true) =>
+      new ReconcileFailure(Reason.AuthenticationFailed, 'fetch', `failed to configure proxy options: ${detail}`, retryable);
+    if (repository.spec.url.startsWith('ssh://')) throw fail(`proxySecretRef '${namespace}/${secretRef.name}' applies to http(s):// URLs only, not ssh://`, false);
+    const data = await this.deps.secrets.read(namespace, secretRef.name).catch((error: unknown) => {
+      throw fail(`failed to get secret '${namespace}/${secretRef.name}': ${error instanceof Error ? error.message : String(error)}`);
+    });
+    if (!data) throw fail(`failed to get secret '${namespace}/${secretRef.name}': secrets "${secretRef.name}" not found`);
+    const address = data['address'];
+    if (!address) throw fail(`invalid proxy secret '${namespace}/${secretRef.name}': key 'address' is missing`);
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(address);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.protocol !== 'http:') throw fail(`invalid proxy secret '${namespace}/${secretRef.name}': 'address' must be an http:// URL of the proxy`);
+    return { address, ...(data['username'] !== undefined ? { username: data['username'] } : {}), ...(data['password'] !== undefined ? { password: data['password'] } : {}) };
   }
 
   private async credentials(repository: GitRepository): Promise<GitAuth> {
@@ -158,13 +214,16 @@ export class ReconcileGitRepositoryHandler {
     throw new ReconcileFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${secretRef.name}': expected 'username' and 'password', 'bearerToken' or 'ca.crt'`);
   }
 
-  /** Nothing to fetch: same revision, ignore rules and included artifacts, and the artifact is still on disk. */
+  /** Nothing to fetch: same revision, ignore rules, sparse checkout, submodules and included artifacts, and the artifact is still on disk. */
   private upToDate(repository: GitRepository, current: Artifact, resolved: ResolvedRef, includes: ResolvedInclude[]): boolean {
     const status = repository.status;
     const fingerprint = (artifacts: readonly Artifact[]) => artifacts.map((a) => `${a.revision} ${a.digest}`).join('\n');
     return (
       current.revision === resolved.revision &&
       (status?.observedIgnore ?? undefined) === (repository.spec.ignore ?? undefined) &&
+      JSON.stringify(status?.observedSparseCheckout ?? []) === JSON.stringify(repository.spec.sparseCheckout ?? []) &&
+      (status?.observedRecurseSubmodules ?? false) === repository.spec.recurseSubmodules &&
+      !requiresVerification(repository) &&
       JSON.stringify(status?.observedInclude ?? []) === JSON.stringify(repository.spec.include ?? []) &&
       fingerprint(status?.includedArtifacts ?? []) === fingerprint(includes.map((i) => i.artifact)) &&
       this.deps.storage.has(current)
@@ -199,7 +258,8 @@ export class ReconcileGitRepositoryHandler {
     resolved: ResolvedRef,
     fullHistory: boolean,
     includes: ResolvedInclude[],
-  ): Promise<Artifact> {
+    verify: VerifyRequest | undefined,
+  ): Promise<{ artifact: Artifact; verified: string | undefined }> {
     const object = { namespace: repository.metadata.namespace ?? 'default', name: repository.metadata.name };
     const outFile = this.deps.storage.tempFile();
     try {
@@ -210,14 +270,18 @@ export class ReconcileGitRepositoryHandler {
         commit: resolved.commit,
         shallow: !fullHistory,
         ignore: repository.spec.ignore,
+        ...(repository.spec.sparseCheckout?.length ? { sparseCheckout: repository.spec.sparseCheckout } : {}),
+        ...(repository.spec.recurseSubmodules ? { recurseSubmodules: true } : {}),
+        ...(verify ? { verify } : {}),
         includes: includes.map(({ file, fromPath, toPath }) => ({ file, fromPath, toPath })),
         outFile,
       });
-      return await this.deps.storage
+      const artifact = await this.deps.storage
         .store(object, outFile, { revision: resolved.revision, digest: result.digest, size: result.size }, this.now())
         .catch((error: unknown) => {
           throw new ReconcileFailure(Reason.StorageOperationFailed, 'build', `failed to store artifact: ${error instanceof Error ? error.message : String(error)}`);
         });
+      return { artifact, verified: result.verified };
     } finally {
       rmSync(outFile, { force: true });
     }

@@ -4,18 +4,19 @@ import { ConditionType, Reason, ReconcileFailure, parseDuration, type Artifact, 
 import type { Logger } from '@ferry/observability';
 import type { ReconcileResult } from '@ferry/platform';
 import { ChartBuildReason, versionMetadata, withVersionMetadata } from '../domain/helm-chart';
-import { chartDownloadUrl, parseHelmIndex, resolveChartVersion, type HelmIndex } from '../domain/helm-index';
+import { parseHelmIndex, resolveChartVersion, type HelmIndex } from '../domain/helm-index';
 import { progressingStatus, readyStatus, statusStale } from '../domain/source-status';
-import type { ChartBuilder, HelmGetter, PackagedChart, SourceObjectStore } from './helm-ports';
+import { ChartDependencyFetcher } from './chart-dependency.fetcher';
+import type { ChartBuilder, HelmGetter, SourceObjectStore } from './helm-ports';
+import { helmAccess, pullChart } from './helm-repository.fetch';
 import type { ArtifactStorage, SecretReader } from './ports';
-import { helmAccess, httpFailure } from './reconcile-helm-repository.handler';
 import type { RecorderDeps } from './reconcile-recorder';
 import { reconcileSource, rejectInvalidSource, type AttemptContext, type SourceKind } from './source-reconcile';
 
 /** Dependencies of the HelmChart reconcile use case. */
 export interface ReconcileHelmChartDeps extends RecorderDeps {
   charts: SourceObjectStore<HelmChart>;
-  helmRepositories: Pick<SourceObjectStore<HelmRepository>, 'get'>;
+  helmRepositories: Pick<SourceObjectStore<HelmRepository>, 'get' | 'list'>;
   gitRepositories: { get(namespace: string, name: string): GitRepository | undefined };
   secrets: SecretReader;
   http: HelmGetter;
@@ -24,6 +25,8 @@ export interface ReconcileHelmChartDeps extends RecorderDeps {
   logger: Logger;
   /** Largest chart `.tgz` accepted. */
   maxChartBytes: number;
+  /** Largest index.yaml accepted (of a dependency's repository). */
+  maxIndexBytes: number;
   now?: () => Date;
 }
 
@@ -66,8 +69,11 @@ export class ReconcileHelmChartHandler {
       deps,
       now: deps.now ?? (() => new Date()),
       defaultIntervalMs: 10 * 60_000,
-      // Flux marks chart build problems with BuildFailed; storage and source problems keep their own condition.
-      conditionFor: (failure) => (failure.stage === 'build' && failure.reason !== Reason.StorageOperationFailed ? 'BuildFailed' : undefined),
+      // Flux marks chart build problems with BuildFailed and a missing source with FetchFailed; storage keeps its own.
+      conditionFor: (failure) => {
+        if (failure.stage === 'dependency') return ConditionType.FetchFailed;
+        return failure.stage === 'build' && failure.reason !== Reason.StorageOperationFailed ? ConditionType.BuildFailed : undefined;
+      },
     };
   }
 
@@ -133,41 +139,24 @@ export class ReconcileHelmChartHandler {
     const valuesFiles = chart.spec.valuesFiles ?? [];
     const version = withVersionMetadata(entry.version, versionMetadata(chart, undefined));
     if (reusable(version)) return { name: entry.name, version, valuesFiles: chart.status?.observedValuesFiles ?? [], packaged: valuesFiles.length > 0 };
-    const url = chartDownloadUrl(repository.spec.url, entry.urls[0] as string);
     const access = await helmAccess(this.deps.secrets, repository);
-    // Credentials go to the repository's own host only, unless passCredentials says otherwise (as Helm).
-    const sameHost = new URL(url).host === new URL(repository.spec.url).host;
-    const { username: _u, password: _p, ...tlsOnly } = access;
-    const archive = await this.deps.http
-      .get(url, sameHost || repository.spec.passCredentials ? access : tlsOnly, { timeoutMs: parseDuration(repository.spec.timeout), maxBytes: this.deps.maxChartBytes })
-      .catch((error: unknown) => {
-        throw chartPullFailure(httpFailure(error, `chart pull error: failed to download chart '${entry.name}' version '${entry.version}' for ${where}`));
-      });
-    if (entry.digest) {
-      const actual = sha256Digest(archive);
-      if (actual !== `sha256:${entry.digest}`) {
-        throw new ReconcileFailure(
-          ChartBuildReason.Pull,
-          'verify',
-          `chart pull error: digest mismatch for chart '${entry.name}' version '${entry.version}' of ${where}: the index says sha256:${entry.digest}, the download has ${actual}`,
-        );
-      }
-    }
+    const archive = await pullChart(this.deps.http, repository.spec, access, entry, { timeoutMs: parseDuration(repository.spec.timeout), maxBytes: this.deps.maxChartBytes }, where);
     if (valuesFiles.length === 0) return { name: entry.name, version, archive, valuesFiles: [], packaged: false };
     const packaged = await this.deps.builder.repackage(archive, this.buildOptions(chart, where, versionMetadata(chart, undefined)));
     return { ...packaged, packaged: true };
   }
 
   private async fromSourceArtifact(chart: HelmChart, source: ResolvedSource, where: string, reusable: (version: string) => Artifact | undefined): Promise<BuiltChart> {
-    const packaged: PackagedChart = await this.deps.builder.fromSourceArtifact(
-      source.file,
-      source.artifact.digest ?? '',
-      chart.spec.chart,
-      this.buildOptions(chart, where, versionMetadata(chart, source.artifact.revision)),
-    );
-    // reconcileStrategy ChartVersion: a new commit with the same chart version keeps the stored chart, as Flux.
-    if (reusable(packaged.version)) return { name: packaged.name, version: packaged.version, valuesFiles: packaged.valuesFiles, packaged: true };
-    return { ...packaged, packaged: true };
+    const built = await this.deps.builder.fromSourceArtifact(source.file, source.artifact.digest ?? '', chart.spec.chart, {
+      ...this.buildOptions(chart, where, versionMetadata(chart, source.artifact.revision)),
+      // Remote dependencies are fetched afresh for every build, with the indexes shared within it.
+      dependencies: { fetcher: new ChartDependencyFetcher(this.deps, chart.metadata.namespace ?? 'default', where), generated: this.kind.now() },
+      // reconcileStrategy ChartVersion: a new commit with the same chart version keeps the stored chart, as Flux,
+      // without fetching dependencies or packaging.
+      keep: (version) => reusable(version) !== undefined,
+    });
+    if ('kept' in built) return { name: built.name, version: built.version, valuesFiles: chart.status?.observedValuesFiles ?? [], packaged: true };
+    return { ...built, packaged: true };
   }
 
   private buildOptions(chart: HelmChart, where: string, metadata: string | undefined) {
@@ -219,7 +208,7 @@ export class ReconcileHelmChartHandler {
         message,
         artifactMessage: `stored artifact: revision '${artifact.revision}'`,
         requestedAt: observed.requested,
-        clear: [ConditionType.FetchFailed, ConditionType.StorageOperationFailed, 'BuildFailed'],
+        clear: [ConditionType.FetchFailed, ConditionType.StorageOperationFailed, ConditionType.BuildFailed],
       },
       this.kind.now(),
     );
@@ -233,9 +222,4 @@ export class ReconcileHelmChartHandler {
       observedValuesFiles: observed.valuesFiles,
     };
   }
-}
-
-/** A failed chart download keeps its AuthenticationFailed reason; anything else is Flux's ChartPullError. */
-function chartPullFailure(failure: ReconcileFailure): ReconcileFailure {
-  return failure.reason === Reason.AuthenticationFailed ? failure : new ReconcileFailure(ChartBuildReason.Pull, failure.stage, failure.message, failure.retryable);
 }

@@ -3,9 +3,9 @@ import { ConditionType, parseDuration, Reason, ReconcileFailure, type Artifact, 
 import { sha256Digest } from '@ferry/artifact';
 import type { ReconcileResult } from '@ferry/platform';
 import { safeUrl } from '../domain/git-ref';
-import { parseHelmIndex } from '../domain/helm-index';
 import { progressingStatus, readyStatus, statusStale } from '../domain/source-status';
-import { HelmHttpError, type HelmAccess, type HelmGetter, type HttpValidators, type SourceObjectStore } from './helm-ports';
+import type { HelmGetter, HttpValidators, SourceObjectStore } from './helm-ports';
+import { fetchHelmIndex, helmAccess, helmIndexUrl } from './helm-repository.fetch';
 import type { ArtifactStorage, SecretReader } from './ports';
 import type { RecorderDeps } from './reconcile-recorder';
 import { reconcileSource, rejectInvalidSource, type AttemptContext, type SourceKind } from './source-reconcile';
@@ -73,20 +73,15 @@ export class ReconcileHelmRepositoryHandler {
       throw new ReconcileFailure(Reason.URLInvalid, 'validate', `${where}: invalid URL '${safeUrl(repository.spec.url)}': use http:// or https:// for type 'default'`, false);
     }
     const access = await helmAccess(this.deps.secrets, repository);
-    const indexUrl = `${repository.spec.url.replace(/\/+$/, '')}/index.yaml`;
+    const indexUrl = helmIndexUrl(repository.spec.url);
     const key = `${repository.metadata.namespace ?? 'default'}/${repository.metadata.name}`;
     const current = repository.status?.artifact;
     // The validators of the stored index, when the server gave any and that index is still what status points at.
     const known = this.validators.get(key);
     const usable = known && known.url === indexUrl && current?.digest === known.digest && this.deps.storage.has(current) ? known.validators : {};
-    const answer = await this.deps.http
-      .getIfChanged(indexUrl, access, { timeoutMs: parseDuration(repository.spec.timeout), maxBytes: this.deps.maxIndexBytes }, usable)
-      .catch((error: unknown) => {
-        throw httpFailure(error, `failed to fetch Helm repository index of ${where}`);
-      });
+    const answer = await fetchHelmIndex(this.deps.http, repository.spec.url, access, { timeoutMs: parseDuration(repository.spec.timeout), maxBytes: this.deps.maxIndexBytes }, usable, where);
     if (answer.notModified && !current) throw new ReconcileFailure(Reason.Failed, 'fetch', `failed to fetch Helm repository index of ${where}: 304 Not Modified without a stored index`);
     const body = answer.notModified ? undefined : answer.body;
-    if (body) parseHelmIndex(body.toString('utf8'), `${where} (${safeUrl(indexUrl)})`);
     const digest = body ? sha256Digest(body) : (current?.digest as string);
     if (!answer.notModified) this.rememberValidators(key, indexUrl, digest, answer.validators);
     attempt.revision = digest;
@@ -139,53 +134,4 @@ export class ReconcileHelmRepositoryHandler {
     );
     return { ...status, artifact, url: artifact.url };
   }
-}
-
-/**
- * Credentials of a HelmRepository: basic auth from `secretRef` (`username`, `password`), TLS from
- * `certSecretRef` (`ca.crt`, `tls.crt`, `tls.key`). A missing Secret or half a key pair fails naming the Secret.
- */
-export async function helmAccess(secrets: SecretReader, repository: HelmRepository): Promise<HelmAccess> {
-  const namespace = repository.metadata.namespace ?? 'default';
-  const read = async (name: string) => {
-    const data = await secrets.read(namespace, name).catch((error: unknown) => {
-      throw new ReconcileFailure(Reason.AuthenticationFailed, 'fetch', `failed to get secret '${namespace}/${name}': ${error instanceof Error ? error.message : String(error)}`);
-    });
-    if (!data) throw new ReconcileFailure(Reason.AuthenticationFailed, 'fetch', `failed to get secret '${namespace}/${name}': secrets "${name}" not found`);
-    return data;
-  };
-  const access: HelmAccess = {};
-  if (repository.spec.secretRef) {
-    const data = await read(repository.spec.secretRef.name);
-    if (data['username'] !== undefined || data['password'] !== undefined) {
-      if (!data['username'] || !data['password']) {
-        throw new ReconcileFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${repository.spec.secretRef.name}': basic auth needs both 'username' and 'password'`, false);
-      }
-      Object.assign(access, { username: data['username'], password: data['password'] });
-    }
-  }
-  if (repository.spec.certSecretRef) {
-    const name = repository.spec.certSecretRef.name;
-    const data = await read(name);
-    if ((data['tls.crt'] === undefined) !== (data['tls.key'] === undefined)) {
-      throw new ReconcileFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${name}': a client certificate needs both 'tls.crt' and 'tls.key'`, false);
-    }
-    if (data['ca.crt'] === undefined && data['tls.crt'] === undefined) {
-      throw new ReconcileFailure(Reason.InvalidSecret, 'fetch', `invalid secret '${namespace}/${name}': expected 'ca.crt' or 'tls.crt' and 'tls.key'`, false);
-    }
-    Object.assign(access, {
-      ...(data['ca.crt'] ? { ca: data['ca.crt'] } : {}),
-      ...(data['tls.crt'] ? { cert: data['tls.crt'], key: data['tls.key'] } : {}),
-    });
-  }
-  return access;
-}
-
-/** A failed GET as a reconcile failure: 401/403 are AuthenticationFailed, the rest of the fetch fails with Flux's reason. */
-export function httpFailure(error: unknown, what: string): ReconcileFailure {
-  if (error instanceof ReconcileFailure) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const status = error instanceof HelmHttpError ? error.status : undefined;
-  if (status === 401 || status === 403) return new ReconcileFailure(Reason.AuthenticationFailed, 'fetch', `${what}: ${message}`);
-  return new ReconcileFailure(Reason.Failed, 'fetch', `${what}: ${message}`);
 }

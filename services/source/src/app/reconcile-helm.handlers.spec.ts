@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { stringify } from 'yaml';
-import { ferryEvents, type HelmChart, type HelmRepository } from '@ferry/contracts';
+import { parse, stringify } from 'yaml';
+import { extractTarGz } from '@ferry/artifact';
+import { ferryEvents, gitRepositorySchema, parseFluxObject, type GitRepository, type HelmChart, type HelmRepository } from '@ferry/contracts';
 import { TypeOrmEventStore, openEventStoreDatabase } from '@ferry/event-store';
 import { Logger, createMetrics } from '@ferry/observability';
 import { podinfoLikeChart, tempDir } from '@ferry/testing';
+import { formatChartLock, hashRequirements, parseDependencyRequirements } from '../domain/chart-dependencies';
 import { FileArtifactStorage } from '../infra/file-artifact-storage';
 import { FsChartBuilder } from '../infra/fs-chart.builder';
 import { reproducibleTarGz } from '../infra/tarball';
@@ -91,6 +94,13 @@ const helmChart = (spec: Partial<HelmChart['spec']> = {}): HelmChart => ({
   },
 });
 
+/** A minimal packaged chart `<name>-<version>.tgz`. */
+const chartTgz = (name: string, version: string) =>
+  reproducibleTarGz([{ path: `${name}/Chart.yaml`, data: Buffer.from(`apiVersion: v2\nname: ${name}\nversion: ${version}\n`), executable: false }]);
+
+/** The Git chart `charts/app` of GitRepository ns/repo. */
+const gitChart = (): HelmChart => ({ ...helmChart({ chart: './charts/app', version: '*', sourceRef: { kind: 'GitRepository', name: 'repo' } }), metadata: { name: 'app', namespace: 'ns', generation: 1 } });
+
 describe('Helm source handlers', () => {
   const dir = tempDir();
   let dataSource: DataSource;
@@ -100,6 +110,8 @@ describe('Helm source handlers', () => {
   let charts: MemoryStore<HelmChart>;
   let repositoryHandler: ReconcileHelmRepositoryHandler;
   let chartHandler: ReconcileHelmChartHandler;
+  let storage: FileArtifactStorage;
+  let gitRepositories: Map<string, GitRepository>;
 
   beforeEach(async () => {
     dataSource = await openEventStoreDatabase({ type: 'sqlite', path: ':memory:' });
@@ -108,16 +120,18 @@ describe('Helm source handlers', () => {
     repositories = new MemoryStore();
     charts = new MemoryStore();
     const root = join(dir.path, `a-${Math.random().toString(16).slice(2)}`);
-    const storage = new FileArtifactStorage(root, async () => 'http://source.test', 2);
+    storage = new FileArtifactStorage(root, async () => 'http://source.test', 2);
+    gitRepositories = new Map();
     const common = { events, metrics: createMetrics('source-test'), logger: new Logger('source-test', {}, 'error'), now: () => new Date('2026-01-01T00:00:00Z'), secrets, http, storage };
     repositoryHandler = new ReconcileHelmRepositoryHandler({ ...common, repositories, maxIndexBytes: 1_000_000 });
     chartHandler = new ReconcileHelmChartHandler({
       ...common,
       charts,
       helmRepositories: repositories,
-      gitRepositories: { get: () => undefined },
+      gitRepositories: { get: (namespace, name) => gitRepositories.get(`${namespace}/${name}`) },
       builder: new FsChartBuilder(join(root, 'tmp')),
       maxChartBytes: 10_000_000,
+      maxIndexBytes: 1_000_000,
     });
   });
 
@@ -205,6 +219,14 @@ describe('Helm source handlers', () => {
     expect(charts.get('ns', 'podinfo')?.status?.artifact?.revision).toBe('6.2.0');
   });
 
+  it('given no HelmRepository yet, when the chart reconciles, then FetchFailed says which source is missing and it is retried', async () => {
+    charts.objects.set('ns/podinfo', helmChart());
+    expect(await chartHandler.reconcile('ns', 'podinfo')).toEqual({ requeueAfterMs: 600_000 });
+    const conditions = charts.get('ns', 'podinfo')?.status?.conditions ?? [];
+    expect(conditions.find((c) => c.type === 'FetchFailed')).toMatchObject({ reason: 'SourceUnavailable', message: "failed to get source: HelmRepository 'ns/charts' not found" });
+    expect(conditions.find((c) => c.type === 'Reconciling')).toMatchObject({ reason: 'ProgressingWithRetry' });
+  });
+
   it('given a 401 on the chart download, when the chart reconciles, then it fails with AuthenticationFailed naming the chart', async () => {
     http.files.set(`${REPO_URL}/index.yaml`, indexOf([{ version: '6.1.0', url: 'podinfo-6.1.0.tgz' }]));
     http.files.set(`${REPO_URL}/podinfo-6.1.0.tgz`, 401);
@@ -215,5 +237,183 @@ describe('Helm source handlers', () => {
     const ready = charts.get('ns', 'podinfo')?.status?.conditions?.find((c) => c.type === 'Ready');
     expect(ready).toMatchObject({ status: 'False', reason: 'AuthenticationFailed', message: expect.stringContaining("failed to download chart 'podinfo' version '6.1.0' for HelmChart ns/podinfo") });
     expect(ready?.message).not.toContain('s3cret');
+  });
+
+  /** Publishes charts in the repository at REPO_URL (index with digests, relative URLs); returns their archives. */
+  function publish(versions: [string, string][]): Map<string, Buffer> {
+    const archives = new Map(versions.map(([name, version]) => [`${name}-${version}`, chartTgz(name, version)]));
+    const entries: Record<string, unknown[]> = {};
+    for (const [name, version] of versions) {
+      const archive = archives.get(`${name}-${version}`) as Buffer;
+      http.files.set(`${REPO_URL}/${name}-${version}.tgz`, archive);
+      (entries[name] ??= []).push({ name, version, urls: [`${name}-${version}.tgz`], digest: hex(archive) });
+    }
+    http.files.set(`${REPO_URL}/index.yaml`, Buffer.from(stringify({ apiVersion: 'v1', entries })));
+    return archives;
+  }
+
+  /** Stores a Git artifact holding `files` as GitRepository ns/repo's. */
+  async function gitSource(files: Record<string, string | Buffer>): Promise<void> {
+    const archive = reproducibleTarGz(Object.entries(files).map(([path, data]) => ({ path, data: Buffer.from(data), executable: false })));
+    const file = storage.tempFile();
+    writeFileSync(file, archive);
+    const meta = { revision: `main@sha1:${hex(archive).slice(0, 40)}`, digest: `sha256:${hex(archive)}`, size: archive.length };
+    const artifact = await storage.store({ namespace: 'ns', name: 'repo' }, file, meta, new Date('2026-01-01T00:00:00Z'));
+    const repository = parseFluxObject(gitRepositorySchema, {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata: { name: 'repo', namespace: 'ns' },
+      spec: { url: 'https://git.example.invalid/repo.git', interval: '1m' },
+    });
+    gitRepositories.set('ns/repo', { ...repository, status: { artifact } });
+  }
+
+  /** The files of HelmChart ns/app's stored artifact. */
+  function packagedFiles(): Map<string, Buffer> {
+    const artifact = charts.get('ns', 'app')?.status?.artifact;
+    const file = artifact ? storage.fileOf(artifact) : undefined;
+    if (!file) throw new Error('HelmChart ns/app has no stored artifact');
+    const root = join(dir.path, `x-${Math.random().toString(16).slice(2)}`);
+    extractTarGz(readFileSync(file), root);
+    const paths = (readdirSync(root, { recursive: true }) as string[]).filter((path) => statSync(join(root, path)).isFile());
+    return new Map(paths.sort().map((path) => [path.split(sep).join('/'), readFileSync(join(root, path))]));
+  }
+
+  const appChart = (dependencies: object[], version = '1.0.0') => stringify({ apiVersion: 'v2', name: 'app', version, dependencies });
+
+  it('given a Git chart with dependencies by URL and by @alias, when it reconciles, then they are fetched into charts/ with the HelmRepository credentials and Chart.lock is written', async () => {
+    const archives = publish([
+      ['redis', '1.0.0'],
+      ['redis', '1.2.0'],
+      ['redis', '2.0.0'],
+      ['common', '0.2.0'],
+    ]);
+    // The HelmRepository's URL has a trailing slash, the dependency's has none: they still match (Flux normalises).
+    repositories.objects.set('ns/charts', helmRepository({ url: `${REPO_URL}/` }));
+    const requirements = [
+      { name: 'redis', version: '^1.0.0', repository: REPO_URL, condition: 'redis.enabled' },
+      { name: 'common', version: '0.x', repository: '@charts', alias: 'lib' },
+      { name: 'local', version: '0.1.0', repository: 'file://../local' },
+    ];
+    await gitSource({ 'charts/app/Chart.yaml': appChart(requirements), 'charts/local/Chart.yaml': 'apiVersion: v2\nname: local\nversion: 0.1.0\n' });
+    charts.objects.set('ns/app', gitChart());
+    await chartHandler.reconcile('ns', 'app');
+
+    expect(charts.get('ns', 'app')?.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'ChartPackageSucceeded' });
+    const files = packagedFiles();
+    expect([...files.keys()].filter((path) => path.startsWith('app/charts/'))).toEqual(['app/charts/common-0.2.0.tgz', 'app/charts/local/Chart.yaml', 'app/charts/redis-1.2.0.tgz']);
+    expect(files.get('app/charts/redis-1.2.0.tgz')).toEqual(archives.get('redis-1.2.0'));
+    expect(files.get('app/charts/common-0.2.0.tgz')).toEqual(archives.get('common-0.2.0'));
+    const locked = [
+      { name: 'redis', repository: REPO_URL, version: '1.2.0' },
+      { name: 'common', repository: '@charts', version: '0.2.0' },
+      { name: 'local', repository: 'file://../local', version: '0.1.0' },
+    ];
+    expect(parse(files.get('app/Chart.lock')?.toString() ?? '')).toEqual({
+      dependencies: locked,
+      digest: hashRequirements(parseDependencyRequirements(requirements, 'Chart.yaml'), locked),
+      generated: '2026-01-01T00:00:00Z',
+    });
+    // One index download for both references to the same HelmRepository, credentials on every request.
+    expect(http.calls.map((c) => c.url)).toEqual([`${REPO_URL}/index.yaml`, `${REPO_URL}/redis-1.2.0.tgz`, `${REPO_URL}/common-0.2.0.tgz`]);
+    expect(http.calls.map((c) => c.access)).toEqual(Array(3).fill({ username: 'helm', password: 's3cret' }));
+
+    // The same chart version again (reconcileStrategy ChartVersion): the stored chart is kept, nothing is fetched.
+    await chartHandler.reconcile('ns', 'app');
+    expect(http.calls).toHaveLength(3);
+    expect(await types('HelmChart/ns/app')).toEqual(['ArtifactReady', 'ReconcileFinished', 'ReconcileFinished']);
+  });
+
+  it('given a Chart.lock matching Chart.yaml, then its versions are fetched and it is kept; a stale one is re-resolved, and a vendored chart outside the range replaced', async () => {
+    publish([
+      ['redis', '1.0.0'],
+      ['redis', '1.2.0'],
+      ['redis', '2.0.0'],
+      ['common', '0.2.0'],
+    ]);
+    repositories.objects.set('ns/charts', helmRepository());
+    const requirements = [
+      { name: 'redis', version: '^1.0.0', repository: '@charts' },
+      { name: 'common', version: '0.x', repository: 'alias:charts' },
+    ];
+    const pinned = [
+      { name: 'redis', repository: '@charts', version: '1.0.0' },
+      { name: 'common', repository: 'alias:charts', version: '0.1.0' },
+    ];
+    const lock = formatChartLock(parseDependencyRequirements(requirements, 'Chart.yaml'), pinned, new Date('2025-06-01T00:00:00Z'));
+    // common 0.1.0 is vendored (and locked): it is not fetched.
+    await gitSource({ 'charts/app/Chart.yaml': appChart(requirements), 'charts/app/Chart.lock': lock, 'charts/app/charts/common-0.1.0.tgz': chartTgz('common', '0.1.0') });
+    charts.objects.set('ns/app', gitChart());
+    await chartHandler.reconcile('ns', 'app');
+    let files = packagedFiles();
+    expect([...files.keys()].filter((path) => path.startsWith('app/charts/'))).toEqual(['app/charts/common-0.1.0.tgz', 'app/charts/redis-1.0.0.tgz']);
+    expect(files.get('app/Chart.lock')?.toString()).toBe(lock);
+    expect(http.calls.map((c) => c.url)).toEqual([`${REPO_URL}/index.yaml`, `${REPO_URL}/redis-1.0.0.tgz`]);
+
+    // A new chart version moves redis to ^2.0.0 without a new lock: the lock is stale, the vendored redis 1.0.0 goes.
+    const moved = [{ ...requirements[0], version: '^2.0.0' }, ...requirements.slice(1)];
+    await gitSource({ 'charts/app/Chart.yaml': appChart(moved, '1.1.0'), 'charts/app/Chart.lock': lock, 'charts/app/charts/redis-1.0.0.tgz': chartTgz('redis', '1.0.0') });
+    await chartHandler.reconcile('ns', 'app');
+    files = packagedFiles();
+    expect([...files.keys()].filter((path) => path.startsWith('app/charts/'))).toEqual(['app/charts/common-0.2.0.tgz', 'app/charts/redis-2.0.0.tgz']);
+    expect(parse(files.get('app/Chart.lock')?.toString() ?? '')).toMatchObject({
+      dependencies: [
+        { name: 'redis', repository: '@charts', version: '2.0.0' },
+        { name: 'common', repository: 'alias:charts', version: '0.2.0' },
+      ],
+      generated: '2026-01-01T00:00:00Z',
+    });
+  });
+
+  it('given an apiVersion v1 chart, then requirements.yaml is read and requirements.lock written; a vendored chart directory in range is kept', async () => {
+    publish([
+      ['redis', '1.0.0'],
+      ['common', '0.2.0'],
+    ]);
+    repositories.objects.set('ns/charts', helmRepository());
+    const requirements = [
+      { name: 'redis', version: '~1.0.0', repository: REPO_URL },
+      { name: 'common', version: '0.x', repository: REPO_URL },
+    ];
+    await gitSource({
+      'charts/app/Chart.yaml': 'apiVersion: v1\nname: app\nversion: 1.0.0\n',
+      'charts/app/requirements.yaml': stringify({ dependencies: requirements }),
+      'charts/app/charts/common/Chart.yaml': 'apiVersion: v1\nname: common\nversion: 0.1.5\n',
+    });
+    charts.objects.set('ns/app', gitChart());
+    await chartHandler.reconcile('ns', 'app');
+    const files = packagedFiles();
+    expect([...files.keys()].filter((path) => path.startsWith('app/charts/'))).toEqual(['app/charts/common/Chart.yaml', 'app/charts/redis-1.0.0.tgz']);
+    expect(files.has('app/Chart.lock')).toBe(false);
+    const locked = [
+      { name: 'redis', repository: REPO_URL, version: '1.0.0' },
+      { name: 'common', repository: REPO_URL, version: '0.1.5' },
+    ];
+    expect(parse(files.get('app/requirements.lock')?.toString() ?? '')).toMatchObject({ dependencies: locked, digest: hashRequirements(parseDependencyRequirements(requirements, 'x'), locked) });
+    expect(http.calls.map((c) => c.url)).toEqual([`${REPO_URL}/index.yaml`, `${REPO_URL}/redis-1.0.0.tgz`]);
+  });
+
+  it.each([
+    ['an unknown @alias', { name: 'redis', version: '1.x', repository: '@nope' }, "no HelmRepository 'ns/nope' for repository alias '@nope'"],
+    ['no version in range', { name: 'redis', version: '>=9.0.0', repository: REPO_URL }, "chart reference error: no 'redis' chart with version matching '>=9.0.0' found"],
+    ['a 401 on the index', { name: 'redis', version: '1.x', repository: 'https://private.example.invalid/charts' }, 'failed to fetch Helm repository index of chart repository https://private.example.invalid/charts: failed to fetch https://private.example.invalid/charts/index.yaml : 401'],
+    ['a repository without an index', { name: 'redis', version: '1.x', repository: 'https://gone.example.invalid' }, '404 Not Found'],
+    ['an oci:// repository', { name: 'redis', version: '1.x', repository: 'oci://registry.example.invalid/charts' }, "unsupported repository 'oci://registry.example.invalid/charts'"],
+  ])('given %s, when the Git chart reconciles, then BuildFailed and a Failed event name the chart, the dependency and the cause', async (_case, dependency, cause) => {
+    publish([['redis', '1.0.0']]);
+    http.files.set('https://private.example.invalid/charts/index.yaml', 401);
+    repositories.objects.set('ns/charts', helmRepository());
+    await gitSource({ 'charts/app/Chart.yaml': appChart([dependency]) });
+    charts.objects.set('ns/app', gitChart());
+    await chartHandler.reconcile('ns', 'app');
+    const prefix = `dependency build error: failed to add remote dependency 'redis' (version '${dependency.version}' from '${dependency.repository}') of HelmChart ns/app: `;
+    const conditions = charts.get('ns', 'app')?.status?.conditions ?? [];
+    expect(conditions.find((c) => c.type === 'BuildFailed')).toMatchObject({ status: 'True', reason: 'DependencyBuildError' });
+    expect(conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'DependencyBuildError', message: expect.stringContaining(cause) });
+    const failed = (await events.readStream('HelmChart/ns/app')).map((e) => e.event as { type: string; reason?: string; stage?: string; message?: string }).find((e) => e.type === 'Failed');
+    expect(failed).toMatchObject({ reason: 'DependencyBuildError', stage: 'build' });
+    expect(failed?.message?.startsWith(prefix)).toBe(true);
+    expect(failed?.message).toContain(cause);
+    expect(failed?.message).not.toContain('s3cret');
   });
 });

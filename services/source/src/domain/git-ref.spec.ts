@@ -5,7 +5,7 @@ const refs: AdvertisedRef[] = [
   { ref: 'refs/heads/master', oid: sha(1) },
   { ref: 'refs/heads/main', oid: sha(2) },
   { ref: 'refs/tags/v1.0.0', oid: sha(3) },
-  { ref: 'refs/tags/v1.2.0', oid: sha(4) },
+  { ref: 'refs/tags/v1.2.0', oid: sha(4), object: sha(8) },
   { ref: 'refs/tags/v2.0.0-rc.1', oid: sha(5) },
   { ref: 'refs/tags/not-semver', oid: sha(6) },
   { ref: 'refs/pull/7/head', oid: sha(7) },
@@ -19,7 +19,13 @@ describe('resolveRef', () => {
 
   it('resolves a branch and a tag to "<name>@sha1:<commit>"', () => {
     expect(resolveRef({ branch: 'main' }, refs, url).revision).toBe(`main@sha1:${sha(2)}`);
-    expect(resolveRef({ tag: 'v1.0.0' }, refs, url)).toEqual({ fetchRef: 'refs/tags/v1.0.0', commit: sha(3), revision: `v1.0.0@sha1:${sha(3)}` });
+    expect(resolveRef({ tag: 'v1.0.0' }, refs, url)).toEqual({ fetchRef: 'refs/tags/v1.0.0', commit: sha(3), revision: `v1.0.0@sha1:${sha(3)}`, tag: { name: 'v1.0.0', oid: sha(3) } });
+  });
+
+  it('keeps the tag a commit was reached through: the annotated tag object, or the commit for a lightweight tag', () => {
+    expect(resolveRef({ semver: '1.x' }, refs, url).tag).toEqual({ name: 'v1.2.0', oid: sha(8) });
+    expect(resolveRef({ name: 'refs/tags/v1.2.0' }, refs, url).tag).toEqual({ name: 'v1.2.0', oid: sha(8) });
+    expect(resolveRef({ branch: 'main' }, refs, url).tag).toBeUndefined();
   });
 
   it('picks the highest tag in a semver range, ignoring pre-releases and non-semver tags', () => {

@@ -6,6 +6,8 @@ import { ReconcileFailure } from '@ferry/contracts';
 export interface AdvertisedRef {
   ref: string;
   oid: string;
+  /** The annotated tag object the ref points at, when `oid` is its peeled commit. */
+  object?: string;
 }
 
 /** A `spec.ref` resolved against the remote: which ref to fetch, which commit to check out, how to name it. */
@@ -16,6 +18,8 @@ export interface ResolvedRef {
   commit: string;
   /** Flux's revision: `main@sha1:<sha>`, `v1.2.0@sha1:<sha>`, `refs/pull/1/head@sha1:<sha>` or `sha1:<sha>`. */
   revision: string;
+  /** The tag the commit was reached through (tag, semver or a `refs/tags/` name): what `verify` mode Tag checks. */
+  tag?: { name: string; oid: string };
 }
 
 /** Strips userinfo (`user:pass@`) from a URL so it can appear in a message, a status or an event. */
@@ -47,6 +51,7 @@ export function refKind(ref: GitRepositoryRef | undefined): 'commit' | 'name' | 
  */
 export function resolveRef(ref: GitRepositoryRef | undefined, advertised: readonly AdvertisedRef[], url: string): ResolvedRef {
   const lookup = new Map(advertised.map((entry) => [entry.ref, entry.oid]));
+  const objects = new Map(advertised.flatMap((entry) => (entry.object ? [[entry.ref.replace(/^refs\/tags\//, ''), entry.object] as const] : [])));
   const kind = refKind(ref);
   if (kind === 'commit') {
     const commit = (ref?.commit as string).toLowerCase();
@@ -61,7 +66,8 @@ export function resolveRef(ref: GitRepositoryRef | undefined, advertised: readon
     const name = ref?.name as string;
     const oid = lookup.get(name);
     if (!oid) throw missing(`reference '${name}'`, url);
-    return { fetchRef: name, commit: oid, revision: formatRevision(name, oid) };
+    const tag = name.startsWith('refs/tags/') ? tagOf(name.slice('refs/tags/'.length), oid, objects) : {};
+    return { fetchRef: name, commit: oid, revision: formatRevision(name, oid), ...tag };
   }
   if (kind === 'semver') {
     const range = ref?.semver as string;
@@ -77,18 +83,23 @@ export function resolveRef(ref: GitRepositoryRef | undefined, advertised: readon
       if (!best || semver.gt(version, best.version)) best = { tag, version, oid: entry.oid };
     }
     if (!best) throw missing(`tag matching semver range '${range}'`, url);
-    return { fetchRef: `refs/tags/${best.tag}`, commit: best.oid, revision: formatRevision(best.tag, best.oid) };
+    return { fetchRef: `refs/tags/${best.tag}`, commit: best.oid, revision: formatRevision(best.tag, best.oid), ...tagOf(best.tag, best.oid, objects) };
   }
   if (kind === 'tag') {
     const tag = ref?.tag as string;
     const oid = lookup.get(`refs/tags/${tag}`);
     if (!oid) throw missing(`tag '${tag}'`, url);
-    return { fetchRef: `refs/tags/${tag}`, commit: oid, revision: formatRevision(tag, oid) };
+    return { fetchRef: `refs/tags/${tag}`, commit: oid, revision: formatRevision(tag, oid), ...tagOf(tag, oid, objects) };
   }
   const branch = ref?.branch ?? DEFAULT_BRANCH;
   const oid = lookup.get(`refs/heads/${branch}`);
   if (!oid) throw missing(`branch '${branch}'`, url);
   return { fetchRef: `refs/heads/${branch}`, commit: oid, revision: formatRevision(branch, oid) };
+}
+
+// A lightweight tag points at the commit itself; an annotated one at its tag object.
+function tagOf(name: string, commit: string, objects: ReadonlyMap<string, string>): { tag: { name: string; oid: string } } {
+  return { tag: { name, oid: objects.get(name) ?? commit } };
 }
 
 function missing(what: string, url: string): ReconcileFailure {

@@ -1,5 +1,5 @@
 import type { GitRepository } from '@ferry/contracts';
-import { failedStatus, progressingStatus, succeededStatus } from './git-repository-status';
+import { failedStatus, progressingStatus, requiresVerification, succeededStatus } from './git-repository-status';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const later = new Date('2026-01-01T00:05:00Z');
@@ -41,5 +41,20 @@ describe('GitRepository status', () => {
   it('given a terminal failure, Stalled is True and Reconciling is gone', () => {
     const status = failedStatus(repository, { reason: 'InvalidSemVer', message: 'bad', stage: 'fetch', retryable: false, requestedAt: undefined }, now);
     expect(status.conditions?.map((c) => c.type)).toEqual(['Ready', 'FetchFailed', 'Stalled']);
+  });
+
+  it('given spec.verify, a verified build sets SourceVerified and sourceVerificationMode, a failed one SourceVerified=False', () => {
+    const verifying: GitRepository = { ...repository, spec: { ...repository.spec, verify: { mode: 'HEAD', secretRef: { name: 'keys' } } } };
+    expect(requiresVerification(verifying)).toBe(true);
+    const verified = { ...verifying, status: succeededStatus(verifying, { artifact, requestedAt: undefined, verification: { mode: 'HEAD', message: 'verified signature of\n\t- commit' } }, now) };
+    expect(verified.status.sourceVerificationMode).toBe('HEAD');
+    expect(verified.status.conditions?.find((c) => c.type === 'SourceVerified')).toMatchObject({ status: 'True', reason: 'Succeeded', message: 'verified signature of\n\t- commit' });
+    expect(requiresVerification(verified)).toBe(false);
+    expect(requiresVerification({ ...verified, spec: { ...verified.spec, verify: { mode: 'TagAndHEAD', secretRef: { name: 'keys' } } } })).toBe(true);
+    const failed = failedStatus(verified, { reason: 'InvalidCommitSignature', message: 'signature verification of commit failed', stage: 'verify', retryable: true, requestedAt: undefined }, later);
+    expect(failed.conditions?.find((c) => c.type === 'SourceVerified')).toMatchObject({ status: 'False', reason: 'InvalidCommitSignature' });
+    const dropped = succeededStatus({ ...verified, spec: repository.spec }, { artifact, requestedAt: undefined }, later);
+    expect(dropped.conditions?.some((c) => c.type === 'SourceVerified')).toBe(false);
+    expect(requiresVerification({ ...verified, spec: repository.spec })).toBe(false);
   });
 });

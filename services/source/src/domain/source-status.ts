@@ -39,7 +39,9 @@ export function failedStatus<T extends SourceObject>(
   const observedGeneration = object.metadata.generation;
   const condition = { status: 'True' as const, reason: failure.reason, message: failure.message, observedGeneration };
   let conditions = setCondition(status.conditions, { ...condition, status: 'False', type: ConditionType.Ready }, now);
-  conditions = setCondition(conditions, { ...condition, type: failure.condition ?? conditionOf(failure.stage) }, now);
+  const type = failure.condition ?? conditionOf(failure.stage);
+  // SourceVerified is a positive condition: a failed verification is False; FetchFailed and the others are True.
+  conditions = setCondition(conditions, { ...condition, type, status: type === ConditionType.SourceVerified ? 'False' : 'True' }, now);
   if (failure.retryable) {
     conditions = removeCondition(conditions, ConditionType.Stalled);
     conditions = setCondition(conditions, { ...condition, type: ConditionType.Reconciling, reason: Reason.ProgressingWithRetry }, now);
@@ -82,6 +84,7 @@ export function readyStatus<T extends SourceObject>(
 function conditionOf(stage: string): string {
   if (stage === 'build') return ConditionType.StorageOperationFailed;
   if (stage === 'dependency') return ConditionType.IncludeUnavailable;
+  if (stage === 'verify') return ConditionType.SourceVerified;
   return ConditionType.FetchFailed;
 }
 

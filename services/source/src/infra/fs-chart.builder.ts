@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { join } from 'node:path';
 import { DEFAULT_EXTRACT_LIMITS, extractTarGz, sha256Digest, type ExtractLimits } from '@ferry/artifact';
 import { ReconcileFailure, Reason } from '@ferry/contracts';
-import type { ChartBuildOptions, ChartBuilder, PackagedChart } from '../app/helm-ports';
+import type { ChartBuildOptions, ChartBuilder, KeptChart, PackagedChart } from '../app/helm-ports';
 import { ChartBuildReason } from '../domain/helm-chart';
-import { packageChartDirectory } from './helm-chart.packager';
+import { buildChartDependencies } from './chart-dependency.builder';
+import { packageChartDirectory, readChartYaml } from './helm-chart.packager';
 
 /** Builds charts in throw-away directories below `workRoot`: unpack (size-capped, no links), package, remove. */
 export class FsChartBuilder implements ChartBuilder {
@@ -26,7 +27,7 @@ export class FsChartBuilder implements ChartBuilder {
     });
   }
 
-  async fromSourceArtifact(file: string, digest: string, chartPath: string, options: ChartBuildOptions): Promise<PackagedChart> {
+  async fromSourceArtifact(file: string, digest: string, chartPath: string, options: ChartBuildOptions): Promise<PackagedChart | KeptChart> {
     const archive = readFileSync(file);
     const actual = sha256Digest(archive);
     if (actual !== digest) {
@@ -35,6 +36,14 @@ export class FsChartBuilder implements ChartBuilder {
     return this.inTempDir(async (dir) => {
       this.extract(archive, dir, `the source artifact of ${options.where}`);
       const chartDir = join(dir, chartPath.replace(/^\.?\/+/, ''));
+      if (options.keep) {
+        const { metadata, version } = readChartYaml({ ...options, chartDir, sourceRoot: dir });
+        if (options.keep(version)) return { name: metadata.name, version, kept: true as const };
+      }
+      const dependencies = options.dependencies;
+      if (dependencies) {
+        await this.inTempDir((workDir) => buildChartDependencies({ chartDir, sourceRoot: dir, workDir, limits: this.limits, where: options.where, ...dependencies }));
+      }
       return packageChartDirectory({ ...options, chartDir, sourceRoot: dir, valuesRoot: dir });
     });
   }

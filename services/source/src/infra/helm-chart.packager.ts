@@ -37,19 +37,24 @@ export interface PackagedChart {
  * archive is a reproducible tar.gz below `<name>/`, so the same inputs give the same digest.
  */
 export function packageChartDirectory(request: PackageChartRequest): PackagedChart {
-  const chartYaml = join(request.chartDir, 'Chart.yaml');
-  if (!inside(request.sourceRoot, resolve(request.chartDir)) || !existsSync(chartYaml)) {
-    throw new ReconcileFailure(ChartBuildReason.Package, 'build', `chart package error: no Chart.yaml in '${relativeTo(request.sourceRoot, request.chartDir)}' for ${request.where}`, false);
-  }
-  const text = readFileSync(chartYaml, 'utf8');
-  const metadata = parseChartMetadata(text, `'${relativeTo(request.sourceRoot, chartYaml)}' of ${request.where}`);
-  const version = withVersionMetadata(metadata.version, request.versionMetadata);
+  const { text, metadata, version } = readChartYaml(request);
   const files = new Map<string, Buffer>(chartFiles(request.chartDir, '', request, metadata));
   files.set('Chart.yaml', Buffer.from(version === metadata.version ? text : withChartVersion(text, version)));
   const merged = mergeValuesFiles(request);
   if (merged.values) files.set('values.yaml', Buffer.from(stringify(merged.values)));
   const entries: TarEntry[] = [...files].map(([path, data]) => ({ path: `${metadata.name}/${path}`, data, executable: false }));
   return { name: metadata.name, version, archive: reproducibleTarGz(entries), valuesFiles: merged.found };
+}
+
+/** The chart directory's Chart.yaml, checked, and the version the package gets (with the build metadata). */
+export function readChartYaml(request: Pick<PackageChartRequest, 'chartDir' | 'sourceRoot' | 'versionMetadata' | 'where'>): { text: string; metadata: ChartMetadata; version: string } {
+  const chartYaml = join(request.chartDir, 'Chart.yaml');
+  if (!inside(request.sourceRoot, resolve(request.chartDir)) || !existsSync(chartYaml)) {
+    throw new ReconcileFailure(ChartBuildReason.Package, 'build', `chart package error: no Chart.yaml in '${relativeTo(request.sourceRoot, request.chartDir)}' for ${request.where}`, false);
+  }
+  const text = readFileSync(chartYaml, 'utf8');
+  const metadata = parseChartMetadata(text, `'${relativeTo(request.sourceRoot, chartYaml)}' of ${request.where}`);
+  return { text, metadata, version: withVersionMetadata(metadata.version, request.versionMetadata) };
 }
 
 /** The chart's files (minus `.helmignore` matches) and, below `charts/<name>/`, its `file://` dependencies. */
@@ -84,7 +89,7 @@ function chartFiles(dir: string, prefix: string, request: PackageChartRequest, m
       throw new ReconcileFailure(
         ChartBuildReason.Dependency,
         'build',
-        `dependency build error: dependency '${dependency.name}' from '${repository || '(no repository)'}' of ${request.where} is neither in charts/ nor a file:// chart; Ferry does not fetch remote dependencies`,
+        `dependency build error: dependency '${dependency.name}' from '${repository || '(no repository)'}' of ${request.where} is neither in charts/ nor a file:// chart (remote dependencies are fetched for charts from a GitRepository only, as Flux)`,
         false,
       );
     }
@@ -109,7 +114,8 @@ function mergeValuesFiles(request: PackageChartRequest): { values: Record<string
   return { values: found.length > 0 ? values : undefined, found };
 }
 
-function inside(root: string, path: string): boolean {
+/** Whether `path` is `root` or below it. */
+export function inside(root: string, path: string): boolean {
   const base = resolve(root);
   return path === base || path.startsWith(base + sep);
 }

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 
@@ -19,24 +19,56 @@ const TYPES = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' } as const;
 const OFS_DELTA = 6;
 const REF_DELTA = 7;
 
+/** A pack entry's header: a whole object of a type, or a delta against a base at an offset or with an id. */
+export type EntryHeader = { dataStart: number } & (
+  | { kind: 'object'; type: GitObject['type'] }
+  | { kind: 'ofs'; baseOffset: number }
+  | { kind: 'ref'; baseOid: string }
+);
+
+/** Parses the header of the pack entry at `offset`; `dataStart` is where its zlib stream begins. */
+export function entryHeader(data: Buffer, offset: number): EntryHeader {
+  let position = offset;
+  let byte = data[position++] as number;
+  const type = (byte >> 4) & 7;
+  while (byte & 0x80) byte = data[position++] as number;
+  if (type === OFS_DELTA) {
+    byte = data[position++] as number;
+    let distance = byte & 0x7f;
+    while (byte & 0x80) {
+      byte = data[position++] as number;
+      distance = (distance + 1) * 128 + (byte & 0x7f);
+    }
+    return { kind: 'ofs', baseOffset: offset - distance, dataStart: position };
+  }
+  if (type === REF_DELTA) return { kind: 'ref', baseOid: data.toString('hex', position, position + 20), dataStart: position + 20 };
+  const name = TYPES[type as keyof typeof TYPES];
+  if (!name) throw new Error(`unknown pack object type ${type} at offset ${offset}`);
+  return { kind: 'object', type: name, dataStart: position };
+}
+
 interface Pack {
   id: number;
-  data: Buffer;
+  file: string;
+  data?: Buffer;
   /** Entry offset → offset of the next entry (where its compressed data ends). */
   ends: Map<number, number>;
 }
 
 /**
- * Reads objects straight from a repository's packfiles with native zlib: what the archive step needs after a
- * fetch, at a fraction of isomorphic-git's per-object cost (a directory listing, a loose-object probe and a
- * JavaScript inflate each). Handles v2 indexes, offset and ref deltas (across packs, for thin-pack fetches).
+ * Reads objects straight from a mirror's packfiles with native zlib (what the archive step needs), objects a
+ * fetch just resolved served from memory. Handles v2 indexes, offset and ref deltas (across packs too).
  */
 export class PackReader {
   private readonly index = new Map<string, { pack: Pack; offset: number }>();
   private readonly bases = new Map<string, GitObject>();
   private packs = 0;
 
-  constructor(gitdir: string) {
+  /** `known`: objects already resolved (by the pack indexer after a fetch), served without touching the packs. */
+  constructor(
+    gitdir: string,
+    private readonly known: ReadonlyMap<string, GitObject> = new Map(),
+  ) {
     const dir = join(gitdir, 'objects', 'pack');
     let names: string[] = [];
     try {
@@ -49,8 +81,20 @@ export class PackReader {
 
   /** The object, or undefined when it is not in any pack (a loose object). */
   read(oid: string): GitObject | undefined {
+    const resolved = this.known.get(oid);
+    if (resolved) return resolved;
     const location = this.index.get(oid);
     return location ? this.readAt(location.pack, location.offset) : undefined;
+  }
+
+  /** How many packs the repository has. */
+  get packCount(): number {
+    return this.packs;
+  }
+
+  /** Whether the object is in a pack (without reading it). */
+  has(oid: string): boolean {
+    return this.known.has(oid) || this.index.has(oid);
   }
 
   private load(idxFile: string): void {
@@ -60,8 +104,8 @@ export class PackReader {
     const shas = 8 + 256 * 4;
     const offsets = shas + count * 24;
     const large = offsets + count * 4;
-    const data = readFileSync(idxFile.replace(/\.idx$/, '.pack'));
-    const pack: Pack = { id: this.packs++, data, ends: new Map() };
+    const file = idxFile.replace(/\.idx$/, '.pack');
+    const pack: Pack = { id: this.packs++, file, ends: new Map() };
     const all: number[] = [];
     for (let i = 0; i < count; i++) {
       const oid = idx.toString('hex', shas + i * 20, shas + (i + 1) * 20);
@@ -72,38 +116,32 @@ export class PackReader {
     }
     all.sort((a, b) => a - b);
     // The pack ends with a 20-byte checksum.
-    all.forEach((offset, i) => pack.ends.set(offset, all[i + 1] ?? data.length - 20));
+    const packSize = statSync(file).size;
+    all.forEach((offset, i) => pack.ends.set(offset, all[i + 1] ?? packSize - 20));
   }
 
   private readAt(pack: Pack, offset: number): GitObject {
-    const { data } = pack;
-    let position = offset;
-    let byte = data[position++] as number;
-    const type = (byte >> 4) & 7;
-    while (byte & 0x80) byte = data[position++] as number;
+    const data = this.dataOf(pack);
+    const header = entryHeader(data, offset);
     const end = pack.ends.get(offset) ?? data.length - 20;
-    if (type === OFS_DELTA) {
-      byte = data[position++] as number;
-      let distance = byte & 0x7f;
-      while (byte & 0x80) {
-        byte = data[position++] as number;
-        distance = (distance + 1) * 128 + (byte & 0x7f);
-      }
-      const base = this.base(`${pack.id}:${offset - distance}`, () => this.readAt(pack, offset - distance));
-      return { type: base.type, data: applyDelta(base.data, inflateSync(data.subarray(position, end))) };
-    }
-    if (type === REF_DELTA) {
-      const baseOid = data.toString('hex', position, position + 20);
-      const base = this.base(baseOid, () => {
-        const found = this.read(baseOid);
-        if (!found) throw new Error(`delta base ${baseOid} not found in any pack`);
-        return found;
-      });
-      return { type: base.type, data: applyDelta(base.data, inflateSync(data.subarray(position + 20, end))) };
-    }
-    const name = TYPES[type as keyof typeof TYPES];
-    if (!name) throw new Error(`unknown pack object type ${type} at offset ${offset}`);
-    return { type: name, data: inflateSync(data.subarray(position, end)) };
+    const inflated = inflateSync(data.subarray(header.dataStart, end));
+    if (header.kind === 'object') return { type: header.type, data: inflated };
+    const base =
+      header.kind === 'ofs'
+        ? this.base(`${pack.id}:${header.baseOffset}`, () => this.readAt(pack, header.baseOffset))
+        : this.base(header.baseOid, () => {
+            const found = this.read(header.baseOid);
+            if (!found) throw new Error(`delta base ${header.baseOid} not found in any pack`);
+            return found;
+          });
+    return { type: base.type, data: applyDelta(base.data, inflated) };
+  }
+
+  // Pack files are read when an object is first needed from them: a fetch hands its objects over already
+  // resolved, and its pack need not be loaded again.
+  private dataOf(pack: Pack): Buffer {
+    pack.data ??= readFileSync(pack.file);
+    return pack.data;
   }
 
   // Delta bases are shared by many objects (every version of a file): resolve each once.

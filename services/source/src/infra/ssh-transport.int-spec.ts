@@ -46,6 +46,38 @@ describe('git over SSH (ssh2 client carrying git-upload-pack) against a loopback
     expect(next.bytesReceived).toBeGreaterThan(0);
   });
 
+  it('speaks protocol v2 over SSH: ls-refs with a prefix, and a commit that is no ref tip fetched at depth 1', async () => {
+    const repo = await git.createRepo('v2-ssh.git');
+    const old = await repo.commit({ 'a.yaml': 'a: 1\n' });
+    const tip = await repo.commit({ 'a.yaml': 'a: 2\n' });
+    await repo.tag('v1.0.0');
+    const remote: GitRemote = { url: `${ssh.url}/v2-ssh.git`, auth: { identity: key.private, knownHosts: ssh.knownHosts }, timeoutMs: 15_000 };
+    expect((await listRemoteRefs(remote, 'refs/heads/')).refs).toEqual([{ ref: 'refs/heads/main', oid: tip }]);
+    const mirrorDir = join(dir.path, 'v2-mirror');
+    const out = join(dir.path, 'v2.tar.gz');
+    await fetchAndArchive({ remote, mirrorDir, fetchRef: undefined, commit: old, shallow: true, ignore: undefined, includes: [], outFile: out, limits });
+    extractTarGz(readFileSync(out), join(dir.path, 'v2'));
+    expect(readFileSync(join(dir.path, 'v2', 'a.yaml'), 'utf8')).toBe('a: 1\n');
+    // v0 could only want the tip and fetch history down to the commit; v2 wants the commit itself, shallow.
+    expect(readFileSync(join(mirrorDir, 'shallow'), 'utf8')).toBe(`${old}\n`);
+  });
+
+  it('falls back to protocol v0 with a server that does not accept GIT_PROTOCOL', async () => {
+    const v0 = await GitSshServer.start(git.reposPath, key.public, { acceptGitProtocol: false });
+    try {
+      const repo = await git.createRepo('v0-ssh.git');
+      const commit = await repo.commit({ 'a.yaml': 'a: 1\n' });
+      await repo.tag('v1.0.0', { message: 'annotated' });
+      const remote: GitRemote = { url: `${v0.url}/v0-ssh.git`, auth: { identity: key.private, knownHosts: v0.knownHosts }, timeoutMs: 15_000 };
+      const { refs } = await listRemoteRefs(remote, 'refs/tags/');
+      expect(refs).toEqual([{ ref: 'refs/tags/v1.0.0', oid: commit, object: expect.stringMatching(/^[0-9a-f]{40}$/) }]);
+      const result = await fetchAndArchive({ remote, mirrorDir: join(dir.path, 'v0-mirror'), fetchRef: 'refs/heads/main', commit, shallow: true, ignore: undefined, includes: [], outFile: join(dir.path, 'v0.tar.gz'), limits });
+      expect(result.files).toBe(1);
+    } finally {
+      await v0.stop();
+    }
+  });
+
   it('refuses an unknown host key and reports a rejected identity as AuthenticationFailed', async () => {
     await git.createRepo('guarded.git');
     const other = generateSshKeyPair();

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { HttpClient } from 'isomorphic-git';
 import { Client, type ClientChannel } from 'ssh2';
+import type { GitHttpClient } from './upload-pack';
 
 /** SSH credentials from a GitRepository's Secret (`identity`, `known_hosts`, `password`). */
 export interface SshAuth {
@@ -66,11 +66,6 @@ export class SshError extends Error {
 
 const FLUSH = Buffer.from('0000');
 
-function pkt(line: string): Buffer {
-  const body = Buffer.from(line);
-  return Buffer.concat([Buffer.from((body.length + 4).toString(16).padStart(4, '0')), body]);
-}
-
 /** Index just past the flush packet ending the ref advertisement, or -1 when not yet received. */
 function advertisementEnd(data: Buffer): number {
   let position = 0;
@@ -84,10 +79,10 @@ function advertisementEnd(data: Buffer): number {
 }
 
 /**
- * isomorphic-git speaks smart HTTP only; this client carries it over one SSH `git-upload-pack` session:
- * the advertisement the server sends first answers `GET info/refs` (with the smart-HTTP service header
- * added), and the `POST git-upload-pack` body is written to the same session, whose output is the answer.
- * isomorphic-git always ends its request with `done`, so the stateful exchange matches the stateless one.
+ * The upload-pack client speaks smart HTTP; this client carries it over one SSH `git-upload-pack` session:
+ * the advertisement the server sends first answers `GET info/refs`, and the `POST git-upload-pack` body is
+ * written to the same session, whose output is the answer. The client always ends its request with `done`,
+ * so the stateful exchange matches the stateless one.
  */
 export class SshGitSession {
   private client: Client | undefined;
@@ -104,20 +99,19 @@ export class SshGitSession {
     private readonly counter: { bytes: number },
   ) {}
 
-  /** The HttpClient to give isomorphic-git, with `url` (any http URL) standing for the SSH remote. */
-  http(): HttpClient {
+  /** The smart-HTTP client to give the upload-pack client, with `url` (any http URL) standing for the SSH remote. */
+  http(): GitHttpClient {
     return {
-      request: async ({ url, method = 'GET', body }) => {
+      request: async ({ url, method, body }) => {
         if (method === 'GET' && url.includes('/info/refs')) {
           const advertisement = await this.advertisement();
-          const payload = Buffer.concat([pkt('# service=git-upload-pack\n'), FLUSH, advertisement]);
-          return { url, method, statusCode: 200, statusMessage: 'OK', headers: { 'content-type': 'application/x-git-upload-pack-advertisement' }, body: once(payload) };
+          return { statusCode: 200, statusMessage: 'OK', body: once(advertisement) };
         }
         if (method === 'POST' && url.endsWith('/git-upload-pack')) {
           const channel = this.channel;
           if (!channel) throw new SshError('git-upload-pack session is not open', 'connect');
-          for await (const chunk of (body ?? []) as AsyncIterable<Uint8Array>) channel.write(Buffer.from(chunk));
-          return { url, method, statusCode: 200, statusMessage: 'OK', headers: { 'content-type': 'application/x-git-upload-pack-result' }, body: this.rest() };
+          if (body) channel.write(body);
+          return { statusCode: 200, statusMessage: 'OK', body: this.rest() };
         }
         throw new SshError(`unsupported request over SSH: ${method} ${url}`, 'connect');
       },
@@ -189,7 +183,8 @@ export class SshGitSession {
         else fail(new SshError(`ssh: ${error.message}`, 'connect'));
       });
       client.on('ready', () => {
-        client.exec(`git-upload-pack '${path.replace(/'/g, '')}'`, (error, channel) => {
+        // Protocol v2 travels in the environment; a server that does not accept it answers in v0.
+        client.exec(`git-upload-pack '${path.replace(/'/g, '')}'`, { env: { GIT_PROTOCOL: 'version=2' } }, (error, channel) => {
           if (error) return fail(new SshError(`ssh: cannot run git-upload-pack: ${error.message}`, 'connect'));
           this.channel = channel;
           channel.on('data', (chunk: Buffer) => {

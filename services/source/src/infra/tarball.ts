@@ -1,4 +1,8 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 
 /** One regular file of an artifact. */
 export interface TarEntry {
@@ -49,28 +53,64 @@ function paxRecord(key: string, value: string): Buffer {
   return Buffer.from(`${length}${body}`);
 }
 
-/**
- * A reproducible gzipped tar of regular files: entries sorted by path, mtime 0, uid/gid 0, no owner names,
- * modes 0644/0755, long names in PAX headers, and a gzip header with no mtime and OS "unknown", so the same
- * tree always gives the same bytes and therefore the same sha256 digest.
- */
-export function reproducibleTarGz(entries: readonly TarEntry[]): Buffer {
-  const parts: Buffer[] = [];
+function* tarBlocks(entries: readonly TarEntry[]): Generator<Buffer> {
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const entry of sorted) {
     let name = entry.path;
     if (Buffer.byteLength(name) > 99) {
       const pax = paxRecord('path', name);
-      parts.push(header('PaxHeader', pax.length, 0o644, 'x'), pax, padding(pax.length));
+      yield header('PaxHeader', pax.length, 0o644, 'x');
+      yield pax;
+      yield padding(pax.length);
       name = name.slice(-99);
     }
-    parts.push(header(name, entry.data.length, entry.executable ? 0o755 : 0o644, '0'), entry.data, padding(entry.data.length));
+    yield header(name, entry.data.length, entry.executable ? 0o755 : 0o644, '0');
+    yield entry.data;
+    yield padding(entry.data.length);
   }
-  parts.push(Buffer.alloc(BLOCK * 2));
-  const gz = gzipSync(Buffer.concat(parts), { level: 6 });
-  gz.writeUInt32LE(0, 4);
-  gz[9] = 0xff;
-  return gz;
+  yield Buffer.alloc(BLOCK * 2);
+}
+
+/**
+ * Writes a reproducible gzipped tar of regular files to `file`, compressing as it goes (the tar is never
+ * whole in memory): entries sorted by path, mtime 0, uid/gid 0, no owner names, modes 0644/0755, long names
+ * in PAX headers, and a gzip header with no mtime and OS "unknown", so the same tree always gives the same
+ * bytes and therefore the same sha256 digest. zlib's output does not depend on how its input is chunked, so
+ * the bytes are those of a one-shot gzip at level 6.
+ */
+export async function writeReproducibleTarGz(entries: readonly TarEntry[], file: string): Promise<{ digest: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  const gzip = createGzip({ level: 6 });
+  const out = createWriteStream(file);
+  await pipeline(
+    Readable.from(tarBlocks(entries)),
+    gzip,
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        // zlib writes the 10-byte header in its first chunk.
+        if (size === 0) normaliseGzipHeader(chunk);
+        size += chunk.length;
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    }),
+    out,
+  );
+  return { digest: `sha256:${hash.digest('hex')}`, size };
+}
+
+/** The gzip header with no mtime and OS "unknown", so equal content gives equal bytes. */
+function normaliseGzipHeader(firstChunk: Buffer): void {
+  firstChunk.writeUInt32LE(0, 4);
+  firstChunk[9] = 0xff;
+}
+
+/** The same reproducible tar.gz as `writeReproducibleTarGz`, in memory (small archives: packaged Helm charts). */
+export function reproducibleTarGz(entries: readonly TarEntry[]): Buffer {
+  const archive = gzipSync(Buffer.concat([...tarBlocks(entries)]), { level: 6 });
+  normaliseGzipHeader(archive);
+  return archive;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { NotificationSender, SendResult } from '../../app/ports';
 import type { FluxEvent } from '../../domain/flux-event';
-import { jsonHeaders, sendOrFail, type HttpTransport } from './http-transport';
+import { basicAuthorization, jsonHeaders, sendOrFail, type HttpTransport } from './http-transport';
 
 /** One alert of Alertmanager's v2 API. */
 export interface AlertmanagerAlert {
@@ -52,7 +52,7 @@ export class AlertmanagerProvider implements NotificationSender {
     const headers = jsonHeaders();
     if (this.options.basicAuth) {
       const { username, password } = this.options.basicAuth;
-      headers['Authorization'] = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+      headers['Authorization'] = basicAuthorization(username, password);
     } else if (this.options.token) {
       headers['Authorization'] = `Bearer ${this.options.token}`;
     }

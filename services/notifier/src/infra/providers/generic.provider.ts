@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { NotificationSender, SendResult } from '../../app/ports';
 import type { FluxEvent } from '../../domain/flux-event';
-import { jsonHeaders, sendOrFail, type HttpTransport } from './http-transport';
+import { basicAuthorization, jsonHeaders, sendOrFail, type HttpTransport } from './http-transport';
 
 /** The header Flux's forwarder sets to the reporting controller's name. */
 export const NOTIFICATION_HEADER = 'gotk-component';
@@ -46,7 +46,7 @@ export class GenericProvider implements NotificationSender {
     const headers = jsonHeaders({ [NOTIFICATION_HEADER]: event.reportingController, ...(this.options.headers ?? {}) });
     if (this.options.basicAuth) {
       const { username, password } = this.options.basicAuth;
-      headers['Authorization'] = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+      headers['Authorization'] = basicAuthorization(username, password);
     }
     if (this.options.hmacKey !== undefined) headers['X-Signature'] = hmacSignature(body, this.options.hmacKey);
     const provider = this.options.hmacKey !== undefined ? 'generic-hmac' : 'generic';

@@ -2,7 +2,7 @@ import { DeliveryError } from '../../app/ports';
 
 /** One HTTP request a provider makes. */
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: string;
   headers: Record<string, string>;
   body?: string;
@@ -39,4 +39,9 @@ export function failure(provider: string, method: string, response: HttpResponse
 /** JSON POST headers, with the caller's extra headers. */
 export function jsonHeaders(extra: Record<string, string> = {}): Record<string, string> {
   return { 'Content-Type': 'application/json', ...extra };
+}
+
+/** An `Authorization: Basic` value. */
+export function basicAuthorization(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 }

@@ -1,12 +1,20 @@
+import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import type { Provider } from '@ferry/contracts';
 import type { NotificationSender } from '../../app/ports';
+import type { FluxEvent } from '../../domain/flux-event';
 import { AlertmanagerProvider } from './alertmanager.provider';
-import { GenericProvider } from './generic.provider';
+import { BitbucketProvider } from './bitbucket.provider';
+import { googleChatPayload, larkPayload, matrixPayload, rocketPayload, telegramPayload, webexPayload } from './chat-payloads';
+import { fluxEventJson, GenericProvider } from './generic.provider';
+import { GiteaProvider } from './gitea.provider';
 import { GitHubProvider } from './github.provider';
 import { GitLabProvider } from './gitlab.provider';
-import type { HttpTransport } from './http-transport';
+import { basicAuthorization, type HttpTransport } from './http-transport';
+import { grafanaPayload, opsgeniePayload } from './incident-payloads';
+import { JsonWebhookProvider } from './json-webhook.provider';
 import { MsTeamsProvider } from './msteams.provider';
+import { PagerDutyProvider } from './pagerduty.provider';
 import { DiscordProvider, SlackProvider } from './slack.provider';
 
 /** A Provider that cannot be built; the message names the field or secret key (never its value). */
@@ -15,7 +23,30 @@ export class ProviderConfigError extends Error {
 }
 
 /** Provider types Ferry can send to. */
-export const SUPPORTED_PROVIDER_TYPES = ['slack', 'discord', 'msteams', 'generic', 'generic-hmac', 'github', 'gitlab', 'alertmanager'] as const;
+export const SUPPORTED_PROVIDER_TYPES = [
+  'slack',
+  'discord',
+  'msteams',
+  'rocket',
+  'googlechat',
+  'webex',
+  'lark',
+  'matrix',
+  'telegram',
+  'generic',
+  'generic-hmac',
+  'github',
+  'gitlab',
+  'gitea',
+  'bitbucket',
+  'alertmanager',
+  'opsgenie',
+  'pagerduty',
+  'grafana',
+] as const;
+
+/** Telegram's Bot API, used when a telegram Provider has no address (a local Bot API server may be given instead). */
+export const TELEGRAM_API = 'https://api.telegram.org';
 
 function validAddress(address: string | undefined, field: string): string | undefined {
   if (address === undefined || address === '') return undefined;
@@ -74,6 +105,47 @@ export function createSender(provider: Provider, secret: Record<string, string> 
         return new GitLabProvider(http, { address: need('gitlab'), token, providerUid: provider.metadata.uid ?? '' });
       case 'alertmanager':
         return new AlertmanagerProvider(http, { address: need('alertmanager'), basicAuth, token });
+      case 'rocket':
+        return new JsonWebhookProvider(http, 'rocket', { url: need('rocket') }, (event) => rocketPayload(event, { channel: spec.channel, username: spec.username }));
+      case 'googlechat':
+        return new JsonWebhookProvider(http, 'googlechat', { url: need('googlechat') }, googleChatPayload);
+      case 'webex':
+        if (!token) throw new ProviderConfigError('webex needs a bot token in the secret (key "token")');
+        if (!spec.channel) throw new ProviderConfigError('webex needs spec.channel (the room ID)');
+        return new JsonWebhookProvider(http, 'webex', { url: need('webex'), headers: { Authorization: `Bearer ${token}` } }, (event) => webexPayload(event, spec.channel));
+      case 'lark':
+        return new JsonWebhookProvider(http, 'lark', { url: need('lark') }, larkPayload);
+      case 'matrix': {
+        if (!token) throw new ProviderConfigError('matrix needs an access token in the secret (key "token")');
+        const room = spec.channel;
+        if (!room) throw new ProviderConfigError('matrix needs spec.channel (the room ID)');
+        const homeserver = need('matrix').replace(/\/+$/, '');
+        // The transaction id is the SHA-1 of the event, as Flux makes it: a resend is deduplicated by the homeserver.
+        const url = (event: FluxEvent) => `${homeserver}/_matrix/client/r0/rooms/${room}/send/m.room.message/${createHash('sha1').update(fluxEventJson(event)).digest('hex')}`;
+        return new JsonWebhookProvider(http, 'matrix', { url, method: 'PUT', headers: { Authorization: `Bearer ${token}` } }, matrixPayload);
+      }
+      case 'telegram': {
+        if (!token) throw new ProviderConfigError('telegram needs the bot token in the secret (key "token")');
+        const chat = spec.channel;
+        if (!chat) throw new ProviderConfigError('telegram needs spec.channel (the chat ID, or chat:thread)');
+        const api = (address ?? TELEGRAM_API).replace(/\/+$/, '');
+        return new JsonWebhookProvider(http, 'telegram', { url: `${api}/bot${token}/sendMessage` }, (event) => telegramPayload(event, chat));
+      }
+      case 'opsgenie':
+        if (!token) throw new ProviderConfigError('opsgenie needs the API key in the secret (key "token")');
+        return new JsonWebhookProvider(http, 'opsgenie', { url: need('opsgenie'), headers: { Authorization: `GenieKey ${token}` } }, opsgeniePayload);
+      case 'pagerduty':
+        if (!spec.channel) throw new ProviderConfigError('pagerduty needs spec.channel (the integration routing key)');
+        return new PagerDutyProvider(http, need('pagerduty'), spec.channel);
+      case 'grafana': {
+        // Flux: a token wins; username and password only without one.
+        const authorization = token ? `Bearer ${token}` : basicAuth ? basicAuthorization(basicAuth.username, basicAuth.password) : undefined;
+        return new JsonWebhookProvider(http, 'grafana', { url: need('grafana'), headers: authorization ? { Authorization: authorization } : {} }, grafanaPayload);
+      }
+      case 'gitea':
+        return new GiteaProvider(http, { address: need('gitea'), token, providerUid: provider.metadata.uid ?? '' });
+      case 'bitbucket':
+        return new BitbucketProvider(http, { address: need('bitbucket'), token, providerUid: provider.metadata.uid ?? '' });
       default:
         throw new ProviderConfigError(`provider type "${spec.type}" is not supported by Ferry (supported: ${SUPPORTED_PROVIDER_TYPES.join(', ')})`);
     }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { providerSchema, type Provider } from '@ferry/contracts';
 import { DeliveryError } from '../../app/ports';
 import type { FluxEvent } from '../../domain/flux-event';
+import { kustomizationEvent, providerWith } from '../../../test/provider-builders';
 import { alertmanagerPayload } from './alertmanager.provider';
 import { commitOf, commitStatusDescription, commitStatusName } from './commit-status';
 import type { HttpRequest, HttpResponse, HttpTransport } from './http-transport';
@@ -20,27 +20,16 @@ class RecordingTransport implements HttpTransport {
   }
 }
 
-function provider(spec: Record<string, unknown>): Provider {
-  return providerSchema.parse({
-    apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
-    kind: 'Provider',
-    metadata: { name: 'p', namespace: 'flux-system', uid },
-    spec,
-  });
-}
+const provider = (spec: Record<string, unknown>) => providerWith(spec, uid);
 
-function event(overrides: Partial<FluxEvent> = {}): FluxEvent {
-  return {
-    involvedObject: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' },
+const event = (overrides: Partial<FluxEvent> = {}): FluxEvent =>
+  kustomizationEvent({
     severity: 'info',
-    timestamp: '2026-11-30T10:00:00Z',
     message: 'Deployment/default/podinfo configured',
     reason: 'ReconciliationSucceeded',
     metadata: { revision: `main@sha1:${sha}`, env: 'prod' },
-    reportingController: 'kustomize-controller',
     ...overrides,
-  };
-}
+  });
 
 describe('slack', () => {
   it('posts one attachment to the webhook: colour by severity, author kind/name.namespace, metadata as sorted fields', async () => {
@@ -265,7 +254,7 @@ describe('provider configuration', () => {
   });
 
   it('rejects unsupported types and malformed headers', () => {
-    expect(() => createSender(provider({ type: 'telegram', address: 'https://t' }), undefined, new RecordingTransport())).toThrow('provider type "telegram" is not supported');
+    expect(() => createSender(provider({ type: 'datadog', address: 'https://t' }), undefined, new RecordingTransport())).toThrow('provider type "datadog" is not supported');
     expect(() => createSender(provider({ type: 'generic', address: 'https://t' }), { headers: '- a\n- b' }, new RecordingTransport())).toThrow('secret key "headers" must be a map');
   });
 

@@ -7,10 +7,10 @@ import { removeOrphans } from './file-artifact-storage';
 import type { WorkerGitArchiver } from './worker-git-archiver';
 
 /**
- * GitClient on isomorphic-git: ref listing in-process (one small request), fetch + archive on the worker
+ * GitClient on Ferry's own upload-pack client: ref listing in-process (one small request), fetch + archive on the worker
  * thread, one bare mirror per GitRepository under `mirrorRoot` so fetches are incremental.
  */
-export class IsomorphicGitClient implements GitClient {
+export class MirrorGitClient implements GitClient {
   constructor(
     private readonly archiver: WorkerGitArchiver,
     private readonly mirrorRoot: string,
@@ -29,6 +29,9 @@ export class IsomorphicGitClient implements GitClient {
       commit: request.commit,
       shallow: request.shallow,
       ignore: request.ignore,
+      ...(request.sparseCheckout ? { sparseCheckout: request.sparseCheckout } : {}),
+      ...(request.recurseSubmodules ? { recurseSubmodules: true } : {}),
+      ...(request.verify ? { verify: request.verify } : {}),
       includes: request.includes,
       outFile: request.outFile,
       limits: this.limits,
