@@ -5,7 +5,7 @@ import { ReconcilerFixture, until } from '../test/reconciler-fixture';
 
 jest.setTimeout(120_000);
 
-/** A podinfo-like chart: a Deployment and a Service from values, a ConfigMap from a `lookup`, and a test hook Job. */
+/** A podinfo-like chart: a Deployment and a Service from values, a ConfigMap from a `lookup`, one Helm keeps, and a test hook Job. */
 const chartFiles = (version: string): Record<string, string> => ({
   'podinfo/Chart.yaml': `apiVersion: v2\nname: podinfo\nversion: ${version}\nappVersion: ${version}\ndescription: podinfo-like test chart\n`,
   'podinfo/values.yaml': 'replicaCount: 1\nimage:\n  repository: ghcr.io/stefanprodan/podinfo\n  tag: 6.5.0\nservice:\n  port: 9898\n',
@@ -49,6 +49,15 @@ metadata:
   name: {{ .Release.Name }}-lookup
 data:
   valuesFound: {{ hasKey $values "data" | quote }}
+`,
+  'podinfo/templates/data.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-data
+  annotations:
+    helm.sh/resource-policy: keep
+data:
+  owner: {{ .Release.Name }}
 `,
   'podinfo/templates/tests/test-connection.yaml': `apiVersion: batch/v1
 kind: Job
@@ -273,6 +282,9 @@ describe('HelmRelease end to end: dev cluster, NATS, chart artifact over HTTP, H
     expect(await releaseSecrets('podinfo')).toEqual([]);
     expect(await releaseSecrets('kept')).toEqual(['sh.helm.release.v1.kept.v1=uninstalled']);
     expect((await fixture.kubectl('get', 'deployments', '-n', 'apps', '-o', 'name')).trim()).toBe('');
+    // helm.sh/resource-policy: keep outlives the release, as with Helm.
+    expect(await fixture.kubectl('get', 'configmap', 'podinfo-data', '-n', 'apps', '-o', 'jsonpath={.data.owner}')).toBe('podinfo');
+    expect((await fixture.kubectl('get', 'configmap', 'podinfo-lookup', '-n', 'apps', '--ignore-not-found', '-o', 'name')).trim()).toBe('');
     expect(await client.get({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', namespace: 'apps', name: 'apps-podinfo' })).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { parseAllDocuments, stringify } from 'yaml';
 import { type HelmRelease } from '@ferry/contracts';
-import { chartRecord, goTime, hookRecords, hooksFor, lastDeployed, latestRelease, nextVersion, withStatus, type HookEvent, type HookRecord, type Release } from '@ferry/helm';
+import { chartRecord, goTime, hookRecords, hooksFor, keepsResource, lastDeployed, latestRelease, nextVersion, withStatus, type HookEvent, type HookRecord, type Release } from '@ferry/helm';
 import { identityOf, inventoryId, splitApiVersion, type ChangeSetEntry, type KubeObject, type ObjectIdentity } from '@ferry/kube';
 import type { Values } from '../domain/helm-values';
 import type { HelmCluster, RenderedChart, StoredRelease } from './helm-ports';
@@ -204,8 +204,8 @@ export class HelmActions {
   }
 
   /**
-   * Uninstalls the release: pre-delete hooks, its objects deleted (waited for unless disabled), post-delete
-   * hooks; the records are deleted, or kept marked uninstalled with `keepHistory`.
+   * Uninstalls the release: pre-delete hooks, its objects deleted (waited for unless disabled; those annotated
+   * `helm.sh/resource-policy: keep` stay, as with Helm), post-delete hooks; the records are deleted, or kept marked uninstalled with `keepHistory`.
    */
   async uninstall(target: ReleaseTarget, history: StoredRelease[]): Promise<{ changes: ChangeSetEntry[]; stored?: StoredRelease; error?: string }> {
     const spec = target.release.spec.uninstall;
@@ -216,7 +216,7 @@ export class HelmActions {
     try {
       record = await this.runHooks(target, record, 'pre-delete', spec?.disableHooks);
       const identities = manifestObjects(current.manifest).map((object) => this.identity(target, object));
-      const changes = await target.cluster.deleteAll(await Promise.all(identities), undefined, spec?.disableWait ? {} : { waitForTermination: { timeoutMs: target.timeoutMs } });
+      const changes = await target.cluster.deleteAll(await Promise.all(identities), keepsResource, spec?.disableWait ? {} : { waitForTermination: { timeoutMs: target.timeoutMs } });
       record = await this.runHooks(target, record, 'post-delete', spec?.disableHooks);
       if (spec?.keepHistory) {
         const uninstalled = withStatus({ ...record, info: { ...record.info, deleted: goTime(this.now()) } }, 'uninstalled', 'Uninstallation complete');
@@ -324,7 +324,7 @@ export class HelmActions {
     const keep = new Set(objects.map((o) => inventoryId(identityOf(o))));
     const previous = await Promise.all(manifestObjects(previousManifest).map((object) => this.identity(target, object)));
     const gone = previous.filter((identity) => !keep.has(inventoryId(identity)));
-    return gone.length === 0 ? [] : target.cluster.deleteAll(gone);
+    return gone.length === 0 ? [] : target.cluster.deleteAll(gone, keepsResource);
   }
 
   private async identity(target: ReleaseTarget, object: KubeObject): Promise<ObjectIdentity> {
