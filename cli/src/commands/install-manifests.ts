@@ -21,6 +21,7 @@ export interface InstallOptions {
 const FLUX_GROUPS = {
   source: 'source.toolkit.fluxcd.io',
   kustomize: 'kustomize.toolkit.fluxcd.io',
+  helm: 'helm.toolkit.fluxcd.io',
   notification: 'notification.toolkit.fluxcd.io',
 };
 
@@ -53,6 +54,11 @@ const COMPONENTS: Component[] = [
       { apiGroups: [FLUX_GROUPS.kustomize], resources: ['kustomizations/status'], verbs: WRITE_STATUS },
       { apiGroups: [FLUX_GROUPS.kustomize], resources: ['kustomizations/finalizers'], verbs: ['update'] },
       { apiGroups: [FLUX_GROUPS.source], resources: ['gitrepositories'], verbs: READ },
+      { apiGroups: [FLUX_GROUPS.helm], resources: ['helmreleases'], verbs: [...READ, 'patch', 'update'] },
+      { apiGroups: [FLUX_GROUPS.helm], resources: ['helmreleases/status'], verbs: [...WRITE_STATUS] },
+      { apiGroups: [FLUX_GROUPS.helm], resources: ['helmreleases/finalizers'], verbs: ['update'] },
+      // helm-controller keeps the HelmChart of each spec.chart template.
+      { apiGroups: [FLUX_GROUPS.source], resources: ['helmcharts'], verbs: [...READ, 'create', 'patch', 'delete'] },
       ...EVENTS,
     ],
   },

@@ -23,6 +23,10 @@ export interface ApplyOptions {
   policyOf?: (object: KubeObject) => ApplyPolicy;
   /** How long to wait for CRDs and namespaces of the first stage. */
   stageTimeoutMs?: number;
+  /** Only report what an apply would do (drift detection): nothing is written. */
+  dryRun?: boolean;
+  /** JSON pointers (RFC 6901) of fields whose differences do not count as a change (Flux's drift `ignore`). */
+  ignorePaths?: (object: KubeObject) => readonly string[];
 }
 
 /** An object that could not be applied, with the server's reason. */
@@ -36,12 +40,28 @@ export class ApplyError extends Error {
   }
 }
 
-// Fields the server changes on every write; they say nothing about drift.
-function comparable(object: KubeObject | undefined): unknown {
+// Fields the server changes on every write say nothing about drift, nor do the ignored ones.
+function comparable(object: KubeObject | undefined, ignored: readonly string[] = []): unknown {
   if (!object) return undefined;
   const { managedFields: _m, resourceVersion: _r, generation: _g, ...metadata } = object.metadata;
   const { status: _s, ...rest } = object as KubeObject & { status?: unknown };
-  return { ...rest, metadata };
+  const copy = structuredClone({ ...rest, metadata });
+  for (const pointer of ignored) removePointer(copy, pointer);
+  return copy;
+}
+
+/** Removes the value at a JSON pointer (`/spec/replicas`, `~1` for `/`, `~0` for `~`); a missing path is no error. */
+export function removePointer(document: unknown, pointer: string): void {
+  const steps = pointer.split('/').slice(1).map((step) => step.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const last = steps.pop();
+  if (last === undefined) return;
+  let current: unknown = document;
+  for (const step of steps) {
+    if (current === null || typeof current !== 'object') return;
+    current = (current as Record<string, unknown>)[step];
+  }
+  if (Array.isArray(current)) current.splice(Number(last), /^\d+$/.test(last) ? 1 : 0);
+  else if (current !== null && typeof current === 'object') delete (current as Record<string, unknown>)[last];
 }
 
 /**
@@ -66,12 +86,13 @@ export class ResourceManager {
       const force = policy !== 'Merge';
       // Nothing to compare a new object with: the dry run would only repeat the apply's validation.
       if (!existing) {
-        await this.applyOrRecreate(object, existing, { force, dryRun: false }, options);
+        if (!options.dryRun) await this.applyOrRecreate(object, existing, { force, dryRun: false }, options);
         return { id, action: 'created' };
       }
       const dryRun = await this.applyOrRecreate(object, existing, { force, dryRun: true }, options);
-      if (isDeepStrictEqual(comparable(dryRun), comparable(existing))) return { id, action: 'unchanged' };
-      await this.applyOrRecreate(object, existing, { force, dryRun: false }, options);
+      const ignored = options.ignorePaths?.(object) ?? [];
+      if (isDeepStrictEqual(comparable(dryRun, ignored), comparable(existing, ignored))) return { id, action: 'unchanged' };
+      if (!options.dryRun) await this.applyOrRecreate(object, existing, { force, dryRun: false }, options);
       return { id, action: 'configured' };
     } catch (error) {
       throw new ApplyError(id, error as Error);
@@ -85,7 +106,7 @@ export class ResourceManager {
     for (const [index, stage] of stages.entries()) {
       // Objects of one stage do not depend on each other: apply them a few at a time, report them in order.
       changes.push(...(await mapConcurrently(stage, STAGE_CONCURRENCY, (object) => this.apply(object, options))));
-      if (index === 0 && stages.length > 1) {
+      if (index === 0 && stages.length > 1 && !options.dryRun) {
         const definitions = stage.filter((o) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace');
         const result = await this.waitForHealth(definitions.map(identityOf), { timeoutMs: options.stageTimeoutMs ?? 60_000 });
         if (!result.healthy) throw new Error(`cluster definitions not ready: ${result.failures.join('; ')}`);

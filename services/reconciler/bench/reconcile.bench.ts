@@ -1,17 +1,16 @@
 import 'reflect-metadata';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { connect } from 'nats';
-import { ferryEvents, fluxCustomResourceDefinitions, type ReconcileFinishedV1 } from '@ferry/contracts';
+import { fluxCustomResourceDefinitions } from '@ferry/contracts';
 import { KubeClient, ResourceManager, type KubeObject } from '@ferry/kube';
 import { emitYamlStream, type Json } from '@ferry/kustomize';
 import { runService } from '@ferry/platform';
-import { TEST_NATS_URL, deleteTestStream, tempDir, uniqueSuffix } from '@ferry/testing';
+import { deleteTestStream, tempDir, uniqueSuffix } from '@ferry/testing';
 import { ArtifactServer } from '../test/artifact-server';
-import { loadReconcilerConfig } from '../src/config';
 import { ReconcilerModule } from '../src/reconciler.module';
+import { benchConfig, collectFinished, mib, percentile, runBench, startDevClusterProcess } from './bench-support';
 
 /*
  * Reconciler bench (issue 6), everything on this machine's 2 cores.
@@ -62,20 +61,6 @@ function largeObjects(namespace: string): KubeObject[] {
   ];
 }
 
-/** The dev cluster in its own process, as an API server is: the reconciler and it each get a core. */
-async function startDevClusterProcess(kubeconfig: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'libs/devcluster/src/main.ts', '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the dev cluster exited with ${code}`)));
-    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('kubeconfig written') && resolve());
-  });
-  child.stdout?.resume();
-  return child;
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
-
 async function main(): Promise<void> {
   const dir = tempDir();
   const suffix = uniqueSuffix();
@@ -104,35 +89,9 @@ async function main(): Promise<void> {
     { subresource: 'status' },
   );
 
-  const nats = await connect({ servers: TEST_NATS_URL });
-  const finished = new Map<string, ReconcileFinishedV1>();
-  let onFinished: () => void = () => undefined;
-  const subscription = nats.subscribe(`${subjectPrefix}.reconcile-finished.>`);
-  void (async () => {
-    for await (const message of subscription) {
-      const event = ferryEvents.decode(JSON.parse(new TextDecoder().decode(message.data))) as ReconcileFinishedV1;
-      finished.set(event.object.name, event);
-      onFinished();
-    }
-  })();
-  const waitFor = (names: string[]) =>
-    new Promise<void>((resolve) => {
-      onFinished = () => names.every((name) => finished.has(name)) && resolve();
-      onFinished();
-    });
-
-  const config = loadReconcilerConfig({
-    KUBECONFIG: kubeconfig,
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    NATS_URL: TEST_NATS_URL,
-    DATABASE_URL: `sqlite:${dir.path}/reconciler.db`,
-    FERRY_EVENT_STREAM: stream,
-    FERRY_EVENT_SUBJECT_PREFIX: subjectPrefix,
-    FERRY_EVENT_STORAGE: 'memory',
-    LOG_LEVEL: 'error',
-    ...(process.env['RECONCILER_WORKERS'] ? { RECONCILER_WORKERS: process.env['RECONCILER_WORKERS'] } : {}),
-  });
+  const events = await collectFinished(subjectPrefix);
+  const { finished, waitFor } = events;
+  const config = benchConfig(kubeconfig, dir.path, stream, subjectPrefix);
   const service = await runService(ReconcilerModule.forRoot(config), config.platform);
   const kustomization = (name: string, path: string): KubeObject => ({
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -178,18 +137,11 @@ async function main(): Promise<void> {
   );
 
   await service.close();
-  subscription.unsubscribe();
-  await nats.close();
+  await events.close();
   await artifacts.stop();
   cluster.kill('SIGTERM');
   await deleteTestStream(stream);
   dir.remove();
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -1,25 +1,8 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { connect, type NatsConnection } from 'nats';
-import {
-  ferryEvents,
-  fluxCustomResourceDefinitions,
-  newEvent,
-  type AppliedV1,
-  type ArtifactReadyV1,
-  type FailedV1,
-  type ReconcileFinishedV1,
-  type RawEnvelope,
-} from '@ferry/contracts';
+import type { AppliedV1, FailedV1, ReconcileFinishedV1 } from '@ferry/contracts';
 import { DevCluster } from '@ferry/devcluster';
-import { KubeClient, ResourceManager, type KubeObject } from '@ferry/kube';
-import { JetStreamPublisher } from '@ferry/messaging';
-import { runService, type RunningService } from '@ferry/platform';
-import { TEST_NATS_URL, deleteTestStream, tempDir, uniqueSuffix } from '@ferry/testing';
-import { ArtifactServer, type PublishedArtifact } from '../test/artifact-server';
-import { loadReconcilerConfig } from './config';
-import { ReconcilerModule } from './reconciler.module';
+import { KubeClient, type KubeObject } from '@ferry/kube';
+import type { PublishedArtifact } from '../test/artifact-server';
+import { ReconcilerFixture, until } from '../test/reconciler-fixture';
 
 jest.setTimeout(90_000);
 
@@ -75,32 +58,11 @@ data:
 `;
 
 describe('reconciler end to end: dev cluster, NATS, artifact over HTTP', () => {
-  const dir = tempDir();
-  const suffix = uniqueSuffix();
-  const stream = `TEST_${suffix}`;
-  const subjectPrefix = `test${suffix}.ferry.events`;
-  let cluster: DevCluster;
+  const fixture = new ReconcilerFixture();
+  const seen = fixture.seen;
   let client: KubeClient;
-  let artifacts: ArtifactServer;
-  let service: RunningService;
-  let nats: NatsConnection;
-  const seen: RawEnvelope[] = [];
-
-  const kubectl = async (...args: string[]) =>
-    (
-      await promisify(execFile)('kubectl', ['--kubeconfig', join(dir.path, 'kubeconfig'), '--cache-dir', join(dir.path, 'cache'), ...args], {
-        env: { PATH: process.env['PATH'] ?? '', HOME: dir.path },
-      })
-    ).stdout;
-
-  const until = async <T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (done(value) || Date.now() > deadline) return value;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
+  let artifacts: ReconcilerFixture['artifacts'];
+  const kubectl = (...args: string[]) => fixture.kubectl(...args);
 
   /** Sets the GitRepository's artifact as the source service would, then announces it on NATS. */
   async function publishRevision(artifact: PublishedArtifact, announce = true): Promise<void> {
@@ -114,32 +76,7 @@ describe('reconciler end to end: dev cluster, NATS, artifact over HTTP', () => {
       },
       { subresource: 'status' },
     );
-    if (!announce) return;
-    const event = newEvent<ArtifactReadyV1>({
-      type: 'ArtifactReady',
-      schemaVersion: 1,
-      source: { kind: 'GitRepository', namespace: 'flux-system', name: 'repo' },
-      revision: artifact.revision,
-      digest: artifact.digest,
-      url: artifact.url,
-      size: artifact.size,
-    });
-    await new JetStreamPublisher(nats.jetstream(), subjectPrefix).publish(event);
-  }
-
-  /** A reconciler replica: its own database, the shared stream (and so the shared durable consumer). */
-  async function startReplica(database: string): Promise<RunningService> {
-    const config = loadReconcilerConfig({
-      KUBECONFIG: join(dir.path, 'kubeconfig'),
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: '0',
-      NATS_URL: TEST_NATS_URL,
-      DATABASE_URL: `sqlite:${dir.path}/${database}`,
-      FERRY_EVENT_STREAM: stream,
-      FERRY_EVENT_SUBJECT_PREFIX: subjectPrefix,
-      FERRY_EVENT_STORAGE: 'memory',
-    });
-    return runService(ReconcilerModule.forRoot(config), config.platform);
+    if (announce) await fixture.announce({ kind: 'GitRepository', namespace: 'flux-system', name: 'repo' }, artifact);
   }
 
   const kustomization = (name: string, spec: Record<string, unknown>): KubeObject => ({
@@ -158,30 +95,13 @@ describe('reconciler end to end: dev cluster, NATS, artifact over HTTP', () => {
     }))?.status;
 
   beforeAll(async () => {
-    cluster = await DevCluster.start({ simulator: { readyDelayMs: 100 } });
-    cluster.writeKubeconfig(join(dir.path, 'kubeconfig'));
-    client = KubeClient.fromKubeconfig(cluster.kubeconfig());
-    const setup = new ResourceManager(client, 'test-setup');
-    await setup.applyAll([...(fluxCustomResourceDefinitions() as unknown as KubeObject[]), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } }]);
-    await setup.apply({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'repo', namespace: 'flux-system' }, spec: { url: 'http://git.example/repo', interval: '1m' } });
-    artifacts = new ArtifactServer();
-    await artifacts.start();
-    nats = await connect({ servers: TEST_NATS_URL });
-    service = await startReplica('reconciler.db');
-    const subscription = nats.subscribe(`${subjectPrefix}.>`);
-    void (async () => {
-      for await (const message of subscription) seen.push(ferryEvents.decode(JSON.parse(new TextDecoder().decode(message.data))));
-    })();
+    await fixture.start();
+    client = fixture.client;
+    artifacts = fixture.artifacts;
+    await client.create({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'repo', namespace: 'flux-system' }, spec: { url: 'http://git.example/repo', interval: '1m' } });
   });
 
-  afterAll(async () => {
-    await service?.close();
-    await nats?.close();
-    await artifacts?.stop();
-    await cluster?.stop();
-    await deleteTestStream(stream);
-    dir.remove();
-  });
+  afterAll(() => fixture.stop());
 
   it('applies a commit, follows changes, prunes removed objects, and publishes Applied', async () => {
     const first = artifacts.publish({ 'apps/manifest.yaml': manifest(1, configMapDoc) });
@@ -288,7 +208,7 @@ describe('reconciler end to end: dev cluster, NATS, artifact over HTTP', () => {
     }
   });
   it('shares work with a second replica, never reconciling one Kustomization twice at the same time', async () => {
-    const second = await startReplica('reconciler-2.db');
+    const second = await fixture.startReplica('reconciler-2.db');
     try {
       const files: Record<string, string> = {};
       const names = Array.from({ length: 8 }, (_, i) => `shared-${i}`);

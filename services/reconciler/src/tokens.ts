@@ -1,4 +1,4 @@
-/** The reconciler's KustomizationScheduler. */
-export const KUSTOMIZATION_SCHEDULER = Symbol('KustomizationScheduler');
+/** The reconciler's schedulers (Kustomizations, HelmReleases), which source events are handed to. */
+export const SCHEDULERS = Symbol('ReconcileSchedulers');
 /** The reconciler's Kubernetes client. */
 export const KUBE_CLIENT = Symbol('KubeClient');

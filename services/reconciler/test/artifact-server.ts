@@ -40,20 +40,23 @@ export class ArtifactServer {
     return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  /** Packs files (path → content) with GNU tar and serves them under a new revision. */
-  publish(files: Record<string, string>, options: { tamper?: boolean } = {}): PublishedArtifact {
+  /**
+   * Packs files (path → content) with GNU tar and serves them under a new revision (a Git revision, or the
+   * given one, as a HelmChart's chart version). `top` packs only that directory, as `helm package` lays out charts.
+   */
+  publish(files: Record<string, string>, options: { tamper?: boolean; top?: string; revision?: string } = {}): PublishedArtifact {
     const dir = tempDir();
     try {
       for (const [path, content] of Object.entries(files)) {
         mkdirSync(dirname(join(dir.path, path)), { recursive: true });
         writeFileSync(join(dir.path, path), content);
       }
-      const archive = execFileSync('tar', ['-C', dir.path, '-czf', '-', '.']);
+      const archive = execFileSync('tar', ['-C', dir.path, '-czf', '-', options.top ?? '.']);
       const sha = (++this.counter).toString(16).padStart(40, '0');
       const path = `/gitrepository/flux-system/repo/${sha}.tar.gz`;
       // A tampered artifact: the announced digest is of the original, the bytes served are not.
       this.files.set(path, options.tamper ? Buffer.concat([archive, Buffer.from('tampered')]) : archive);
-      return { revision: `main@sha1:${sha}`, digest: sha256Digest(archive), url: `${this.base}${path}`, size: archive.length };
+      return { revision: options.revision ?? `main@sha1:${sha}`, digest: sha256Digest(archive), url: `${this.base}${path}`, size: archive.length };
     } finally {
       dir.remove();
     }

@@ -1,4 +1,6 @@
 import type { Kustomization } from '@ferry/contracts';
+import type { EventStore } from '@ferry/event-store';
+import type { FerryMetrics, Logger } from '@ferry/observability';
 import type { ChangeSetEntry, KubeObject, ObjectIdentity } from '@ferry/kube';
 import type { SourceArtifact, SourceState } from '../domain/kustomization.decider';
 import type { KustomizationStatus } from '../domain/kustomization-status';
@@ -41,20 +43,46 @@ export interface ClusterApplier {
   waitForHealth(identities: ObjectIdentity[], options: { timeoutMs: number }): Promise<{ healthy: true } | { healthy: false; failures: string[] }>;
 }
 
-/** Picks the cluster and identity a Kustomization applies with (kubeConfig secret, serviceAccountName). */
-export interface ClusterResolver {
-  clusterFor(kustomization: Kustomization): Promise<ClusterApplier>;
+/** A Flux object that applies to a cluster: its kubeConfig Secret and service account, if any. */
+export interface ClusterTarget {
+  metadata: { name: string; namespace?: string };
+  spec: { serviceAccountName?: string; kubeConfig?: { secretRef: { name: string; key?: string } } };
 }
 
-/** Kubernetes Events on the Kustomization (what `kubectl describe` and `kubectl events` show). */
+/** Picks the cluster and identity a Kustomization or HelmRelease applies with (kubeConfig secret, serviceAccountName). */
+export interface ClusterResolver {
+  clusterFor(target: ClusterTarget): Promise<ClusterApplier>;
+}
+
+/** The parts of a Flux object a Kubernetes Event or a Lease refers to. */
+export interface FluxObjectRef {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string };
+}
+
+/** Kubernetes Events on a Flux object (what `kubectl describe` and `kubectl events` show). */
 export interface EventRecorder {
-  record(kustomization: Kustomization, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+  record(object: FluxObjectRef, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
 }
 
 /**
- * Keeps replicas from reconciling one Kustomization at the same time (a Lease per object): `acquire` gives a
+ * Keeps replicas from reconciling one object at the same time (a Lease per object): `acquire` gives a
  * release function, or undefined while another replica holds it.
  */
 export interface ReconcileLock {
-  acquire(kustomization: Kustomization): Promise<(() => Promise<void>) | undefined>;
+  acquire(object: FluxObjectRef): Promise<(() => Promise<void>) | undefined>;
+}
+
+/** What every reconcile use case takes besides its own ports: sources, the lock, and where outcomes are recorded. */
+export interface ReconcileDeps {
+  sources: SourceReader;
+  lock: ReconcileLock;
+  recorder: EventRecorder;
+  events: EventStore;
+  metrics: FerryMetrics;
+  logger: Logger;
+  now?: () => Date;
+  /** How long to wait before retrying when a dependency or the source is not ready (Flux: 30s). */
+  dependencyRequeueMs?: number;
 }

@@ -3,52 +3,30 @@ import {
   RECONCILE_REQUESTED_AT_ANNOTATION,
   Reason,
   formatDuration,
-  newEvent,
   parseDuration,
-  type AppliedV1,
   type EventCause,
-  type FailedV1,
   type Kustomization,
-  type ReconcileFinishedV1,
-  type ReconcileOutcome,
 } from '@ferry/contracts';
-import type { EventStore } from '@ferry/event-store';
 import { ApplyError, identityOf, inventoryOf, parseInventoryId, staleEntries, type ChangeSetEntry, type KubeObject } from '@ferry/kube';
-import { reconcileLogger, recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
+import { reconcileLogger, type Logger } from '@ferry/observability';
 import { KUSTOMIZATION_FINALIZER, decideReconcile, deletionGarbageCollection, isPruneDisabled, reconcileRequested, retryDelayMs } from '../domain/kustomization.decider';
 import { failedStatus, progressingStatus, succeededStatus } from '../domain/kustomization-status';
 import { ReconcileFailure } from '@ferry/contracts';
-import type { ArtifactWorkspace, ClusterResolver, EventRecorder, KustomizationRepository, ManifestBuilder, ReconcileLock, SourceReader } from './ports';
+import type { ArtifactWorkspace, ClusterResolver, KustomizationRepository, ManifestBuilder, ReconcileDeps } from './ports';
 import type { ReconcileResult } from './reconcile-queue';
+import { guardedReconcile } from './guarded-reconcile';
+import { appendFailed, recordOutcome, type Attempt } from './reconcile-outcome';
 
 /** Dependencies of the reconcile use case. */
-export interface ReconcileKustomizationDeps {
+export interface ReconcileKustomizationDeps extends ReconcileDeps {
   kustomizations: KustomizationRepository;
-  sources: SourceReader;
   workspace: ArtifactWorkspace;
   builder: ManifestBuilder;
   clusters: ClusterResolver;
-  lock: ReconcileLock;
-  recorder: EventRecorder;
-  events: EventStore;
-  metrics: FerryMetrics;
-  logger: Logger;
-  now?: () => Date;
-  /** How long to wait before retrying when a dependency or the source is not ready (Flux: 30s). */
-  dependencyRequeueMs?: number;
 }
 
 const KIND = 'Kustomization';
 const CONTROLLER = { controller: 'kustomization', controllerGroup: 'kustomize.toolkit.fluxcd.io', controllerKind: KIND };
-
-/** Everything about one reconcile the `finally` needs to record. */
-interface Attempt {
-  revision: string | null;
-  outcome: ReconcileOutcome;
-  reason: string;
-  message: string;
-  changeSet: ChangeSetEntry[];
-}
 
 /**
  * One reconcile of a Kustomization, as kustomize-controller does it: check suspend, source and dependencies;
@@ -65,26 +43,15 @@ export class ReconcileKustomizationHandler {
   }
 
   /** Reconciles `namespace/name` unless another replica is at it; returns when to run again. */
-  async reconcile(namespace: string, name: string, cause?: EventCause): Promise<ReconcileResult> {
-    const kustomization = this.deps.kustomizations.get(namespace, name);
-    if (!kustomization) {
-      this.consecutiveFailures.delete(`${namespace}/${name}`);
-      return {};
-    }
-    const release = await this.deps.lock.acquire(kustomization);
-    // Held elsewhere: that replica reconciles it now; this one keeps its schedule.
-    if (!release) return { requeueAfterMs: parseDuration(kustomization.spec.interval) };
-    try {
-      if (kustomization.metadata.deletionTimestamp) return await this.finalize(kustomization);
-      const finalizers = kustomization.metadata.finalizers ?? [];
-      // The finalizer goes on before anything is applied, so nothing applied can outlive the Kustomization unseen.
-      const current = finalizers.includes(KUSTOMIZATION_FINALIZER)
-        ? kustomization
-        : await this.deps.kustomizations.setFinalizers(kustomization, [...finalizers, KUSTOMIZATION_FINALIZER]);
-      return await this.reconcileHeld(current, cause);
-    } finally {
-      await release().catch((error: unknown) => this.deps.logger.error('failed to release the reconcile lease', { name, namespace, error }));
-    }
+  reconcile(namespace: string, name: string, cause?: EventCause): Promise<ReconcileResult> {
+    const steps = {
+      get: (ns: string, n: string) => this.deps.kustomizations.get(ns, n),
+      setFinalizers: (object: Kustomization, finalizers: string[]) => this.deps.kustomizations.setFinalizers(object, finalizers),
+      forget: (key: string) => this.consecutiveFailures.delete(key),
+      finalize: (object: Kustomization) => this.finalize(object),
+      reconcileHeld: (object: Kustomization, c?: EventCause) => this.reconcileHeld(object, c),
+    };
+    return guardedReconcile(steps, this.deps.lock, this.deps.logger, { namespace, name }, cause);
   }
 
   /** The Kustomization is being deleted: garbage-collect its inventory per deletionPolicy, then let it go. */
@@ -181,13 +148,12 @@ export class ReconcileKustomizationHandler {
       await this.writeFailure(kustomization, failure.reason, failure.message, attempt.revision ?? undefined, !failure.retryable, failure.reason === Reason.HealthCheckFailed, requestedAt).catch(
         (statusError: unknown) => log.error('failed to write status', { error: statusError }),
       );
-      await this.appendFailed(kustomization, attempt.revision, failure, cause).catch((storeError: unknown) =>
+      await appendFailed(this.deps, kustomization, attempt.revision, failure, cause).catch((storeError: unknown) =>
         log.error('failed to record Failed event', { error: storeError }),
       );
       return requeueAfterMs === undefined ? {} : { requeueAfterMs };
     } finally {
-      const durationMs = performance.now() - started;
-      await this.finish(kustomization, attempt, durationMs, requeueAfterMs, cause, log);
+      await recordOutcome(this.deps, kustomization, attempt, { durationMs: performance.now() - started, requeueAfterMs }, cause, log);
     }
   }
 
@@ -251,77 +217,6 @@ export class ReconcileKustomizationHandler {
     const latest = this.deps.kustomizations.get(kustomization.metadata.namespace ?? '', kustomization.metadata.name) ?? kustomization;
     await this.deps.kustomizations.writeStatus(latest, failedStatus(latest, { reason, message, revision, stalled, healthFailed, requestedAt }, this.now()));
   }
-
-  private async appendFailed(kustomization: Kustomization, revision: string | null, failure: ReconcileFailure, cause?: EventCause): Promise<void> {
-    const event = newEvent<FailedV1>(
-      {
-        type: 'Failed',
-        schemaVersion: 1,
-        object: objectRef(kustomization),
-        revision,
-        reason: failure.reason,
-        message: failure.message,
-        stage: failure.stage,
-        terminal: !failure.retryable,
-      },
-      cause,
-    );
-    await this.deps.events.append(streamOf(kustomization), [event], 'any');
-  }
-
-  // One place records the attempt: history event, Applied, Kubernetes Event, metrics and the log line.
-  private async finish(
-    kustomization: Kustomization,
-    attempt: Attempt,
-    durationMs: number,
-    requeueAfterMs: number | undefined,
-    cause: EventCause | undefined,
-    log: Logger,
-  ): Promise<void> {
-    const ref = objectRef(kustomization);
-    const labels = { kind: KIND, name: ref.name, namespace: ref.namespace };
-    this.deps.metrics.reconcileDuration.observe(labels, durationMs / 1000);
-    if (attempt.outcome !== 'suspended') recordCondition(this.deps.metrics, labels, 'Ready', attempt.outcome === 'failed' ? 'False' : 'True');
-    const events = [];
-    if (attempt.outcome === 'succeeded' && attempt.revision) {
-      events.push(
-        newEvent<AppliedV1>(
-          { type: 'Applied', schemaVersion: 1, object: { ...ref, kind: KIND }, revision: attempt.revision, changeSet: attempt.changeSet, durationMs },
-          cause,
-        ),
-      );
-    }
-    events.push(
-      newEvent<ReconcileFinishedV1>(
-        { type: 'ReconcileFinished', schemaVersion: 1, object: ref, revision: attempt.revision, outcome: attempt.outcome, reason: attempt.reason, message: attempt.message, durationMs },
-        cause,
-      ),
-    );
-    await this.deps.events.append(streamOf(kustomization), events, 'any').catch((error: unknown) => log.error('failed to record reconcile events', { error }));
-    if (attempt.outcome === 'succeeded') {
-      const changed = attempt.changeSet.filter((c) => c.action !== 'unchanged');
-      const summary = changed.map((c) => `${c.id} ${c.action}`).join('\n');
-      await this.deps.recorder.record(kustomization, 'Normal', Reason.ReconciliationSucceeded, summary || attempt.message).catch(() => undefined);
-      log.info(`Kustomization applied in ${formatDuration(durationMs)}`, {
-        revision: attempt.revision,
-        output: Object.fromEntries(attempt.changeSet.map((c) => [c.id, c.action])),
-      });
-    } else if (attempt.outcome === 'failed') {
-      await this.deps.recorder.record(kustomization, 'Warning', attempt.reason, attempt.message).catch(() => undefined);
-      log.error(attempt.message, { revision: attempt.revision, reason: attempt.reason });
-    }
-    const next = requeueAfterMs === undefined ? '' : `, next run in ${formatDuration(requeueAfterMs)}`;
-    log.info(`Reconciliation finished in ${formatDuration(durationMs)}${next}`, { revision: attempt.revision, outcome: attempt.outcome });
-  }
-}
-
-function objectRef(kustomization: Kustomization): { kind: string; namespace: string; name: string } {
-  return { kind: KIND, namespace: kustomization.metadata.namespace ?? 'default', name: kustomization.metadata.name };
-}
-
-/** The event-store stream of one Kustomization. */
-export function streamOf(kustomization: Kustomization): string {
-  return `${KIND}/${kustomization.metadata.namespace ?? 'default'}/${kustomization.metadata.name}`;
 }
 
 function ssaPolicy(object: KubeObject): 'Override' | 'IfNotPresent' | 'Ignore' | 'Merge' {

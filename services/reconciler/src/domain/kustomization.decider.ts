@@ -79,9 +79,9 @@ export function decideReconcile(
 }
 
 /** Whether a `reconcile.fluxcd.io/requestedAt` value is new since the last handled one. */
-export function reconcileRequested(kustomization: Kustomization, annotation: string): string | undefined {
-  const requested = kustomization.metadata.annotations?.[annotation];
-  return requested && requested !== kustomization.status?.lastHandledReconcileAt ? requested : undefined;
+export function reconcileRequested(object: { metadata: { annotations?: Record<string, string> }; status?: { lastHandledReconcileAt?: string } }, annotation: string): string | undefined {
+  const requested = object.metadata.annotations?.[annotation];
+  return requested && requested !== object.status?.lastHandledReconcileAt ? requested : undefined;
 }
 
 /** The Ready condition's message, for logs and `ferry get`. */

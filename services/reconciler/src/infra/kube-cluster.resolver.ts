@@ -1,6 +1,6 @@
-import { Reason, type Kustomization } from '@ferry/contracts';
+import { Reason } from '@ferry/contracts';
 import { KubeClient, ResourceManager, type KubeObject } from '@ferry/kube';
-import type { ClusterApplier, ClusterResolver } from '../app/ports';
+import type { ClusterTarget } from '../app/ports';
 import { ReconcileFailure } from '@ferry/contracts';
 
 type Secret = KubeObject & { data?: Record<string, string> };
@@ -11,25 +11,31 @@ const DEFAULT_KUBECONFIG_KEYS = ['value', 'value.yaml'];
 const kubeConfigFailure = (message: string) => new ReconcileFailure(Reason.ReconciliationFailed, 'apply', `kubeConfig: ${message}`);
 
 /**
- * The cluster a Kustomization applies to, as kustomize-controller chooses it: the remote cluster of
+ * The cluster a Kustomization or HelmRelease applies to, as the Flux controllers choose it: the remote cluster of
  * `spec.kubeConfig.secretRef` when set, acting as `spec.serviceAccountName` (impersonation) when set,
  * otherwise the controller's own cluster and identity. Clients are kept per secret version.
  */
-export class KubeClusterResolver implements ClusterResolver {
-  private readonly clusters = new Map<string, { version: string; cluster: ResourceManager }>();
+export class KubeClusterResolver<C = ResourceManager> {
+  private readonly clusters = new Map<string, { version: string; cluster: C }>();
+  private local: C | undefined;
 
+  /** `build` makes what a reconcile works with from a client (by default a ResourceManager). */
   constructor(
     private readonly client: KubeClient,
-    private readonly local: ResourceManager,
-    private readonly fieldManager: string,
+    private readonly build: (client: KubeClient) => C,
   ) {}
 
-  async clusterFor(kustomization: Kustomization): Promise<ClusterApplier> {
-    const namespace = kustomization.metadata.namespace ?? 'default';
-    const account = kustomization.spec.serviceAccountName;
+  /** A resolver of ResourceManagers applying with `fieldManager`. */
+  static applying(client: KubeClient, fieldManager: string): KubeClusterResolver<ResourceManager> {
+    return new KubeClusterResolver(client, (c) => new ResourceManager(c, fieldManager));
+  }
+
+  async clusterFor(target: ClusterTarget): Promise<C> {
+    const namespace = target.metadata.namespace ?? 'default';
+    const account = target.spec.serviceAccountName;
     const user = account ? `system:serviceaccount:${namespace}:${account}` : undefined;
-    const secretRef = kustomization.spec.kubeConfig?.secretRef;
-    if (!secretRef) return user ? this.cached(`local/${user}`, '', () => this.client.impersonating(user)) : this.local;
+    const secretRef = target.spec.kubeConfig?.secretRef;
+    if (!secretRef) return user ? this.cached(`local/${user}`, '', () => this.client.impersonating(user)) : (this.local ??= this.build(this.client));
 
     const secret = await this.client.get<Secret>({ apiVersion: 'v1', kind: 'Secret', namespace, name: secretRef.name });
     if (!secret) throw kubeConfigFailure(`Secret '${namespace}/${secretRef.name}' not found`);
@@ -49,10 +55,10 @@ export class KubeClusterResolver implements ClusterResolver {
     });
   }
 
-  private cached(key: string, version: string, client: () => KubeClient): ResourceManager {
+  private cached(key: string, version: string, client: () => KubeClient): C {
     const known = this.clusters.get(key);
     if (known?.version === version) return known.cluster;
-    const cluster = new ResourceManager(client(), this.fieldManager);
+    const cluster = this.build(client());
     this.clusters.set(key, { version, cluster });
     return cluster;
   }

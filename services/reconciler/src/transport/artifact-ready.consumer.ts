@@ -1,21 +1,21 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { ArtifactReadyV1, ReconcileRequestedV1 } from '@ferry/contracts';
-import type { KustomizationScheduler } from '../app/kustomization-scheduler';
-import { KUSTOMIZATION_SCHEDULER } from '../tokens';
+import type { ReconcileTriggers } from '../app/reconcile-scheduler';
+import { SCHEDULERS } from '../tokens';
 
-/** Source events that make Kustomizations reconcile now. */
+/** Source events that make Kustomizations and HelmReleases reconcile now. */
 @Controller()
 export class ReconcileTriggersConsumer {
-  constructor(@Inject(KUSTOMIZATION_SCHEDULER) private readonly scheduler: KustomizationScheduler) {}
+  constructor(@Inject(SCHEDULERS) private readonly schedulers: readonly ReconcileTriggers[]) {}
 
   @EventPattern('ArtifactReady')
   onArtifactReady(@Payload() event: ArtifactReadyV1): void {
-    this.scheduler.onArtifactReady(event);
+    for (const scheduler of this.schedulers) scheduler.onArtifactReady(event);
   }
 
   @EventPattern('ReconcileRequested')
   onReconcileRequested(@Payload() event: ReconcileRequestedV1): void {
-    this.scheduler.onReconcileRequested(event);
+    for (const scheduler of this.schedulers) scheduler.onReconcileRequested(event);
   }
 }
