@@ -1,5 +1,7 @@
-import { HelmRepositoryServer, podinfoLikeChart, tempDir } from '@ferry/testing';
-import { kubectl, startCliCluster, startPlatformServices, type CliCluster, type PlatformServices } from '../test/cli-fixture';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HelmRepositoryServer, podinfoLikeChart, tempDir, uniqueSuffix } from '@ferry/testing';
+import { ferry, kubectl, startCliCluster, startPlatformServices, type CliCluster, type PlatformServices } from '../test/cli-fixture';
 
 // Issue 10's demo, every piece real: a podinfo-like chart in a loopback Helm repository, the source service
 // packaging it as a HelmChart artifact, the reconciler installing, upgrading, rolling back and uninstalling it as
@@ -108,5 +110,46 @@ spec:
     await eventually('the uninstall', async () => (await secrets()).join(','), (v) => v === '');
     expect((await kube(['get', 'deployments,services', '-n', namespace, '-o', 'name'])).trim()).toBe('');
     expect((await kube(['get', 'helmcharts', '-n', namespace, '-o', 'name'])).trim()).toBe('');
+  }, 240_000);
+  it('is driven with the ferry CLI: create source helm / helmrelease, a new chart version through reconcile --with-source, delete', async () => {
+    const ns = await cli.namespace();
+    const target = `web-${uniqueSuffix()}`;
+    const run = async (...args: string[]) => {
+      const result = await ferry([...args, '-n', ns, '--kubeconfig', cli.kubeconfig, '--timeout', '90s']);
+      return { ...result, transcript: `${result.stderr}${result.code === 0 ? '' : logs()}` };
+    };
+    const charts = await HelmRepositoryServer.start();
+    try {
+      charts.publish(podinfoLikeChart('1.0.0'));
+      const source = await run('create', 'source', 'helm', 'charts', '--url', charts.url, '--interval', '1m');
+      expect(source.transcript).toContain('✔ fetched revision: sha256:');
+
+      const values = join(dir.path, `values-${uniqueSuffix()}.yaml`);
+      writeFileSync(values, 'replicaCount: 2\nui:\n  message: from the CLI\n');
+      const release = await run(
+        'create', 'hr', 'web', '--source', 'HelmRepository/charts', '--chart', 'podinfo', '--chart-version', '1.x',
+        '--target-namespace', target, '--create-target-namespace', '--values', values,
+      );
+      expect(release.transcript).toContain('✔ HelmRelease web is ready');
+      expect(release.transcript).toContain('✔ applied revision 1.0.0');
+      const deployment = (path: string) => kube(['get', 'deployment', '-n', target, '-l', 'app.kubernetes.io/instance=' + `${target}-web`, '-o', `jsonpath={.items[0]${path}}`]);
+      expect(await deployment('.spec.replicas')).toBe('2');
+      expect(await deployment('.spec.template.spec.containers[0].env[1].value')).toBe('from the CLI');
+
+      // A new chart version in the repository: reconciling the release with its source picks it up.
+      charts.publish(podinfoLikeChart('1.1.0'));
+      expect((await run('reconcile', 'source', 'helm', 'charts')).transcript).toContain('✔ fetched revision sha256:');
+      const upgraded = await run('reconcile', 'hr', 'web', '--with-source');
+      expect(upgraded.transcript).toContain('✔ fetched revision 1.1.0');
+      expect(upgraded.transcript).toContain('✔ applied revision 1.1.0');
+      expect(await deployment('.spec.template.spec.containers[0].image')).toBe('ghcr.io/stefanprodan/podinfo:1.1.0');
+      expect((await run('get', 'hr')).stdout).toMatch(/web\s+1\.1\.0\s+False\s+True\s+Helm upgrade succeeded/);
+
+      const deleted = await run('delete', 'hr', 'web', '--silent');
+      expect(deleted.code).toBe(0);
+      await eventually('the uninstall', () => kube(['get', 'deployments,services', '-n', target, '-o', 'name']), (names) => names.trim() === '');
+    } finally {
+      await charts.stop();
+    }
   }, 240_000);
 });

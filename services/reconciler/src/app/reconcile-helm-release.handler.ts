@@ -230,7 +230,7 @@ export class ReconcileHelmReleaseHandler {
   /** A dependency or the chart is not ready: Ready=False with the reason, retried later (or never, when terminal). */
   private async waitFor(release: HelmRelease, attempt: Attempt, wait: { reason: string; message: string; retryable: boolean }, requestedAt: string | undefined): Promise<number | undefined> {
     Object.assign(attempt, { outcome: 'failed', reason: wait.reason, message: wait.message });
-    await this.writeFailure(release, new ReconcileFailure(wait.reason, 'dependency', wait.message, wait.retryable), requestedAt);
+    await this.writeFailure(release, new ReconcileFailure(wait.reason, 'dependency', wait.message, wait.retryable), requestedAt, wait.retryable);
     return wait.retryable ? (this.deps.dependencyRequeueMs ?? 30_000) : undefined;
   }
 
@@ -500,12 +500,12 @@ export class ReconcileHelmReleaseHandler {
     }
   }
 
-  private async writeFailure(release: HelmRelease, failure: ReconcileFailure, requestedAt: string | undefined): Promise<void> {
+  private async writeFailure(release: HelmRelease, failure: ReconcileFailure, requestedAt: string | undefined, waiting = false): Promise<void> {
     const latest = this.deps.releases.get(release.metadata.namespace ?? '', release.metadata.name) ?? release;
     const status = finishedStatus(
       latest,
       latest.status ?? {},
-      { failure: { reason: failure.reason, message: failure.message }, requestedAt, ...(failure.retryable ? {} : { stalled: { reason: failure.reason, message: failure.message } }) },
+      { failure: { reason: failure.reason, message: failure.message }, requestedAt, waiting, ...(failure.retryable ? {} : { stalled: { reason: failure.reason, message: failure.message } }) },
       this.now(),
     );
     await this.deps.releases.writeStatus(latest, status);

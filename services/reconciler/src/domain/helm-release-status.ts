@@ -151,15 +151,28 @@ export function summarizedStatus(release: HelmRelease, status: HelmReleaseStatus
   return { ...status, conditions };
 }
 
-/** The end of a reconcile: Reconciling gone, Stalled when retrying cannot help, observedGeneration, requestedAt. */
+/**
+ * The end of a reconcile: Reconciling gone (kept, ProgressingWithRetry, while waiting for a prerequisite), Stalled
+ * when retrying cannot help, observedGeneration, requestedAt.
+ */
 export function finishedStatus(
   release: HelmRelease,
   status: HelmReleaseStatusFields,
-  result: { stalled?: { reason: string; message: string }; requestedAt: string | undefined; postRenderersDigest?: string; failure?: { reason: string; message: string } },
+  result: {
+    stalled?: { reason: string; message: string };
+    requestedAt: string | undefined;
+    postRenderersDigest?: string;
+    failure?: { reason: string; message: string };
+    /** Waiting for a prerequisite (chart artifact, dependsOn) that will be retried: still progressing, as Flux reports it. */
+    waiting?: boolean;
+  },
   now: Date,
 ): HelmReleaseStatusFields {
   const generation = release.metadata.generation;
-  let conditions = removeCondition(status.conditions, ConditionType.Reconciling);
+  let conditions =
+    result.waiting && result.failure
+      ? setCondition(status.conditions, { type: ConditionType.Reconciling, status: 'True', reason: Reason.ProgressingWithRetry, message: result.failure.message, observedGeneration: generation }, now)
+      : removeCondition(status.conditions, ConditionType.Reconciling);
   conditions = result.stalled
     ? setCondition(conditions, { type: ConditionType.Stalled, status: 'True', reason: result.stalled.reason, message: result.stalled.message, observedGeneration: generation }, now)
     : removeCondition(conditions, ConditionType.Stalled);

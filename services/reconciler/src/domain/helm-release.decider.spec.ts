@@ -11,7 +11,7 @@ import {
   type DesiredRelease,
   type StoredReleaseSummary,
 } from './helm-release.decider';
-import { HelmReason, attemptedStatus, releasedStatus, remediatedStatus, summarizedStatus, testedStatus, truncateHistory } from './helm-release-status';
+import { HelmReason, attemptedStatus, finishedStatus, releasedStatus, remediatedStatus, summarizedStatus, testedStatus, truncateHistory } from './helm-release-status';
 
 function helmRelease(spec: Record<string, unknown> = {}, status?: Record<string, unknown>, name = 'podinfo'): HelmRelease {
   return parseFluxObject(helmReleaseSchema, {
@@ -226,6 +226,15 @@ describe('HelmRelease status', () => {
     const status = releasedStatus({ failures: 1, upgradeFailures: 1 }, { action: 'upgrade', succeeded: false, message: 'Helm upgrade failed', generation: 1 }, now);
     expect(status).toMatchObject({ failures: 2, upgradeFailures: 2 });
     expect(ready(summarizedStatus(helmRelease(), status, now))).toMatchObject({ status: 'False', reason: HelmReason.UpgradeFailed });
+  });
+
+  it('given a chart that is not ready yet, then Ready is False but the release is still Reconciling (retried), not finished', () => {
+    const failure = { reason: HelmReason.HelmChartNotReady, message: "HelmChart 'apps/apps-podinfo' is not ready" };
+    const waiting = finishedStatus(helmRelease(), {}, { failure, requestedAt: undefined, waiting: true }, now);
+    expect(ready(waiting)).toMatchObject({ status: 'False', reason: HelmReason.HelmChartNotReady });
+    expect(waiting.conditions?.find((c) => c.type === 'Reconciling')).toMatchObject({ status: 'True', reason: 'ProgressingWithRetry', message: failure.message });
+    const failed = finishedStatus(helmRelease(), waiting, { failure: { reason: 'ArtifactFailed', message: 'bad chart' }, requestedAt: undefined }, now);
+    expect(failed.conditions?.map((c) => c.type)).not.toContain('Reconciling');
   });
 
   it('given a successful rollback, then Remediated is True and Ready False with RollbackSucceeded, until a release succeeds', () => {
