@@ -52,6 +52,7 @@ describe('release records', () => {
     // gzip magic under two layers of base64, as Helm's records start with H4sI once decoded by the API
     expect(Buffer.from(secret.data.release, 'base64').toString('utf8').startsWith('H4sI')).toBe(true);
     expect(releaseFromSecret(secret)).toEqual(release);
+    expect(releaseSecret(release, { createdAt: new Date('2024-01-02T03:04:05Z') }).metadata.labels['createdAt']).toBe('1704164645');
   });
 
   it('reports what is wrong with a record that is not one', () => {

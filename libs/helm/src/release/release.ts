@@ -235,16 +235,18 @@ export interface ReleaseSecret {
 }
 
 /**
- * The Secret for a release, as `helm install` writes it: labels name/owner/status/version (plus `modifiedAt`,
- * Unix seconds, when given, as Helm sets it on update) and `data.release` base64-encoded once more for the API.
+ * The Secret for a release, as `helm install` writes it: labels name/owner/status/version (plus `createdAt` and
+ * `modifiedAt`, Unix seconds, when given, as Helm sets them on create and on update) and `data.release`
+ * base64-encoded once more for the API.
  */
-export function releaseSecret(release: Release, options: { modifiedAt?: Date } = {}): ReleaseSecret {
+export function releaseSecret(release: Release, options: { createdAt?: Date; modifiedAt?: Date } = {}): ReleaseSecret {
   const labels: Record<string, string> = {
     name: release.name,
     owner: 'helm',
     status: release.info.status,
     version: String(release.version),
   };
+  if (options.createdAt) labels['createdAt'] = String(Math.floor(options.createdAt.getTime() / 1000));
   if (options.modifiedAt) labels['modifiedAt'] = String(Math.floor(options.modifiedAt.getTime() / 1000));
   return {
     apiVersion: 'v1',

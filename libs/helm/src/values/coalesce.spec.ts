@@ -1,4 +1,5 @@
 import { loadChartFiles } from '../chart/load-chart';
+import { HelmError } from '../errors';
 import type { Chart } from '../chart/chart';
 import { parseYaml } from '../yaml';
 import { coalesceTables, coalesceValues, mergeMaps, pathValue } from './coalesce';
@@ -97,7 +98,8 @@ describe('coalesceValues', () => {
   });
 
   it('refuses a scalar where a subchart expects its values map', () => {
-    expect(() => coalesceValues(moby, { spouter: 'nope' })).toThrow('type mismatch on spouter');
+    expect(() => coalesceValues(moby, { spouter: 'nope' })).toThrow(HelmError);
+    expect(() => coalesceValues(moby, { spouter: ['x'] })).toThrow('chart moby: type mismatch on spouter: values for subchart spouter must be a map, not a list');
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Chart, Values } from '../chart/chart';
+import { HelmError } from '../errors';
 
 /** Whether a value is a YAML mapping (Helm's `istable`). */
 export function isTable(value: unknown): value is Values {
@@ -61,7 +62,7 @@ function coalesce(chart: Chart, dest: Values, merge: boolean): Values {
     const existing = dest[name];
     if (existing === undefined || existing === null) dest[name] = {};
     else if (!isTable(existing)) {
-      throw new TypeError(`type mismatch on ${name}: ${typeof existing}`);
+      throw new HelmError(`chart ${chart.metadata.name}: type mismatch on ${name}: values for subchart ${name} must be a map, not ${Array.isArray(existing) ? 'a list' : typeof existing}`);
     }
     const subValues = dest[name] as Values;
     coalesceGlobals(subValues, dest);
