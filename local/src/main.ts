@@ -4,19 +4,20 @@ import { join, resolve } from 'node:path';
 import { RECONCILE_REQUESTED_AT_ANNOTATION, fluxCustomResourceDefinitions } from '@ferry/contracts';
 import { DevCluster } from '@ferry/devcluster';
 import { KubeClient, ResourceManager, type KubeObject } from '@ferry/kube';
-import { GitServer } from '@ferry/testing';
+import { GitServer, HelmRepositoryServer, podinfoLikeChart } from '@ferry/testing';
 import { EXAMPLE_FILES } from './example-repository';
 
 /*
  * The local environment `npm start` runs beside the services: the embedded dev cluster (state kept in
- * FERRY_STATE_DIR), a Git server with an example repository, and the GitRepository + Kustomization that
- * carry it into the cluster. A push to the example repository asks the source service to reconcile at once,
- * as a Git webhook would. Prints `✔ local environment ready` when all is in place.
+ * FERRY_STATE_DIR), a Git server with an example repository and the GitRepository + Kustomization that carry
+ * it into the cluster, and a Helm repository with a podinfo-like chart that a HelmRelease installs. A push to
+ * the example repository asks the source service to reconcile at once, as a Git webhook would. Prints `✔ local environment ready` when all is in place.
  */
 const stateDir = resolve(process.env['FERRY_STATE_DIR'] ?? '.ferry');
 const portBase = Number(process.env['FERRY_PORT_BASE'] ?? 9790);
 const clusterPort = portBase + 3;
 const gitPort = portBase + 4;
+const chartsPort = portBase + 5;
 const GIT_REPOSITORY = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace: 'flux-system', name: 'example' };
 
 const say = (mark: string, text: string) => process.stdout.write(`${mark} ${text}\n`);
@@ -32,6 +33,11 @@ async function main(): Promise<void> {
   const fresh = !(await hasCommits(repository.workPath));
   if (fresh) await repository.commit(EXAMPLE_FILES, { message: 'Example app: namespace, deployment, service, secret' });
   say('✔', `example repository at ${repository.url}${fresh ? ' (created)' : ''}`);
+
+  // A Helm chart repository with a podinfo-like chart, for the HelmRelease example.
+  const charts = await HelmRepositoryServer.start({ port: chartsPort });
+  charts.publish(podinfoLikeChart('6.5.0'));
+  say('✔', `example Helm repository at ${charts.url} (chart podinfo 6.5.0)`);
 
   const client = KubeClient.fromKubeconfig(cluster.kubeconfig());
   const manager = new ResourceManager(client, 'ferry-local');
@@ -52,8 +58,28 @@ async function main(): Promise<void> {
       metadata: { name: 'example', namespace: 'flux-system' },
       spec: { interval: '10m', path: './apps', prune: true, wait: true, timeout: '2m', sourceRef: { kind: 'GitRepository', name: 'example' } },
     },
+    {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'HelmRepository',
+      metadata: { name: 'charts', namespace: 'flux-system' },
+      spec: { url: charts.url, interval: '1m' },
+    },
+    {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: 'podinfo', namespace: 'flux-system' },
+      spec: {
+        interval: '10m',
+        timeout: '2m',
+        releaseName: 'podinfo',
+        targetNamespace: 'podinfo',
+        install: { createNamespace: true },
+        chart: { spec: { chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'charts' } } },
+        values: { replicaCount: 1 },
+      },
+    },
   ]);
-  say('✔', 'GitRepository and Kustomization flux-system/example applied');
+  say('✔', 'GitRepository and Kustomization flux-system/example, HelmRepository flux-system/charts and HelmRelease flux-system/podinfo applied');
 
   const watcher = onPush(repository.barePath, () => {
     say('►', 'new push to example.git: asking the source service to reconcile');
@@ -68,6 +94,8 @@ async function main(): Promise<void> {
   try it:       cd ${repository.workPath}
                 sed -i 's/replicas: 1/replicas: 2/' apps/manifest.yaml
                 git commit -am 'two replicas' && git push origin main
+  helm:         kubectl get helmreleases -A && kubectl get deploy -n podinfo
+                kubectl patch helmrelease podinfo -n flux-system --type merge -p '{"spec":{"values":{"replicaCount":2}}}'
 `);
   say('✔', 'local environment ready');
 
@@ -75,6 +103,7 @@ async function main(): Promise<void> {
     watcher.close();
     void git
       .stop()
+      .then(() => charts.stop())
       .then(() => cluster.stop())
       .then(() => process.exit(0));
   };

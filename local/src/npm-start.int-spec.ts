@@ -82,6 +82,14 @@ describe('npm start from a clean clone', () => {
     expect((await kubectl('get', 'deploy,svc,secret', '-n', 'demo', '-o', 'name')).split('\n')).toEqual(
       expect.arrayContaining(['deployment.apps/web', 'service/web', 'secret/web-credentials']),
     );
+    // The Helm example: the chart from the local Helm repository, installed by the HelmRelease.
+    const released = await eventually(
+      () => kubectl('get', 'helmrelease', 'podinfo', '-n', 'flux-system', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status} {.status.history[0].chartVersion}'),
+      (status) => status === 'True 6.5.0',
+      90_000,
+    );
+    expect(released).toBe('True 6.5.0');
+    expect(await kubectl('get', 'deploy', 'podinfo', '-n', 'podinfo', '-o', 'jsonpath={.metadata.labels.app\\.kubernetes\\.io/managed-by}')).toBe('Helm');
 
     const work = join(clone, '.ferry', 'git', 'work', 'example.git');
     const manifest = join(work, 'apps', 'manifest.yaml');

@@ -43,6 +43,8 @@ export interface HelmRepositoryServerOptions {
   absoluteUrls?: boolean;
   /** Send an ETag with index.yaml and answer a matching If-None-Match with 304 (GitHub Pages and most CDNs do). */
   etag?: boolean;
+  /** Listen on this port (`npm start` uses a fixed one); a random free port by default. */
+  port?: number;
 }
 
 /**
@@ -65,7 +67,7 @@ export class HelmRepositoryServer {
     private readonly options: HelmRepositoryServerOptions,
   ) {}
 
-  /** Starts a server on 127.0.0.1 and a random port. */
+  /** Starts a server on 127.0.0.1 and `options.port` (default: a random port). */
   static async start(options: HelmRepositoryServerOptions = {}): Promise<HelmRepositoryServer> {
     const root = tempDir('ferry-helm-');
     const holder: { server?: HelmRepositoryServer } = {};
@@ -73,7 +75,7 @@ export class HelmRepositoryServer {
     const server: Server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', resolve);
+      server.listen(options.port ?? 0, '127.0.0.1', resolve);
     });
     const { port } = server.address() as AddressInfo;
     holder.server = new HelmRepositoryServer(server, root, `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`, options);
