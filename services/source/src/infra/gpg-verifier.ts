@@ -6,16 +6,20 @@ import type { SignedPayload } from '../domain/signature';
 
 function gpg(home: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('gpg', ['--batch', '--no-tty', '--homedir', home, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('gpg', ['--batch', '--no-tty', '--homedir', home, ...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'ENOENT' ? new Error('the gpg command is not installed: spec.verify needs it to check OpenPGP signatures') : error),
     );
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(input ?? '');
+    if (input !== undefined && child.stdin) {
+      // gpg may exit (and close its stdin) before reading all of it; its exit code and stderr tell why.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(input);
+    }
   });
 }
 
