@@ -18,6 +18,7 @@ import {
   receiverSchema,
   receiverTypeSchema,
 } from '@ferry/contracts';
+import { mergeMaps } from '@ferry/helm';
 import type { KubeObject } from '@ferry/kube';
 import { applyObject, exportYaml, validated } from '../shared/apply';
 import { CliContext, type CliEnvironment } from '../shared/cli-context';
@@ -414,19 +415,9 @@ function valuesFiles(files: string[], name: string): Record<string, unknown> | u
     }
     if (values === null || values === undefined) continue;
     if (typeof values !== 'object' || Array.isArray(values)) throw new Error(`HelmRelease ${name}: --values ${file}: expected a YAML map of values`);
-    merged = mergeValues(merged ?? {}, values as Record<string, unknown>);
+    merged = mergeMaps(merged ?? {}, values as Record<string, unknown>);
   }
   return merged;
-}
-
-function mergeValues(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current = out[key];
-    const bothMaps = [current, value].every((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
-    out[key] = bothMaps ? mergeValues(current as Record<string, unknown>, value as Record<string, unknown>) : value;
-  }
-  return out;
 }
 
 function helmRelease(ctx: CliContext, name: string, flags: HelmReleaseFlags): KubeObject {

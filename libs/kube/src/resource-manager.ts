@@ -117,12 +117,13 @@ export class ResourceManager {
 
   /**
    * Deletes objects in garbage-collection order, skipping those `keep` protects; returns what was deleted.
-   * With `waitForTermination`, returns only once they are gone (finalizers done), or fails after the timeout.
+   * With `waitForTermination`, returns only once they are gone (finalizers done), or fails after the timeout;
+   * `propagationPolicy` says what happens to their dependents (the API server's default when not given).
    */
   async deleteAll(
     identities: ObjectIdentity[],
     keep: (object: KubeObject) => boolean = () => false,
-    options: { waitForTermination?: { timeoutMs: number } } = {},
+    options: { waitForTermination?: { timeoutMs: number }; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' } = {},
   ): Promise<ChangeSetEntry[]> {
     const live: KubeObject[] = [];
     for (const identity of identities) {
@@ -136,7 +137,8 @@ export class ResourceManager {
     const deleted: ChangeSetEntry[] = [];
     const sorted = sortForPrune(live);
     for (const object of sorted) {
-      if (await this.client.delete(object)) deleted.push({ id: displayId(identityOf(object)), action: 'deleted' });
+      const deletion = options.propagationPolicy ? this.client.delete(object, { propagationPolicy: options.propagationPolicy }) : this.client.delete(object);
+      if (await deletion) deleted.push({ id: displayId(identityOf(object)), action: 'deleted' });
     }
     const wait = options.waitForTermination;
     if (wait) {

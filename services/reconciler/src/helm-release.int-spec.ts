@@ -59,6 +59,15 @@ metadata:
 data:
   owner: {{ .Release.Name }}
 `,
+  'podinfo/templates/extra.yaml': `{{- if .Values.extra }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-extra
+data:
+  extra: "true"
+{{- end }}
+`,
   'podinfo/templates/tests/test-connection.yaml': `apiVersion: batch/v1
 kind: Job
 metadata:
@@ -269,6 +278,34 @@ describe('HelmRelease end to end: dev cluster, NATS, chart artifact over HTTP, H
     await publishChart('apps-waiting', '6.5.0');
     const done = await until(() => status('waiting'), (s) => condition(s, 'Ready')?.status === 'True');
     expect(condition(done, 'Ready')?.message).toBe('Helm install succeeded for release apps/waiting.v1 with chart podinfo@6.5.0');
+  });
+
+  it('keeps earlier values with preserveValues, deletes what a failed upgrade created with cleanupOnFail, orphans dependents on uninstall', async () => {
+    await publishChart('apps-extras', '6.5.0');
+    await client.create(
+      helmRelease('extras', {
+        timeout: '3s',
+        values: { replicaCount: 2 },
+        upgrade: { preserveValues: true, cleanupOnFail: true },
+        uninstall: { deletionPropagation: 'orphan' },
+      }),
+    );
+    await until(() => status('extras'), (s) => condition(s, 'Ready')?.status === 'True');
+    await client.mergePatch(locate('extras'), { spec: { values: { replicaCount: null, image: { tag: '6.5.2' } } } });
+    await until(() => status('extras'), (s) => s?.history?.[0]?.version === 2 && condition(s, 'Ready')?.status === 'True');
+    expect(await fixture.kubectl('get', 'deployment', 'extras', '-n', 'apps', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}')).toBe('2 ghcr.io/stefanprodan/podinfo:6.5.2');
+
+    await client.mergePatch(locate('extras'), { spec: { values: { extra: true, image: { repository: 'registry.example/fail' } } } });
+    const failed = await until(() => status('extras'), (s) => condition(s, 'Released')?.reason === 'UpgradeFailed');
+    expect(condition(failed, 'Released')?.message).toMatch(/^Helm upgrade failed for release apps\/extras\.v3 with chart podinfo@6\.5\.0: /);
+    expect(await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'extras-extra' })).toBeUndefined();
+    const replicaSets = await fixture.kubectl('get', 'replicasets', '-n', 'apps', '-l', 'app=extras', '-o', 'name');
+    expect(replicaSets).not.toBe('');
+
+    await client.delete(locate('extras'));
+    await until(() => client.get(locate('extras')), (object) => object === undefined);
+    expect(await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'apps', name: 'extras' })).toBeUndefined();
+    expect(await fixture.kubectl('get', 'replicasets', '-n', 'apps', '-l', 'app=extras', '-o', 'name')).toBe(replicaSets);
   });
 
   it('uninstalls on deletion: objects and release Secrets gone, unless keepHistory keeps them marked uninstalled', async () => {

@@ -1,9 +1,12 @@
 import { parseAllDocuments, stringify } from 'yaml';
 import { type HelmRelease } from '@ferry/contracts';
 import { chartRecord, goTime, hookRecords, hooksFor, keepsResource, lastDeployed, latestRelease, nextVersion, withStatus, type HookEvent, type HookRecord, type Release } from '@ferry/helm';
-import { identityOf, inventoryId, splitApiVersion, type ChangeSetEntry, type KubeObject, type ObjectIdentity } from '@ferry/kube';
+import { displayId, identityOf, inventoryId, splitApiVersion, type ChangeSetEntry, type KubeObject, type ObjectIdentity } from '@ferry/kube';
 import type { Values } from '../domain/helm-values';
 import type { HelmCluster, RenderedChart, StoredRelease } from './helm-ports';
+
+/** `spec.uninstall.deletionPropagation` as the API server's propagation policy. */
+const PROPAGATION = { background: 'Background', foreground: 'Foreground', orphan: 'Orphan' } as const;
 
 /** Helm's labels and annotations on every object of a release, so `helm` (and adoption checks) know it. */
 export const HelmMetadata = {
@@ -87,6 +90,7 @@ export class HelmActions {
       createNamespace: spec?.createNamespace ?? false,
       force: false,
       wait: spec,
+      cleanupOnFail: false,
       previousManifest: '',
       supersedeLatest: false,
       done: 'Install complete',
@@ -109,6 +113,7 @@ export class HelmActions {
       createNamespace: false,
       force: spec?.force ?? false,
       wait: spec,
+      cleanupOnFail: spec?.cleanupOnFail ?? false,
       previousManifest: current?.manifest ?? '',
       supersedeLatest: false,
       done: 'Upgrade complete',
@@ -134,6 +139,7 @@ export class HelmActions {
       createNamespace: false,
       force: spec?.force ?? false,
       wait: spec,
+      cleanupOnFail: spec?.cleanupOnFail ?? false,
       previousManifest: latestRelease(releases)?.manifest ?? '',
       supersedeLatest: true,
       done: `Rollback to ${toVersion}`,
@@ -174,6 +180,8 @@ export class HelmActions {
       createNamespace: boolean;
       force: boolean;
       wait: { disableWait?: boolean; disableWaitForJobs?: boolean; disableHooks?: boolean } | undefined;
+      /** Delete what this revision created when it fails (Helm's --cleanup-on-fail). */
+      cleanupOnFail: boolean;
       previousManifest: string;
       supersedeLatest: boolean;
       done: string;
@@ -198,9 +206,17 @@ export class HelmActions {
       stored = await target.cluster.storage.update(target.storageNamespace, withStatus(record, 'deployed', course.done));
       return { stored, changes };
     } catch (error) {
+      if (course.cleanupOnFail) changes.push(...(await this.cleanUp(target, objects, changes)));
       stored = await target.cluster.storage.update(target.storageNamespace, withStatus(record, 'failed', `${course.failed}: ${message(error)}`));
       return { stored, changes, error: message(error) };
     }
+  }
+
+  /** Deletes the objects a failed revision created (not those it only changed), as Helm's cleanup-on-fail does. */
+  private async cleanUp(target: ReleaseTarget, objects: KubeObject[], changes: ChangeSetEntry[]): Promise<ChangeSetEntry[]> {
+    const created = new Set(changes.filter((change) => change.action === 'created').map((change) => change.id));
+    const identities = await Promise.all(objects.map((object) => this.identity(target, object)));
+    return target.cluster.deleteAll(identities.filter((identity) => created.has(displayId(identity))));
   }
 
   /**
@@ -216,7 +232,11 @@ export class HelmActions {
     try {
       record = await this.runHooks(target, record, 'pre-delete', spec?.disableHooks);
       const identities = manifestObjects(current.manifest).map((object) => this.identity(target, object));
-      const changes = await target.cluster.deleteAll(await Promise.all(identities), keepsResource, spec?.disableWait ? {} : { waitForTermination: { timeoutMs: target.timeoutMs } });
+      const propagationPolicy = PROPAGATION[spec?.deletionPropagation ?? 'background'];
+      const changes = await target.cluster.deleteAll(await Promise.all(identities), keepsResource, {
+        propagationPolicy,
+        ...(spec?.disableWait ? {} : { waitForTermination: { timeoutMs: target.timeoutMs } }),
+      });
       record = await this.runHooks(target, record, 'post-delete', spec?.disableHooks);
       if (spec?.keepHistory) {
         const uninstalled = withStatus({ ...record, info: { ...record.info, deleted: goTime(this.now()) } }, 'uninstalled', 'Uninstallation complete');

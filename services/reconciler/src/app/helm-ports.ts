@@ -82,7 +82,7 @@ export interface HelmCluster {
     objects: KubeObject[],
     options: { recreateOnImmutable: boolean; dryRun?: boolean; policyOf?: (object: KubeObject) => 'Override' | 'IfNotPresent'; ignorePaths?: (object: KubeObject) => readonly string[] },
   ): Promise<ChangeSetEntry[]>;
-  deleteAll(identities: ObjectIdentity[], keep?: (object: KubeObject) => boolean, options?: { waitForTermination?: { timeoutMs: number } }): Promise<ChangeSetEntry[]>;
+  deleteAll(identities: ObjectIdentity[], keep?: (object: KubeObject) => boolean, options?: { waitForTermination?: { timeoutMs: number }; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' }): Promise<ChangeSetEntry[]>;
   waitForHealth(identities: ObjectIdentity[], options: { timeoutMs: number }): Promise<{ healthy: true } | { healthy: false; failures: string[] }>;
   /**
    * Helm's `lookup`: the object as JSON, or with an empty name the list of them (`{items: [...]}`); an empty

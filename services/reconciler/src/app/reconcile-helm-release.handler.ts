@@ -9,7 +9,7 @@ import {
   type EventCause,
   type HelmRelease,
 } from '@ferry/contracts';
-import { latestRelease, validateReleaseName, type Chart } from '@ferry/helm';
+import { lastDeployed, latestRelease, mergeMaps, validateReleaseName, type Chart } from '@ferry/helm';
 import type { ChangeSetEntry } from '@ferry/kube';
 import { reconcileLogger, type Logger } from '@ferry/observability';
 import {
@@ -389,16 +389,19 @@ export class ReconcileHelmReleaseHandler {
     const status = release.status ?? {};
     const now = this.now();
     const chartLabel = versionedChartName({ chartName: chart.metadata.name, chartVersion: chart.metadata.version });
-    const render = (revision: number, isInstall: boolean) =>
-      this.deps.renderer.render(chart, values, { name: target.name, namespace: target.namespace, revision, isInstall, isUpgrade: !isInstall }, target.cluster);
+    const render = (revision: number, isInstall: boolean, releaseValues: Values) =>
+      this.deps.renderer.render(chart, releaseValues, { name: target.name, namespace: target.namespace, revision, isInstall, isUpgrade: !isInstall }, target.cluster);
     switch (action.type) {
       case 'install':
       case 'upgrade': {
         const withTimeout = { ...target, timeoutMs: this.timeoutMs(release, release.spec[action.type]?.timeout) };
+        // upgrade.preserveValues is Helm's --reuse-values: the last deployed release's values, overridden by these.
+        const previous = lastDeployed(history.map((stored) => stored.release));
+        const upgradeValues = release.spec.upgrade?.preserveValues && previous ? mergeMaps(previous.config, values) : values;
         const outcome =
           action.type === 'install'
-            ? await this.actions.install(withTimeout, values, (revision) => render(revision, true), history)
-            : await this.actions.upgrade(withTimeout, values, (revision) => render(revision, false), history);
+            ? await this.actions.install(withTimeout, values, (revision) => render(revision, true, values), history)
+            : await this.actions.upgrade(withTimeout, upgradeValues, (revision) => render(revision, false, upgradeValues), history);
         const verb = action.type === 'install' ? 'install' : 'upgrade';
         const full = fullReleaseName(outcome.stored.release);
         const message = outcome.error ? `Helm ${verb} failed for release ${full} with chart ${chartLabel}: ${outcome.error}` : `Helm ${verb} succeeded for release ${full} with chart ${chartLabel}`;

@@ -19,7 +19,7 @@ export class KubeHelmCluster implements HelmCluster {
     return this.resources.applyAll(objects, options);
   }
 
-  deleteAll(identities: ObjectIdentity[], keep?: (object: KubeObject) => boolean, options?: { waitForTermination?: { timeoutMs: number } }): Promise<ChangeSetEntry[]> {
+  deleteAll(identities: ObjectIdentity[], keep?: (object: KubeObject) => boolean, options?: { waitForTermination?: { timeoutMs: number }; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' }): Promise<ChangeSetEntry[]> {
     return this.resources.deleteAll(identities, keep, options);
   }
 
