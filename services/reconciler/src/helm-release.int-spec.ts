@@ -49,6 +49,7 @@ metadata:
   name: {{ .Release.Name }}-lookup
 data:
   valuesFound: {{ hasKey $values "data" | quote }}
+  kubeVersion: {{ .Capabilities.KubeVersion.Version | quote }}
 `,
   'podinfo/templates/data.yaml': `apiVersion: v1
 kind: ConfigMap
@@ -173,6 +174,8 @@ describe('HelmRelease end to end: dev cluster, NATS, chart artifact over HTTP, H
     expect(await fixture.kubectl('get', 'deployment', 'podinfo', '-n', 'apps', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}')).toBe('2 ghcr.io/stefanprodan/podinfo:6.5.1');
     expect(await fixture.kubectl('get', 'service', 'podinfo', '-n', 'apps', '-o', 'jsonpath={.spec.ports[0].port}')).toBe('8080');
     expect(await fixture.kubectl('get', 'configmap', 'podinfo-lookup', '-n', 'apps', '-o', 'jsonpath={.data.valuesFound}')).toBe('true');
+    // .Capabilities.KubeVersion is the release cluster's (the dev cluster's), not Helm's offline default.
+    expect(await fixture.kubectl('get', 'configmap', 'podinfo-lookup', '-n', 'apps', '-o', 'jsonpath={.data.kubeVersion}')).toBe((await client.version()).gitVersion);
     const metadata = JSON.parse(await fixture.kubectl('get', 'deployment', 'podinfo', '-n', 'apps', '-o', 'jsonpath={.metadata}')) as { labels: Record<string, string>; annotations: Record<string, string>; managedFields: Array<{ manager: string }> };
     expect(metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'Helm', 'helm.toolkit.fluxcd.io/name': 'podinfo', 'helm.toolkit.fluxcd.io/namespace': 'apps' });
     expect(metadata.annotations).toMatchObject({ 'meta.helm.sh/release-name': 'podinfo', 'meta.helm.sh/release-namespace': 'apps' });

@@ -124,7 +124,7 @@ export class ReconcilerModule {
                   releases: repository,
                   charts: new KubeHelmChartTemplates(client, new ResourceManager(client, HELM_FIELD_MANAGER)),
                   loader: new HttpChartLoader({ maxBytes: config.artifact.maxBytes, timeoutMs: config.artifact.timeoutMs }),
-                  renderer: new HelmChartRenderer(client),
+                  renderer: new HelmChartRenderer(),
                   values: new KubeValuesReader(client),
                   clusters: new KubeClusterResolver(client, (c) => new KubeHelmCluster(c, HELM_FIELD_MANAGER)),
                   postRenderer: new FluxPostRenderer(),

@@ -52,7 +52,7 @@ export interface ChartRenderer {
     chart: Chart,
     values: Values,
     release: { name: string; namespace: string; revision: number; isInstall: boolean; isUpgrade: boolean },
-    cluster: Pick<HelmCluster, 'lookup'>,
+    cluster: Pick<HelmCluster, 'lookup' | 'kubeVersion'>,
   ): Promise<RenderedChart>;
 }
 
@@ -91,6 +91,8 @@ export interface HelmCluster {
   lookup(apiVersion: string, kind: string, namespace: string, name: string): Promise<Record<string, unknown>>;
   /** Whether a kind is namespaced (objects rendered without a namespace get the release's). */
   isNamespaced(apiVersion: string, kind: string): Promise<boolean>;
+  /** The cluster's Kubernetes version (`.Capabilities.KubeVersion`), or undefined when it cannot be read. */
+  kubeVersion(): Promise<string | undefined>;
   /** Helm's release storage on that cluster. */
   storage: ReleaseStorage;
 }

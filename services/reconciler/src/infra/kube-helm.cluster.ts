@@ -6,6 +6,7 @@ import { SecretReleaseStorage } from './secret-release.storage';
 export class KubeHelmCluster implements HelmCluster {
   readonly storage: SecretReleaseStorage;
   private readonly resources: ResourceManager;
+  private version: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly client: KubeClient,
@@ -41,5 +42,14 @@ export class KubeHelmCluster implements HelmCluster {
 
   isNamespaced(apiVersion: string, kind: string): Promise<boolean> {
     return this.client.isNamespaced(apiVersion, kind);
+  }
+
+  kubeVersion(): Promise<string | undefined> {
+    // Asked once per cluster; without an answer the chart renders for Helm's default version, as `helm template`.
+    this.version ??= this.client.version().then(
+      (v) => v.gitVersion,
+      () => undefined,
+    );
+    return this.version;
   }
 }
