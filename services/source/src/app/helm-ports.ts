@@ -30,8 +30,11 @@ export type ConditionalAnswer = { notModified: true } | { notModified: false; bo
 
 /** HTTP GETs of Helm repository files. */
 export interface HelmGetter {
-  /** Rejects with a HelmHttpError for a non-2xx answer, a body over `maxBytes`, a timeout or a network error. */
-  get(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number }): Promise<Buffer>;
+  /**
+   * Rejects with a HelmHttpError for a non-2xx answer, a body over `maxBytes`, a timeout or a network error.
+   * `accept` replaces the Accept header (an OCI registry picks the manifest type by it).
+   */
+  get(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number; accept?: string }): Promise<Buffer>;
   /** A GET with If-None-Match / If-Modified-Since from `validators`; a 304 is `notModified`. */
   getIfChanged(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number }, validators: HttpValidators): Promise<ConditionalAnswer>;
 }

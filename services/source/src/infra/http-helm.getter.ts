@@ -13,8 +13,8 @@ interface Answer {
 
 /** GETs Helm repository files over HTTP(S) with basic auth, an extra CA and a client certificate. */
 export class HttpHelmGetter implements HelmGetter {
-  async get(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number }): Promise<Buffer> {
-    return (await this.send(url, access, options, {})).body;
+  async get(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number; accept?: string }): Promise<Buffer> {
+    return (await this.send(url, access, options, options.accept ? { Accept: options.accept } : {})).body;
   }
 
   async getIfChanged(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number }, validators: HttpValidators): Promise<ConditionalAnswer> {
