@@ -77,4 +77,23 @@ describe('OciRegistryServer', () => {
       await registry.stop();
     }
   });
+
+  it('answers with a Bearer challenge and hands out tokens for the basic credentials when asked for the token flow', async () => {
+    const registry = await OciRegistryServer.start({ basic: { username: 'oci', password: 'pw' }, token: true });
+    try {
+      registry.pushChart('charts', podinfoLikeChart('1.0.0'));
+      const basic = { authorization: `Basic ${Buffer.from('oci:pw').toString('base64')}` };
+      const challenged = await fetch(`http://${registry.host}/v2/charts/podinfo/tags/list`, { headers: basic });
+      expect(challenged.status).toBe(401);
+      expect(challenged.headers.get('www-authenticate')).toBe(`Bearer realm="http://${registry.host}/token",service="ferry-oci",scope="repository:charts/podinfo:pull"`);
+      expect((await fetch(`http://${registry.host}/token?service=ferry-oci`)).status).toBe(401);
+      const { token } = (await (await fetch(`http://${registry.host}/token?service=ferry-oci&scope=repository:charts/podinfo:pull`, { headers: basic })).json()) as { token: string };
+      expect(token).toMatch(/^[0-9a-f]{32}$/);
+      const ok = await fetch(`http://${registry.host}/v2/charts/podinfo/tags/list`, { headers: { authorization: `Bearer ${token}` } });
+      expect(await ok.json()).toEqual({ name: 'charts/podinfo', tags: ['1.0.0'] });
+      expect((await fetch(`http://${registry.host}/v2/`, { headers: { authorization: 'Bearer forged' } })).status).toBe(401);
+    } finally {
+      await registry.stop();
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'yaml';
@@ -38,8 +38,13 @@ export interface OciRequestRecord {
 
 /** Options of an OciRegistryServer. */
 export interface OciRegistryServerOptions {
-  /** Basic auth every request must carry. */
+  /** Basic auth every request must carry (with `token`: the token request). */
   basic?: { username: string; password: string };
+  /**
+   * The token flow of Docker Hub and ghcr.io: the API answers 401 with `WWW-Authenticate: Bearer realm=<url>/token,
+   * service, scope` and accepts only `Authorization: Bearer <token>`; `GET /token` hands out tokens (checking `basic`).
+   */
+  token?: boolean;
 }
 
 /** Repository names as the distribution spec allows them (lower-case path components). */
@@ -53,7 +58,7 @@ const ROUTES = {
 /**
  * A loopback OCI distribution registry for tests (plain HTTP on 127.0.0.1): `GET /v2/`, tag lists, manifests
  * by tag or digest (GET and HEAD) and blobs, with optional basic auth answered the way registries do (401 with
- * `WWW-Authenticate: Basic realm=…`). `pushChart` stores a chart as Helm does (`helm push`): a config blob
+ * `WWW-Authenticate: Basic realm=…`) or the Bearer token flow. `pushChart` stores a chart as Helm does (`helm push`): a config blob
  * (Chart.yaml as JSON), one chart layer and an OCI image manifest tagged with the chart version.
  */
 export class OciRegistryServer {
@@ -63,6 +68,8 @@ export class OciRegistryServer {
   /** Manifests by `<repository>@<digest>`, and tags by `<repository>:<tag>` → digest. */
   private readonly manifests = new Map<string, Buffer>();
   private readonly tags = new Map<string, Map<string, string>>();
+  /** Tokens handed out by `/token`. */
+  private readonly tokens = new Set<string>();
 
   private constructor(
     private readonly server: Server,
@@ -154,7 +161,24 @@ export class OciRegistryServer {
     const error = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
       answer(status, JSON.stringify({ errors: [{ code, message }] }), { 'Content-Type': 'application/json', ...headers });
     const { basic } = this.options;
-    if (basic && header !== `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`) {
+    const basicOk = !basic || header === `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`;
+    if (this.options.token && path === '/token') {
+      if (!basicOk) error(401, 'UNAUTHORIZED', 'authentication required', { 'WWW-Authenticate': 'Basic realm="ferry-oci-token"' });
+      else {
+        const token = randomBytes(16).toString('hex');
+        this.tokens.add(token);
+        answer(200, JSON.stringify({ token, access_token: token, expires_in: 300 }), { 'Content-Type': 'application/json' });
+      }
+      return;
+    }
+    if (this.options.token && !this.tokens.has(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '')) {
+      // The scope names the repository of the request, as registries ask for it.
+      const name = /^\/v2\/(.+)\/(?:tags|manifests|blobs)\//.exec(path)?.[1];
+      const scope = name ? `,scope="repository:${name}:pull"` : '';
+      error(401, 'UNAUTHORIZED', 'authentication required', { 'WWW-Authenticate': `Bearer realm="http://${this.host}/token",service="ferry-oci"${scope}` });
+      return;
+    }
+    if (!this.options.token && !basicOk) {
       error(401, 'UNAUTHORIZED', 'authentication required', { 'WWW-Authenticate': 'Basic realm="ferry-oci"' });
       return;
     }

@@ -1,39 +1,86 @@
 import { sha256Digest } from '@ferry/artifact';
-import { ReconcileFailure, type HelmRepository } from '@ferry/contracts';
+import { Reason, ReconcileFailure, type HelmRepository } from '@ferry/contracts';
+import { safeUrl } from '../domain/git-ref';
 import { ChartBuildReason } from '../domain/helm-chart';
 import { CHART_REFERENCE_ERROR } from '../domain/helm-index';
-import { chartLayerOf, ociTag, OCI_MANIFEST_MEDIA_TYPES, parseOciRepositoryUrl, resolveOciChartVersion } from '../domain/oci-chart';
+import { chartLayerOf, ociTag, OCI_MANIFEST_MEDIA_TYPES, parseBearerChallenge, parseOciRepositoryUrl, resolveOciChartVersion, tokenOf, tokenUrl } from '../domain/oci-chart';
 import { HelmHttpError, type HelmAccess, type HelmGetter } from './helm-ports';
 import { chartPullFailure, httpFailure } from './helm-repository.fetch';
 
-/** Limits of one registry request. */
-interface GetOptions {
-  timeoutMs: number;
-  maxBytes: number;
-}
-
-/** Largest tag list or manifest accepted: they are small JSON documents. */
+/** Largest tag list, manifest or token answer accepted: they are small JSON documents. */
 const MAX_METADATA_BYTES = 4 * 1024 * 1024;
 
 /**
- * The registry API of an OCI HelmRepository (`oci://host/path` → root `https://host/v2/`, charts below
- * `https://host/v2/path`), over plain HTTP when `spec.insecure` is set, as Flux's registry client does.
+ * The registry of an OCI HelmRepository for one reconcile, through the HelmGetter port: the API endpoints
+ * (`oci://host/path` → root `https://host/v2/`, charts below `https://host/v2/path`; plain HTTP when
+ * `spec.insecure` is set, as Flux's registry client does) and its authentication: basic auth from the
+ * Secret, or, when the registry answers 401 with a Bearer challenge, a token from its token service (asked
+ * with the basic credentials, if any, as `docker login` does), kept for the session's later requests.
  */
-export function ociEndpoints(repository: HelmRepository, where: string): { root: string; charts: string } {
-  const { registry, path } = parseOciRepositoryUrl(repository.spec.url, where);
-  const root = `${repository.spec.insecure ? 'http' : 'https'}://${registry}/v2/`;
-  return { root, charts: `${root}${path}`.replace(/\/+$/, '') };
+export class OciRegistrySession {
+  /** `https://host/v2/`. */
+  readonly root: string;
+  /** `https://host/v2/<path>`: the charts of the repository live below it. */
+  readonly charts: string;
+  private bearerToken: string | undefined;
+
+  constructor(
+    private readonly http: HelmGetter,
+    readonly repository: HelmRepository,
+    private readonly access: HelmAccess,
+    /** Bound of each request (`spec.timeout`). */
+    private readonly timeoutMs: number,
+    /** The object, for messages (`HelmChart ns/name`). */
+    readonly where: string,
+  ) {
+    const { registry, path } = parseOciRepositoryUrl(repository.spec.url, where);
+    this.root = `${repository.spec.insecure ? 'http' : 'https'}://${registry}/v2/`;
+    this.charts = `${this.root}${path}`.replace(/\/+$/, '');
+  }
+
+  /** Whether the Secret gave credentials. */
+  get hasCredentials(): boolean {
+    return this.access.username !== undefined;
+  }
+
+  /** GETs `url`; a Bearer challenge is answered once with a fresh token. Small JSON documents unless `maxBytes` says otherwise. */
+  async get(url: string, extra: { accept?: string; maxBytes?: number } = {}): Promise<Buffer> {
+    const options = { timeoutMs: this.timeoutMs, maxBytes: extra.maxBytes ?? MAX_METADATA_BYTES, ...(extra.accept ? { accept: extra.accept } : {}) };
+    try {
+      return await this.http.get(url, this.requestAccess(), options);
+    } catch (error) {
+      const challenge = error instanceof HelmHttpError && error.status === 401 ? parseBearerChallenge(error.challenge) : undefined;
+      if (!challenge) throw error;
+      this.bearerToken = await this.token(tokenUrl(challenge));
+      return this.http.get(url, this.requestAccess(), options);
+    }
+  }
+
+  private requestAccess(): HelmAccess {
+    if (this.bearerToken === undefined) return this.access;
+    const { username: _u, password: _p, ...tls } = this.access;
+    return { ...tls, bearerToken: this.bearerToken };
+  }
+
+  private async token(url: string): Promise<string> {
+    const { bearerToken: _b, ...basic } = this.access;
+    const body = await this.http.get(url, basic, { timeoutMs: this.timeoutMs, maxBytes: MAX_METADATA_BYTES }).catch((error: unknown) => {
+      throw httpFailure(error, `failed to get a registry token for ${this.where} from ${safeUrl(url)}`);
+    });
+    const token = tokenOf(body.toString('utf8'));
+    if (!token) throw new ReconcileFailure(Reason.AuthenticationFailed, 'fetch', `failed to get a registry token for ${this.where} from ${safeUrl(url)}: the answer has no token`);
+    return token;
+  }
 }
 
 /**
  * Checks an OCI HelmRepository as Flux does when it logs in: with credentials, the registry's `/v2/` must
  * accept them (401/403 are AuthenticationFailed). Without credentials there is nothing to check beyond the URL.
  */
-export async function checkOciRegistry(http: HelmGetter, repository: HelmRepository, access: HelmAccess, options: GetOptions, where: string): Promise<void> {
-  const { root } = ociEndpoints(repository, where);
-  if (access.username === undefined) return;
-  await http.get(root, access, { ...options, maxBytes: MAX_METADATA_BYTES }).catch((error: unknown) => {
-    throw httpFailure(error, `failed to log in to the OCI registry of ${where}`);
+export async function checkOciRegistry(registry: OciRegistrySession): Promise<void> {
+  if (!registry.hasCredentials) return;
+  await registry.get(registry.root).catch((error: unknown) => {
+    throw httpFailure(error, `failed to log in to the OCI registry of ${registry.where}`);
   });
 }
 
@@ -46,10 +93,10 @@ export function ociChartReference(repository: HelmRepository, chart: string): st
  * The chart version `version` selects among the tags of `<url>/<chart>` (`tags/list`). A repository the
  * registry does not know is a ChartReferenceError, like an unknown chart in an index.
  */
-export async function resolveOciChart(http: HelmGetter, repository: HelmRepository, access: HelmAccess, chart: string, version: string, options: GetOptions, where: string): Promise<string> {
-  const reference = ociChartReference(repository, chart);
-  const url = `${ociEndpoints(repository, where).charts}/${chart}/tags/list`;
-  const body = await http.get(url, access, { ...options, maxBytes: MAX_METADATA_BYTES }).catch((error: unknown) => {
+export async function resolveOciChart(registry: OciRegistrySession, chart: string, version: string): Promise<string> {
+  const { where } = registry;
+  const reference = ociChartReference(registry.repository, chart);
+  const body = await registry.get(`${registry.charts}/${chart}/tags/list`).catch((error: unknown) => {
     if (error instanceof HelmHttpError && error.status === 404) {
       throw new ReconcileFailure(CHART_REFERENCE_ERROR, 'fetch', `chart reference error: chart '${reference}' not found in the registry for ${where}`);
     }
@@ -67,21 +114,22 @@ export async function resolveOciChart(http: HelmGetter, repository: HelmReposito
 }
 
 /**
- * Pulls a chart version from `<url>/<chart>:<version>`: the manifest, then its Helm chart layer, whose bytes
- * must match the manifest's digest and size (ChartPullError at stage verify otherwise).
+ * Pulls a chart version from `<url>/<chart>:<version>`: the manifest, then its Helm chart layer (at most
+ * `maxBytes`), whose bytes must match the manifest's digest and size (ChartPullError at stage verify otherwise).
  */
-export async function pullOciChart(http: HelmGetter, repository: HelmRepository, access: HelmAccess, chart: string, version: string, options: GetOptions, where: string): Promise<Buffer> {
-  const reference = `${ociChartReference(repository, chart)}:${ociTag(version)}`;
-  const base = `${ociEndpoints(repository, where).charts}/${chart}`;
+export async function pullOciChart(registry: OciRegistrySession, chart: string, version: string, maxBytes: number): Promise<Buffer> {
+  const { where } = registry;
+  const reference = `${ociChartReference(registry.repository, chart)}:${ociTag(version)}`;
+  const base = `${registry.charts}/${chart}`;
   const pullFailure = (error: unknown): never => {
     throw chartPullFailure(error, `chart pull error: failed to pull '${reference}' for ${where}`);
   };
-  const manifest = await http.get(`${base}/manifests/${ociTag(version)}`, access, { ...options, maxBytes: MAX_METADATA_BYTES, accept: OCI_MANIFEST_MEDIA_TYPES.join(', ') }).catch(pullFailure);
+  const manifest = await registry.get(`${base}/manifests/${ociTag(version)}`, { accept: OCI_MANIFEST_MEDIA_TYPES.join(', ') }).catch(pullFailure);
   const layer = chartLayerOf(manifest.toString('utf8'), `'${reference}' for ${where}`);
-  if (layer.size > options.maxBytes) {
-    throw new ReconcileFailure(ChartBuildReason.Pull, 'fetch', `chart pull error: the chart layer of '${reference}' for ${where} has ${layer.size} bytes, more than ${options.maxBytes}`, false);
+  if (layer.size > maxBytes) {
+    throw new ReconcileFailure(ChartBuildReason.Pull, 'fetch', `chart pull error: the chart layer of '${reference}' for ${where} has ${layer.size} bytes, more than ${maxBytes}`, false);
   }
-  const archive = await http.get(`${base}/blobs/${layer.digest}`, access, options).catch(pullFailure);
+  const archive = await registry.get(`${base}/blobs/${layer.digest}`, { maxBytes }).catch(pullFailure);
   const actual = sha256Digest(archive);
   if (actual !== layer.digest || archive.length !== layer.size) {
     throw new ReconcileFailure(

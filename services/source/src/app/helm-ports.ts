@@ -12,6 +12,8 @@ export interface SourceObjectStore<T extends SourceObject> {
 export interface HelmAccess {
   username?: string;
   password?: string;
+  /** A registry token, sent as `Authorization: Bearer` instead of basic auth. */
+  bearerToken?: string;
   /** PEM CA certificate(s) trusted besides the system roots (`ca.crt`). */
   ca?: string;
   /** PEM client certificate and key (`tls.crt`, `tls.key`). */
@@ -39,12 +41,16 @@ export interface HelmGetter {
   getIfChanged(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number }, validators: HttpValidators): Promise<ConditionalAnswer>;
 }
 
-/** Why a Helm repository GET failed; `status` is the HTTP status when there was an answer. */
+/**
+ * Why a Helm repository GET failed; `status` is the HTTP status when there was an answer, `challenge` the
+ * `WWW-Authenticate` header of a 401 (an OCI registry names its token service there).
+ */
 export class HelmHttpError extends Error {
   override readonly name = 'HelmHttpError';
   constructor(
     message: string,
     readonly status: number | undefined,
+    readonly challenge?: string,
   ) {
     super(message);
   }

@@ -8,7 +8,7 @@ import { parseHelmIndex, resolveChartVersion, type HelmIndex } from '../domain/h
 import { progressingStatus, readyStatus, statusStale } from '../domain/source-status';
 import { ChartDependencyFetcher } from './chart-dependency.fetcher';
 import type { ChartBuilder, HelmGetter, SourceObjectStore } from './helm-ports';
-import { pullOciChart, resolveOciChart } from './helm-oci.fetch';
+import { OciRegistrySession, pullOciChart, resolveOciChart } from './helm-oci.fetch';
 import { helmAccess, pullChart } from './helm-repository.fetch';
 import type { ArtifactStorage, SecretReader } from './ports';
 import type { RecorderDeps } from './reconcile-recorder';
@@ -166,9 +166,9 @@ export class ReconcileHelmChartHandler {
    */
   private async fromOciRepository(chart: HelmChart, repository: HelmRepository, where: string, reusable: (version: string) => Artifact | undefined): Promise<BuiltChart> {
     const access = await helmAccess(this.deps.secrets, repository);
-    const options = { timeoutMs: parseDuration(repository.spec.timeout), maxBytes: this.deps.maxChartBytes };
-    const resolved = await resolveOciChart(this.deps.http, repository, access, chart.spec.chart, chart.spec.version, options, where);
-    return this.pulled(chart, where, chart.spec.chart, resolved, reusable, () => pullOciChart(this.deps.http, repository, access, chart.spec.chart, resolved, options, where));
+    const registry = new OciRegistrySession(this.deps.http, repository, access, parseDuration(repository.spec.timeout), where);
+    const resolved = await resolveOciChart(registry, chart.spec.chart, chart.spec.version);
+    return this.pulled(chart, where, chart.spec.chart, resolved, reusable, () => pullOciChart(registry, chart.spec.chart, resolved, this.deps.maxChartBytes));
   }
 
   private async fromSourceArtifact(chart: HelmChart, source: StoredSource, where: string, reusable: (version: string) => Artifact | undefined): Promise<BuiltChart> {

@@ -5,7 +5,7 @@ import type { ReconcileResult } from '@ferry/platform';
 import { safeUrl } from '../domain/git-ref';
 import { progressingStatus, readyStatus, statusStale } from '../domain/source-status';
 import type { HelmGetter, HttpValidators, SourceObjectStore } from './helm-ports';
-import { checkOciRegistry } from './helm-oci.fetch';
+import { checkOciRegistry, OciRegistrySession } from './helm-oci.fetch';
 import { fetchHelmIndex, helmAccess, helmIndexUrl } from './helm-repository.fetch';
 import type { ArtifactStorage, SecretReader } from './ports';
 import type { RecorderDeps } from './reconcile-recorder';
@@ -119,7 +119,7 @@ export class ReconcileHelmRepositoryHandler {
    */
   private async validateOci(repository: HelmRepository, where: string, attempt: AttemptContext['attempt'], requested: string | undefined): Promise<void> {
     const access = await helmAccess(this.deps.secrets, repository);
-    await checkOciRegistry(this.deps.http, repository, access, { timeoutMs: parseDuration(repository.spec.timeout), maxBytes: this.deps.maxIndexBytes }, where);
+    await checkOciRegistry(new OciRegistrySession(this.deps.http, repository, access, parseDuration(repository.spec.timeout), where));
     const message = 'Helm repository is ready';
     const stale = statusStale(repository, requested);
     Object.assign(attempt, { outcome: stale ? 'succeeded' : 'unchanged', reason: Reason.Succeeded, message, successReason: Reason.Succeeded });

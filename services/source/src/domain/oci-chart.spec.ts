@@ -1,5 +1,5 @@
 import { ReconcileFailure } from '@ferry/contracts';
-import { chartLayerOf, ociTag, parseOciRepositoryUrl, resolveOciChartVersion } from './oci-chart';
+import { chartLayerOf, ociTag, parseBearerChallenge, parseOciRepositoryUrl, resolveOciChartVersion, tokenOf, tokenUrl, type BearerChallenge } from './oci-chart';
 
 const WHERE = 'HelmRepository ns/charts';
 const LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
@@ -57,5 +57,24 @@ describe('OCI charts', () => {
     });
     expect(failureOf(() => chartLayerOf('<html>', WHERE)).message).toContain('not JSON');
     expect(failureOf(() => chartLayerOf(manifest([{ mediaType: LAYER, digest: 'md5:abc', size: 1 }]), WHERE)).message).toContain("chart layer digest 'md5:abc' is not a sha256 digest");
+  });
+});
+
+describe('registry token challenges', () => {
+  it('reads a Bearer challenge, with commas inside quoted values, and builds the token URL from it', () => {
+    const challenge = parseBearerChallenge('Bearer realm="https://auth.example.invalid/token",service="registry.example.invalid",scope="repository:charts/podinfo:pull,push"');
+    expect(challenge).toEqual({ realm: 'https://auth.example.invalid/token', service: 'registry.example.invalid', scope: 'repository:charts/podinfo:pull,push' });
+    expect(tokenUrl(challenge as BearerChallenge)).toBe('https://auth.example.invalid/token?service=registry.example.invalid&scope=repository%3Acharts%2Fpodinfo%3Apull%2Cpush');
+    expect(parseBearerChallenge('bearer realm=https://auth.example.invalid/token')).toEqual({ realm: 'https://auth.example.invalid/token' });
+    expect(parseBearerChallenge('Basic realm="registry"')).toBeUndefined();
+    expect(parseBearerChallenge('Bearer realm="file:///etc/passwd"')).toBeUndefined();
+    expect(parseBearerChallenge(undefined)).toBeUndefined();
+  });
+
+  it('takes the token or the OAuth2 access_token of a token answer', () => {
+    expect(tokenOf('{"token":"abc","expires_in":300}')).toBe('abc');
+    expect(tokenOf('{"access_token":"xyz"}')).toBe('xyz');
+    expect(tokenOf('{"token":""}')).toBeUndefined();
+    expect(tokenOf('<html>')).toBeUndefined();
   });
 });

@@ -81,3 +81,47 @@ export function chartLayerOf(body: string, where: string): ChartLayer {
   if (typeof layer.size !== 'number' || !Number.isInteger(layer.size) || layer.size < 0) throw fail('chart layer has no size');
   return { digest: layer.digest, size: layer.size };
 }
+
+/** A registry's `WWW-Authenticate: Bearer …` challenge: where to get a token, for which service and scope. */
+export interface BearerChallenge {
+  realm: string;
+  service?: string;
+  scope?: string;
+}
+
+/**
+ * Reads a Bearer challenge (the distribution token authentication spec: `Bearer realm="…",service="…",scope="…"`,
+ * quoted values may hold commas); anything else (Basic, a realm that is not an http(s) URL) is undefined.
+ */
+export function parseBearerChallenge(header: string | undefined): BearerChallenge | undefined {
+  const match = /^\s*bearer\s+(.*)$/is.exec(header ?? '');
+  if (!match) return undefined;
+  const params = new Map<string, string>();
+  for (const [, key, quoted, bare] of (match[1] as string).matchAll(/([a-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/gi)) {
+    params.set((key as string).toLowerCase(), quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : (bare ?? ''));
+  }
+  const realm = params.get('realm');
+  if (!realm || !/^https?:\/\//.test(realm)) return undefined;
+  const service = params.get('service');
+  const scope = params.get('scope');
+  return { realm, ...(service ? { service } : {}), ...(scope ? { scope } : {}) };
+}
+
+/** The URL a token is asked for at, as `docker login` asks: the realm with `service` and `scope` as query. */
+export function tokenUrl(challenge: BearerChallenge): string {
+  const url = new URL(challenge.realm);
+  if (challenge.service) url.searchParams.set('service', challenge.service);
+  if (challenge.scope) url.searchParams.set('scope', challenge.scope);
+  return url.toString();
+}
+
+/** The token of a token service's JSON answer (`token`, or OAuth2's `access_token`); undefined when it has none. */
+export function tokenOf(body: string): string | undefined {
+  try {
+    const answer = JSON.parse(body) as { token?: unknown; access_token?: unknown } | null;
+    const token = answer?.token ?? answer?.access_token;
+    return typeof token === 'string' && token !== '' ? token : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -11,7 +11,7 @@ interface Answer {
   validators: HttpValidators;
 }
 
-/** GETs Helm repository files over HTTP(S) with basic auth, an extra CA and a client certificate. */
+/** GETs Helm repository files over HTTP(S) with basic auth (or a Bearer token), an extra CA and a client certificate. */
 export class HttpHelmGetter implements HelmGetter {
   async get(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number; accept?: string }): Promise<Buffer> {
     return (await this.send(url, access, options, options.accept ? { Accept: options.accept } : {})).body;
@@ -30,7 +30,8 @@ export class HttpHelmGetter implements HelmGetter {
     const target = new URL(url);
     const shown = safeUrl(url);
     const headers: Record<string, string> = { 'User-Agent': 'ferry-source-controller', Accept: '*/*', ...extra };
-    if (access.username !== undefined || access.password !== undefined) {
+    if (access.bearerToken !== undefined) headers['Authorization'] = `Bearer ${access.bearerToken}`;
+    else if (access.username !== undefined || access.password !== undefined) {
       headers['Authorization'] = `Basic ${Buffer.from(`${access.username ?? ''}:${access.password ?? ''}`).toString('base64')}`;
     }
     const tls = target.protocol === 'https:' ? { ...(access.ca ? { ca: [...rootCertificates, access.ca] } : {}), ...(access.cert ? { cert: access.cert } : {}), ...(access.key ? { key: access.key } : {}) } : {};
@@ -40,7 +41,7 @@ export class HttpHelmGetter implements HelmGetter {
         const status = response.statusCode ?? 0;
         if (status !== 304 && (status < 200 || status > 299)) {
           response.resume();
-          reject(new HelmHttpError(`failed to fetch ${shown} : ${status} ${response.statusMessage ?? ''}`.trim(), status));
+          reject(new HelmHttpError(`failed to fetch ${shown} : ${status} ${response.statusMessage ?? ''}`.trim(), status, response.headers['www-authenticate']));
           return;
         }
         const etag = response.headers.etag;
