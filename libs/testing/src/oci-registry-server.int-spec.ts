@@ -96,4 +96,21 @@ describe('OciRegistryServer', () => {
       await registry.stop();
     }
   });
+
+  it('sends blob downloads to another host name when asked to, serving them there without auth', async () => {
+    const registry = await OciRegistryServer.start({ basic: { username: 'oci', password: 'pw' }, redirectBlobs: true });
+    try {
+      const pushed = registry.pushChart('charts', podinfoLikeChart('1.0.0'));
+      const redirect = await fetch(`http://${registry.host}/v2/charts/podinfo/blobs/${pushed.layerDigest}`, {
+        headers: { authorization: `Basic ${Buffer.from('oci:pw').toString('base64')}` },
+        redirect: 'manual',
+      });
+      expect(redirect.status).toBe(307);
+      const location = redirect.headers.get('location') ?? '';
+      expect(location).toBe(`http://localhost:${registry.host.split(':')[1]}/storage/${pushed.layerDigest}`);
+      expect(Buffer.from(await (await fetch(location)).arrayBuffer()).equals(pushed.archive)).toBe(true);
+    } finally {
+      await registry.stop();
+    }
+  });
 });

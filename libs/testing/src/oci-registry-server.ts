@@ -45,6 +45,11 @@ export interface OciRegistryServerOptions {
    * service, scope` and accepts only `Authorization: Bearer <token>`; `GET /token` hands out tokens (checking `basic`).
    */
   token?: boolean;
+  /**
+   * Answer blob GETs with a 307 to `http://localhost:<port>/storage/<digest>` (another host name, no auth), as
+   * registries send downloads to object storage.
+   */
+  redirectBlobs?: boolean;
 }
 
 /** Repository names as the distribution spec allows them (lower-case path components). */
@@ -160,6 +165,13 @@ export class OciRegistryServer {
     // Errors in the distribution spec's shape: {"errors":[{code, message}]}.
     const error = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
       answer(status, JSON.stringify({ errors: [{ code, message }] }), { 'Content-Type': 'application/json', ...headers });
+    const stored = /^\/storage\/(sha256:[0-9a-f]{64})$/.exec(path);
+    if (this.options.redirectBlobs && stored && method === 'GET') {
+      const blob = this.blobs.get(stored[1] as string);
+      if (blob) answer(200, blob, { 'Content-Type': 'application/octet-stream' });
+      else error(404, 'BLOB_UNKNOWN', `blob unknown to registry: ${stored[1] as string}`);
+      return;
+    }
     const { basic } = this.options;
     const basicOk = !basic || header === `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`;
     if (this.options.token && path === '/token') {
@@ -212,6 +224,7 @@ export class OciRegistryServer {
     if (blobRoute && method === 'GET') {
       const blob = this.blobs.get(blobRoute[2] as string);
       if (!blob) error(404, 'BLOB_UNKNOWN', `blob unknown to registry: ${blobRoute[2] as string}`);
+      else if (this.options.redirectBlobs) answer(307, '', { Location: `http://localhost:${this.host.split(':')[1] as string}/storage/${blobRoute[2] as string}` });
       else answer(200, blob, { 'Content-Type': 'application/octet-stream', 'Docker-Content-Digest': blobRoute[2] as string });
       return;
     }

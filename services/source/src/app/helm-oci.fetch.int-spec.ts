@@ -47,4 +47,20 @@ describe('OCI registry session against a loopback registry with the Bearer token
     expect(failure).toMatchObject({ reason: 'AuthenticationFailed', message: expect.stringContaining(`failed to get a registry token for HelmRepository ns/oci from http://${registry.host}/token?service=ferry-oci`) });
     expect((failure as Error).message).not.toContain('wrong-pw');
   });
+
+  it('follows a blob redirect to other storage without sending the credentials there', async () => {
+    const redirecting = await OciRegistryServer.start({ basic: { username: 'oci', password: 'pw' }, redirectBlobs: true });
+    try {
+      const pushed = redirecting.pushChart('charts', podinfoLikeChart('2.0.0'));
+      const session = new OciRegistrySession(new HttpHelmGetter(), repositoryAt(redirecting.url('charts')), { username: 'oci', password: 'pw' }, 10_000, 'HelmChart ns/podinfo');
+      expect((await pullOciChart(session, 'podinfo', '2.0.0', 10_000_000)).equals(pushed.archive)).toBe(true);
+      expect(redirecting.requests.map((r) => [r.status, r.path, r.authorized])).toEqual([
+        [200, '/v2/charts/podinfo/manifests/2.0.0', true],
+        [307, `/v2/charts/podinfo/blobs/${pushed.layerDigest}`, true],
+        [200, `/storage/${pushed.layerDigest}`, false],
+      ]);
+    } finally {
+      await redirecting.stop();
+    }
+  });
 });
