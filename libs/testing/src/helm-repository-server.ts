@@ -186,7 +186,8 @@ export function readChartDirectory(dir: string): ChartFiles {
   return files;
 }
 
-function chartMetadata(files: ChartFiles): { name: string; version: string; appVersion: string | undefined } {
+/** Name, version and appVersion of a chart's Chart.yaml; throws when it lacks a string name or version. */
+export function chartMetadata(files: ChartFiles): { name: string; version: string; appVersion: string | undefined } {
   const raw = files['Chart.yaml'];
   if (raw === undefined) throw new Error('chart has no Chart.yaml');
   const chart = parse(raw.toString()) as { name?: unknown; version?: unknown; appVersion?: unknown } | null;
@@ -195,7 +196,7 @@ function chartMetadata(files: ChartFiles): { name: string; version: string; appV
 }
 
 /** `helm package`'s layout: a gzipped tar whose entries all sit below `<name>/`. */
-function packageChart(name: string, files: ChartFiles): Buffer {
+export function packageChart(name: string, files: ChartFiles): Buffer {
   const dir = tempDir('ferry-chart-');
   try {
     for (const [path, content] of Object.entries(files)) {

@@ -5,4 +5,5 @@ export * from './git-ssh-server';
 export * from './gitlab-server';
 export * from './helm-repository-server';
 export * from './podinfo-chart';
+export * from './oci-registry-server';
 export * from './http-proxy';

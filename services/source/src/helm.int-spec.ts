@@ -19,6 +19,7 @@ import { KubeClient, type KubeObject } from '@ferry/kube';
 import {
   GitServer,
   HelmRepositoryServer,
+  OciRegistryServer,
   TEST_NATS_URL,
   deleteTestStream,
   podinfoLikeChart,
@@ -42,6 +43,7 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
   let cluster: DevCluster;
   let kube: KubeClient;
   let helm: HelmRepositoryServer;
+  let registry: OciRegistryServer;
   let git: GitServer;
   let nats: NatsConnection;
   let service: ServiceProcess;
@@ -51,6 +53,7 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     kube = KubeClient.fromKubeconfig(cluster.kubeconfig());
     for (const crd of fluxCustomResourceDefinitions()) await kube.apply(crd as unknown as KubeObject, { fieldManager: 'test', force: true });
     helm = await HelmRepositoryServer.start({ basic: { username: 'helm', password: 'chart-pw' }, etag: true });
+    registry = await OciRegistryServer.start({ basic: { username: 'helm', password: 'chart-pw' } });
     git = await GitServer.start();
     nats = await connect({ servers: TEST_NATS_URL });
     const codec = JSONCodec<SourceEvent>();
@@ -79,6 +82,7 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     await nats.drain();
     await deleteTestStream(stream);
     await helm.stop();
+    await registry.stop();
     await git.stop();
     await cluster.stop();
     dir.remove();
@@ -191,6 +195,62 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     // Two artifacts are kept per object (ARTIFACT_RETENTION): the previous version is still served.
     expect((await fetch(chartReady.url)).status).toBe(200);
     expect((await fetch(next.url)).status).toBe(200);
+  });
+
+  it('pulls a chart from an OCI HelmRepository by semver range, follows a new tag at the interval, and reports refused credentials', async () => {
+    const namespace = await namespaceWithSecret();
+    const repositoryPath = `charts-${namespace}`;
+    registry.pushChart(repositoryPath, podinfoLikeChart('6.0.0'));
+    const pushed = registry.pushChart(repositoryPath, podinfoLikeChart('6.1.0'));
+    registry.pushChart(repositoryPath, podinfoLikeChart('7.0.0'));
+    await apply('HelmRepository', namespace, 'oci', { url: registry.url(repositoryPath), type: 'oci', insecure: true, interval: '10m', secretRef: { name: 'helm-auth' } });
+    await apply('HelmChart', namespace, 'podinfo', { chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'oci' }, interval: '2s' });
+
+    const repository = await waitFor('OCI HelmRepository Ready', async () => {
+      const object = await get<HelmRepository>('HelmRepository', namespace, 'oci');
+      return ready(object)?.status === 'True' ? object : undefined;
+    });
+    expect(ready(repository)).toMatchObject({ reason: 'Succeeded', message: 'Helm repository is ready' });
+    expect(repository.status?.artifact).toBeUndefined();
+    expect(eventsOf('ArtifactReady', 'HelmRepository', namespace, 'oci')).toHaveLength(0);
+
+    const first = await waitFor('OCI HelmChart ArtifactReady', () => eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[0]);
+    expect(first.revision).toBe('6.1.0');
+    expect(first.url).toBe(`${service.url}/helmchart/${namespace}/podinfo/podinfo-6.1.0.tgz`);
+    const archive = await fetchArtifact(first.url, first.digest, { maxBytes: 10_000_000, timeoutMs: 10_000 });
+    expect(archive.equals(pushed.archive)).toBe(true);
+    const chart = await waitFor('OCI HelmChart Ready', async () => {
+      const object = await get<HelmChart>('HelmChart', namespace, 'podinfo');
+      return ready(object)?.status === 'True' ? object : undefined;
+    });
+    expect(ready(chart)).toMatchObject({ reason: 'ChartPullSucceeded', message: "pulled 'podinfo' chart with version '6.1.0'" });
+    expect(chart.status).toMatchObject({ observedChartName: 'podinfo', artifact: { revision: '6.1.0', digest: first.digest } });
+    // Every registry request carried the Secret's credentials; the blob was pulled once.
+    expect(registry.requests.filter((r) => r.path.includes(repositoryPath)).every((r) => r.status === 200 && r.authorized)).toBe(true);
+    expect(registry.requestCount(`/v2/${pushed.repository}/blobs/${pushed.layerDigest}`)).toBe(1);
+
+    // A new tag in range is picked up at the chart's interval: a new artifact and ArtifactReady.
+    const next = registry.pushChart(repositoryPath, podinfoLikeChart('6.2.0'));
+    const second = await waitFor('second OCI HelmChart ArtifactReady', () => eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[1]);
+    expect(second.revision).toBe('6.2.0');
+    expect((await fetchArtifact(second.url, second.digest, { maxBytes: 10_000_000, timeoutMs: 10_000 })).equals(next.archive)).toBe(true);
+    expect(registry.requestCount(`/v2/${pushed.repository}/blobs/${pushed.layerDigest}`)).toBe(1);
+
+    // Refused credentials: both objects fail with AuthenticationFailed, the password appears nowhere.
+    const refused = await namespaceWithSecret('wrong-password');
+    await apply('HelmRepository', refused, 'oci', { url: registry.url(repositoryPath), type: 'oci', insecure: true, interval: '10m', secretRef: { name: 'helm-auth' } });
+    await apply('HelmChart', refused, 'podinfo', { chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'oci' }, interval: '10m' });
+    const repositoryFailed = await waitFor('Failed (OCI HelmRepository)', () => eventsOf('Failed', 'HelmRepository', refused, 'oci')[0]);
+    expect(repositoryFailed).toMatchObject({ reason: 'AuthenticationFailed', message: expect.stringContaining(`failed to log in to the OCI registry of HelmRepository ${refused}/oci`) });
+    const chartFailed = await waitFor('Failed (OCI HelmChart)', () => eventsOf('Failed', 'HelmChart', refused, 'podinfo')[0]);
+    expect(chartFailed).toMatchObject({ reason: 'AuthenticationFailed', message: expect.stringContaining(`for HelmChart ${refused}/podinfo`) });
+    expect(chartFailed.message).toContain('401');
+    for (const message of [repositoryFailed.message, chartFailed.message]) expect(message).not.toContain('wrong-password');
+    const status = await waitFor('OCI HelmChart Ready=False', async () => {
+      const object = await get<HelmChart>('HelmChart', refused, 'podinfo');
+      return ready(object)?.status === 'False' ? object.status : undefined;
+    });
+    expect(status?.conditions?.find((c) => c.type === 'FetchFailed')).toMatchObject({ status: 'True', reason: 'AuthenticationFailed' });
   });
 
   it('fails with AuthenticationFailed on a 401 without leaking the password, and names a missing Secret', async () => {

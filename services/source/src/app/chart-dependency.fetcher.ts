@@ -71,7 +71,7 @@ export class ChartDependencyFetcher implements DependencyFetcher {
     if (reference.kind === 'named') {
       const object = this.deps.helmRepositories.get(this.namespace, reference.name);
       if (!object) throw new ReconcileFailure('SourceUnavailable', 'fetch', `no HelmRepository '${this.namespace}/${reference.name}' for repository alias '${repository}'`);
-      if (object.spec.type === 'oci') throw new ReconcileFailure('UnsupportedType', 'fetch', `HelmRepository '${this.namespace}/${reference.name}' is of type 'oci', which Ferry does not support`, false);
+      if (object.spec.type === 'oci') throw new ReconcileFailure('UnsupportedType', 'fetch', `HelmRepository '${this.namespace}/${reference.name}' is of type 'oci': Ferry does not fetch chart dependencies from OCI registries`, false);
       return this.fromObject(object);
     }
     if (reference.kind !== 'url' || !/^https?:\/\//.test(reference.url)) {

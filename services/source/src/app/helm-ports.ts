@@ -12,6 +12,8 @@ export interface SourceObjectStore<T extends SourceObject> {
 export interface HelmAccess {
   username?: string;
   password?: string;
+  /** A registry token, sent as `Authorization: Bearer` instead of basic auth. */
+  bearerToken?: string;
   /** PEM CA certificate(s) trusted besides the system roots (`ca.crt`). */
   ca?: string;
   /** PEM client certificate and key (`tls.crt`, `tls.key`). */
@@ -30,18 +32,25 @@ export type ConditionalAnswer = { notModified: true } | { notModified: false; bo
 
 /** HTTP GETs of Helm repository files. */
 export interface HelmGetter {
-  /** Rejects with a HelmHttpError for a non-2xx answer, a body over `maxBytes`, a timeout or a network error. */
-  get(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number }): Promise<Buffer>;
+  /**
+   * Rejects with a HelmHttpError for a non-2xx answer, a body over `maxBytes`, a timeout or a network error.
+   * `accept` replaces the Accept header (an OCI registry picks the manifest type by it).
+   */
+  get(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number; accept?: string }): Promise<Buffer>;
   /** A GET with If-None-Match / If-Modified-Since from `validators`; a 304 is `notModified`. */
   getIfChanged(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number }, validators: HttpValidators): Promise<ConditionalAnswer>;
 }
 
-/** Why a Helm repository GET failed; `status` is the HTTP status when there was an answer. */
+/**
+ * Why a Helm repository GET failed; `status` is the HTTP status when there was an answer, `challenge` the
+ * `WWW-Authenticate` header of a 401 (an OCI registry names its token service there).
+ */
 export class HelmHttpError extends Error {
   override readonly name = 'HelmHttpError';
   constructor(
     message: string,
     readonly status: number | undefined,
+    readonly challenge?: string,
   ) {
     super(message);
   }

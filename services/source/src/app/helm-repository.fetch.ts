@@ -48,9 +48,7 @@ export async function pullChart(http: HelmGetter, repository: ChartRepositoryRef
   const sameHost = new URL(url).host === new URL(repository.url).host;
   const { username: _u, password: _p, ...tlsOnly } = access;
   const archive = await http.get(url, sameHost || repository.passCredentials ? access : tlsOnly, options).catch((error: unknown) => {
-    const failure = httpFailure(error, `chart pull error: failed to download chart '${entry.name}' version '${entry.version}' for ${where}`);
-    // A failed download keeps its AuthenticationFailed reason; anything else is Flux's ChartPullError.
-    throw failure.reason === Reason.AuthenticationFailed ? failure : new ReconcileFailure(ChartBuildReason.Pull, failure.stage, failure.message, failure.retryable);
+    throw chartPullFailure(error, `chart pull error: failed to download chart '${entry.name}' version '${entry.version}' for ${where}`);
   });
   if (entry.digest) {
     const actual = sha256Digest(archive);
@@ -112,4 +110,10 @@ export function httpFailure(error: unknown, what: string): ReconcileFailure {
   const status = error instanceof HelmHttpError ? error.status : undefined;
   if (status === 401 || status === 403) return new ReconcileFailure(Reason.AuthenticationFailed, 'fetch', `${what}: ${message}`);
   return new ReconcileFailure(Reason.Failed, 'fetch', `${what}: ${message}`);
+}
+
+/** A failed chart download: it keeps its AuthenticationFailed reason; anything else is Flux's ChartPullError. */
+export function chartPullFailure(error: unknown, what: string): ReconcileFailure {
+  const failure = httpFailure(error, what);
+  return failure.reason === Reason.AuthenticationFailed ? failure : new ReconcileFailure(ChartBuildReason.Pull, failure.stage, failure.message, failure.retryable);
 }

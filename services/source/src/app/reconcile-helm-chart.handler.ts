@@ -8,6 +8,7 @@ import { parseHelmIndex, resolveChartVersion, type HelmIndex } from '../domain/h
 import { progressingStatus, readyStatus, statusStale } from '../domain/source-status';
 import { ChartDependencyFetcher } from './chart-dependency.fetcher';
 import type { ChartBuilder, HelmGetter, SourceObjectStore } from './helm-ports';
+import { OciRegistrySession, pullOciChart, resolveOciChart } from './helm-oci.fetch';
 import { helmAccess, pullChart } from './helm-repository.fetch';
 import type { ArtifactStorage, SecretReader } from './ports';
 import type { RecorderDeps } from './reconcile-recorder';
@@ -30,12 +31,11 @@ export interface ReconcileHelmChartDeps extends RecorderDeps {
   now?: () => Date;
 }
 
-/** The source a chart comes from, resolved for one attempt. */
-interface ResolvedSource {
-  object: HelmRepository | GitRepository;
-  artifact: Artifact;
-  file: string;
-}
+/** The source a chart comes from, resolved for one attempt: a stored artifact, or an OCI HelmRepository (which has none). */
+type ResolvedSource = { object: HelmRepository | GitRepository; artifact: Artifact; file: string } | { object: HelmRepository; oci: true };
+
+/** A source with a stored artifact. */
+type StoredSource = Extract<ResolvedSource, { artifact: Artifact }>;
 
 /** The result of building (or finding) the chart of one attempt. */
 interface BuiltChart {
@@ -95,16 +95,19 @@ export class ReconcileHelmChartHandler {
     const force = chart.status?.observedGeneration !== chart.metadata.generation;
     const reusable = (version: string) => !force && current?.revision === version && this.deps.storage.has(current) ? current : undefined;
     const built =
-      chart.spec.sourceRef.kind === 'HelmRepository'
-        ? await this.fromHelmRepository(chart, source, where, reusable)
-        : await this.fromSourceArtifact(chart, source, where, reusable);
+      'oci' in source
+        ? await this.fromOciRepository(chart, source.object, where, reusable)
+        : chart.spec.sourceRef.kind === 'HelmRepository'
+          ? await this.fromHelmRepository(chart, source, where, reusable)
+          : await this.fromSourceArtifact(chart, source, where, reusable);
     attempt.revision = built.version;
     const message = `${built.packaged ? 'packaged' : 'pulled'} '${built.name}' chart with version '${built.version}'`;
     const successReason = built.packaged ? ChartBuildReason.PackageSucceeded : ChartBuildReason.PullSucceeded;
-    const observed = { chartName: built.name, sourceRevision: source.artifact.revision, valuesFiles: built.valuesFiles, requested };
+    const sourceRevision = 'oci' in source ? undefined : source.artifact.revision;
+    const observed = { chartName: built.name, sourceRevision, valuesFiles: built.valuesFiles, requested };
     if (!built.archive && current) {
       Object.assign(attempt, { outcome: 'unchanged', reason: Reason.Succeeded, message, artifact: current, successReason });
-      const sourceMoved = chart.status?.observedSourceArtifactRevision !== source.artifact.revision;
+      const sourceMoved = chart.status?.observedSourceArtifactRevision !== sourceRevision;
       if (sourceMoved || statusStale(chart, requested)) await this.deps.charts.writeStatus(chart, this.readyStatus(chart, current, message, successReason, observed));
       return;
     }
@@ -116,37 +119,59 @@ export class ReconcileHelmChartHandler {
     Object.assign(attempt, { outcome: changed ? 'succeeded' : 'unchanged', reason: Reason.Succeeded, message, artifact, successReason });
   }
 
-  /** The source object's stored artifact; a missing source or one without an artifact yet is retried. */
+  /**
+   * The source object's stored artifact; a missing source or one without an artifact yet is retried. An OCI
+   * HelmRepository has no artifact: its URL and credentials are all a chart needs from it.
+   */
   private source(chart: HelmChart): ResolvedSource {
     const namespace = chart.metadata.namespace ?? 'default';
     const { kind, name } = chart.spec.sourceRef;
     if (kind === 'Bucket') throw new ReconcileFailure('SourceUnavailable', 'fetch', `unsupported source kind 'Bucket' for HelmChart ${namespace}/${chart.metadata.name}`, false);
     const object = kind === 'HelmRepository' ? this.deps.helmRepositories.get(namespace, name) : this.deps.gitRepositories.get(namespace, name);
     if (!object) throw new ReconcileFailure('SourceUnavailable', 'dependency', `failed to get source: ${kind} '${namespace}/${name}' not found`);
-    if (kind === 'HelmRepository' && (object as HelmRepository).spec.type === 'oci') {
-      throw new ReconcileFailure('SourceUnavailable', 'fetch', `HelmRepository '${namespace}/${name}' is of type 'oci', which Ferry does not support`, false);
-    }
+    if (kind === 'HelmRepository' && (object as HelmRepository).spec.type === 'oci') return { object: object as HelmRepository, oci: true };
     const artifact = object.status?.artifact;
     const file = artifact ? this.deps.storage.fileOf(artifact) : undefined;
     if (!artifact || !file) throw new ReconcileFailure('NoSourceArtifact', 'dependency', `no artifact available for ${kind} source '${namespace}/${name}'`);
     return { object, artifact, file };
   }
 
-  private async fromHelmRepository(chart: HelmChart, source: ResolvedSource, where: string, reusable: (version: string) => Artifact | undefined): Promise<BuiltChart> {
+  private async fromHelmRepository(chart: HelmChart, source: StoredSource, where: string, reusable: (version: string) => Artifact | undefined): Promise<BuiltChart> {
     const namespace = chart.metadata.namespace ?? 'default';
     const repository = source.object as HelmRepository;
     const entry = resolveChartVersion(this.index(source, `HelmRepository ${namespace}/${repository.metadata.name}`), chart.spec.chart, chart.spec.version);
+    return this.pulled(chart, where, entry.name, entry.version, reusable, async () => {
+      const access = await helmAccess(this.deps.secrets, repository);
+      return pullChart(this.deps.http, repository.spec, access, entry, { timeoutMs: parseDuration(repository.spec.timeout), maxBytes: this.deps.maxChartBytes }, where);
+    });
+  }
+
+  /**
+   * A chart version of a chart repository (index or OCI): kept when it is stored already, else pulled and,
+   * with valuesFiles, packaged again.
+   */
+  private async pulled(chart: HelmChart, where: string, name: string, resolved: string, reusable: (version: string) => Artifact | undefined, pull: () => Promise<Buffer>): Promise<BuiltChart> {
     const valuesFiles = chart.spec.valuesFiles ?? [];
-    const version = withVersionMetadata(entry.version, versionMetadata(chart, undefined));
-    if (reusable(version)) return { name: entry.name, version, valuesFiles: chart.status?.observedValuesFiles ?? [], packaged: valuesFiles.length > 0 };
-    const access = await helmAccess(this.deps.secrets, repository);
-    const archive = await pullChart(this.deps.http, repository.spec, access, entry, { timeoutMs: parseDuration(repository.spec.timeout), maxBytes: this.deps.maxChartBytes }, where);
-    if (valuesFiles.length === 0) return { name: entry.name, version, archive, valuesFiles: [], packaged: false };
+    const version = withVersionMetadata(resolved, versionMetadata(chart, undefined));
+    if (reusable(version)) return { name, version, valuesFiles: chart.status?.observedValuesFiles ?? [], packaged: valuesFiles.length > 0 };
+    const archive = await pull();
+    if (valuesFiles.length === 0) return { name, version, archive, valuesFiles: [], packaged: false };
     const packaged = await this.deps.builder.repackage(archive, this.buildOptions(chart, where, versionMetadata(chart, undefined)));
     return { ...packaged, packaged: true };
   }
 
-  private async fromSourceArtifact(chart: HelmChart, source: ResolvedSource, where: string, reusable: (version: string) => Artifact | undefined): Promise<BuiltChart> {
+  /**
+   * From an OCI HelmRepository, as Flux's OCI chart repository: the version is resolved among the tags of
+   * `<url>/<chart>`, and only a version that is not stored yet is pulled (manifest, then the verified layer).
+   */
+  private async fromOciRepository(chart: HelmChart, repository: HelmRepository, where: string, reusable: (version: string) => Artifact | undefined): Promise<BuiltChart> {
+    const access = await helmAccess(this.deps.secrets, repository);
+    const registry = new OciRegistrySession(this.deps.http, repository, access, parseDuration(repository.spec.timeout), where);
+    const resolved = await resolveOciChart(registry, chart.spec.chart, chart.spec.version);
+    return this.pulled(chart, where, chart.spec.chart, resolved, reusable, () => pullOciChart(registry, chart.spec.chart, resolved, this.deps.maxChartBytes));
+  }
+
+  private async fromSourceArtifact(chart: HelmChart, source: StoredSource, where: string, reusable: (version: string) => Artifact | undefined): Promise<BuiltChart> {
     const built = await this.deps.builder.fromSourceArtifact(source.file, source.artifact.digest ?? '', chart.spec.chart, {
       ...this.buildOptions(chart, where, versionMetadata(chart, source.artifact.revision)),
       // Remote dependencies are fetched afresh for every build, with the indexes shared within it.
@@ -163,7 +188,7 @@ export class ReconcileHelmChartHandler {
     return { valuesFiles: chart.spec.valuesFiles ?? [], ignoreMissingValuesFiles: chart.spec.ignoreMissingValuesFiles, versionMetadata: metadata, where };
   }
 
-  private index(source: ResolvedSource, where: string): HelmIndex {
+  private index(source: StoredSource, where: string): HelmIndex {
     const digest = source.artifact.digest ?? source.artifact.revision;
     const cached = this.indexes.get(digest);
     if (cached) return cached;
@@ -199,7 +224,7 @@ export class ReconcileHelmChartHandler {
     artifact: Artifact,
     message: string,
     reason: string,
-    observed: { chartName: string; sourceRevision: string; valuesFiles: string[]; requested: string | undefined },
+    observed: { chartName: string; sourceRevision: string | undefined; valuesFiles: string[]; requested: string | undefined },
   ): NonNullable<HelmChart['status']> {
     const status = readyStatus(
       chart,
@@ -217,7 +242,8 @@ export class ReconcileHelmChartHandler {
       artifact,
       url: artifact.url,
       observedChartName: observed.chartName,
-      observedSourceArtifactRevision: observed.sourceRevision,
+      // An OCI HelmRepository has no artifact, so there is no revision to observe (as Flux).
+      ...(observed.sourceRevision !== undefined ? { observedSourceArtifactRevision: observed.sourceRevision } : {}),
       // An explicit empty list, not an absent key: a merge patch cannot delete a stale one.
       observedValuesFiles: observed.valuesFiles,
     };

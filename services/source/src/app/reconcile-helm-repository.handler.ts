@@ -5,6 +5,7 @@ import type { ReconcileResult } from '@ferry/platform';
 import { safeUrl } from '../domain/git-ref';
 import { progressingStatus, readyStatus, statusStale } from '../domain/source-status';
 import type { HelmGetter, HttpValidators, SourceObjectStore } from './helm-ports';
+import { checkOciRegistry, OciRegistrySession } from './helm-oci.fetch';
 import { fetchHelmIndex, helmAccess, helmIndexUrl } from './helm-repository.fetch';
 import type { ArtifactStorage, SecretReader } from './ports';
 import type { RecorderDeps } from './reconcile-recorder';
@@ -31,7 +32,8 @@ const DEFAULT_INTERVAL_MS = 10 * 60_000;
  * `<url>/index.yaml` with the credentials of `secretRef` and `certSecretRef`, check it is a Helm index, and
  * store it as the artifact `index-<digest>.yaml` with the digest as revision; an unchanged index keeps the
  * artifact and publishes nothing. Unlike Flux, a server's ETag / Last-Modified is sent back (conditional
- * GET), so an unchanged index is not even downloaded; the validators live in memory only.
+ * GET), so an unchanged index is not even downloaded; the validators live in memory only. Type `oci` stores
+ * nothing: its URL and credentials are checked (see validateOci).
  */
 export class ReconcileHelmRepositoryHandler {
   private readonly kind: SourceKind<HelmRepository>;
@@ -62,12 +64,8 @@ export class ReconcileHelmRepositoryHandler {
   private async fetchIndex(repository: HelmRepository, { attempt, requested }: AttemptContext): Promise<void> {
     const where = `HelmRepository ${repository.metadata.namespace ?? 'default'}/${repository.metadata.name}`;
     if (repository.spec.type === 'oci') {
-      throw new ReconcileFailure(
-        'UnsupportedType',
-        'validate',
-        `${where}: type 'oci' is not supported: Ferry has no OCI registry client; use an http:// or https:// chart repository`,
-        false,
-      );
+      await this.validateOci(repository, where, attempt, requested);
+      return;
     }
     if (!/^https?:\/\//.test(repository.spec.url)) {
       throw new ReconcileFailure(Reason.URLInvalid, 'validate', `${where}: invalid URL '${safeUrl(repository.spec.url)}': use http:// or https:// for type 'default'`, false);
@@ -113,6 +111,25 @@ export class ReconcileHelmRepositoryHandler {
     } finally {
       rmSync(file, { force: true });
     }
+  }
+
+  /**
+   * Type `oci`, as Flux: a static object that only holds the URL and credentials for the HelmCharts that use
+   * it. The URL is validated and, with credentials, the registry must accept them; no artifact is stored.
+   */
+  private async validateOci(repository: HelmRepository, where: string, attempt: AttemptContext['attempt'], requested: string | undefined): Promise<void> {
+    const access = await helmAccess(this.deps.secrets, repository);
+    await checkOciRegistry(new OciRegistrySession(this.deps.http, repository, access, parseDuration(repository.spec.timeout), where));
+    const message = 'Helm repository is ready';
+    const stale = statusStale(repository, requested);
+    Object.assign(attempt, { outcome: stale ? 'succeeded' : 'unchanged', reason: Reason.Succeeded, message, successReason: Reason.Succeeded });
+    if (!stale) return;
+    const status = readyStatus(
+      repository,
+      { reason: Reason.Succeeded, message, artifactMessage: undefined, requestedAt: requested, clear: [ConditionType.FetchFailed, ConditionType.StorageOperationFailed] },
+      this.kind.now(),
+    );
+    await this.deps.repositories.writeStatus(repository, status);
   }
 
   /** Drops what is remembered about a deleted object. */

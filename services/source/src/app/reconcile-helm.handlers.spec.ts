@@ -169,12 +169,93 @@ describe('Helm source handlers', () => {
     expect(await types('HelmRepository/ns/charts')).toEqual(['ArtifactReady', 'ReconcileFinished', 'ReconcileFinished', 'ArtifactReady', 'ReconcileFinished']);
   });
 
-  it('given type oci, when it reconciles, then it is Stalled with a clear reason and nothing is fetched', async () => {
-    repositories.objects.set('ns/charts', helmRepository({ url: 'oci://ghcr.io/stefanprodan/charts', type: 'oci' }));
-    expect(await repositoryHandler.reconcile('ns', 'charts')).toEqual({});
-    const conditions = repositories.get('ns', 'charts')?.status?.conditions ?? [];
-    expect(conditions.find((c) => c.type === 'Stalled')).toMatchObject({ reason: 'UnsupportedType', message: expect.stringContaining("HelmRepository ns/charts: type 'oci' is not supported") });
-    expect(http.calls).toHaveLength(0);
+  it('given type oci, when it reconciles, then the registry must accept the credentials, it is Ready without an artifact, and nothing is published', async () => {
+    http.files.set('https://registry.example.invalid/v2/', Buffer.from('{}'));
+    repositories.objects.set('ns/charts', helmRepository({ url: 'oci://registry.example.invalid/charts', type: 'oci' }));
+    expect(await repositoryHandler.reconcile('ns', 'charts')).toEqual({ requeueAfterMs: 300_000 });
+    const status = repositories.get('ns', 'charts')?.status;
+    expect(status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'Succeeded', message: 'Helm repository is ready' });
+    expect(status?.conditions?.find((c) => c.type === 'ArtifactInStorage')).toBeUndefined();
+    expect(status?.artifact).toBeUndefined();
+    expect(http.calls).toEqual([{ url: 'https://registry.example.invalid/v2/', access: { username: 'helm', password: 's3cret' } }]);
+    await repositoryHandler.reconcile('ns', 'charts');
+    const finished = (await events.readStream('HelmRepository/ns/charts')).map((e) => e.event as { type: string; outcome?: string });
+    expect(finished).toEqual([expect.objectContaining({ type: 'ReconcileFinished', outcome: 'succeeded' }), expect.objectContaining({ type: 'ReconcileFinished', outcome: 'unchanged' })]);
+  });
+
+  it('given type oci with refused credentials or a URL that is not oci://, then AuthenticationFailed (retried) or URLInvalid (Stalled)', async () => {
+    http.files.set('http://registry.example.invalid/v2/', 401);
+    repositories.objects.set('ns/charts', helmRepository({ url: 'oci://registry.example.invalid/charts', type: 'oci', insecure: true }));
+    expect(await repositoryHandler.reconcile('ns', 'charts')).toEqual({ requeueAfterMs: 300_000 });
+    const ready = repositories.get('ns', 'charts')?.status?.conditions?.find((c) => c.type === 'Ready');
+    expect(ready).toMatchObject({ status: 'False', reason: 'AuthenticationFailed', message: expect.stringContaining('failed to log in to the OCI registry of HelmRepository ns/charts') });
+    expect(ready?.message).not.toContain('s3cret');
+
+    repositories.objects.set('ns/https', { ...helmRepository({ url: 'https://registry.example.invalid/charts', type: 'oci', secretRef: undefined }), metadata: { name: 'https', namespace: 'ns', generation: 1 } });
+    expect(await repositoryHandler.reconcile('ns', 'https')).toEqual({});
+    expect(repositories.get('ns', 'https')?.status?.conditions?.find((c) => c.type === 'Stalled')).toMatchObject({
+      reason: 'URLInvalid',
+      message: "HelmRepository ns/https: invalid OCI URL: URL scheme must be 'oci' for type 'oci'",
+    });
+  });
+
+  /** Pushes podinfo `versions` to the fake registry below `oci://registry.example.invalid/charts`; returns the chart layers. */
+  function pushOci(versions: string[]): Map<string, Buffer> {
+    const base = 'https://registry.example.invalid/v2/charts/podinfo';
+    const layers = new Map<string, Buffer>();
+    http.files.set(`${base}/tags/list`, Buffer.from(JSON.stringify({ name: 'charts/podinfo', tags: [...versions.map((v) => v.replace('+', '_')), 'latest'] })));
+    for (const version of versions) {
+      const archive = packaged(version);
+      const digest = `sha256:${hex(archive)}`;
+      const manifest = { schemaVersion: 2, config: {}, layers: [{ mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', digest, size: archive.length }] };
+      http.files.set(`${base}/manifests/${version.replace('+', '_')}`, Buffer.from(JSON.stringify(manifest)));
+      http.files.set(`${base}/blobs/${digest}`, archive);
+      layers.set(version, archive);
+    }
+    return layers;
+  }
+
+  it('given an OCI HelmRepository, when the chart reconciles, then the version is resolved among the tags, the layer verified and stored like an index chart', async () => {
+    const layers = pushOci(['6.0.0', '6.1.0', '7.0.0-rc.1']);
+    repositories.objects.set('ns/charts', helmRepository({ url: 'oci://registry.example.invalid/charts', type: 'oci' }));
+    charts.objects.set('ns/podinfo', helmChart());
+    expect(await chartHandler.reconcile('ns', 'podinfo')).toEqual({ requeueAfterMs: 600_000 });
+    const stored = charts.get('ns', 'podinfo')?.status;
+    expect(stored).toMatchObject({ observedChartName: 'podinfo', artifact: { revision: '6.1.0', digest: `sha256:${hex(layers.get('6.1.0') as Buffer)}`, path: 'helmchart/ns/podinfo/podinfo-6.1.0.tgz' } });
+    expect(stored?.observedSourceArtifactRevision).toBeUndefined();
+    expect(stored?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'ChartPullSucceeded', message: "pulled 'podinfo' chart with version '6.1.0'" });
+    expect(http.calls.map((c) => c.url.replace('https://registry.example.invalid/v2/charts/podinfo/', ''))).toEqual(['tags/list', 'manifests/6.1.0', `blobs/sha256:${hex(layers.get('6.1.0') as Buffer)}`]);
+    expect(http.calls.every((c) => c.access.password === 's3cret')).toBe(true);
+
+    // Same tags: only the tag list is read, nothing is published.
+    await chartHandler.reconcile('ns', 'podinfo');
+    expect(http.calls).toHaveLength(4);
+    // A new tag in range: a new artifact.
+    pushOci(['6.1.0', '6.2.0+build.1']);
+    await chartHandler.reconcile('ns', 'podinfo');
+    expect(charts.get('ns', 'podinfo')?.status?.artifact).toMatchObject({ revision: '6.2.0+build.1', path: 'helmchart/ns/podinfo/podinfo-6.2.0+build.1.tgz' });
+    expect(await types('HelmChart/ns/podinfo')).toEqual(['ArtifactReady', 'ReconcileFinished', 'ReconcileFinished', 'ArtifactReady', 'ReconcileFinished']);
+  });
+
+  it('given an OCI chart whose layer does not match its digest, or a chart the registry does not know, then ChartPullError (verify) or ChartReferenceError', async () => {
+    const layers = pushOci(['6.1.0']);
+    http.files.set(`https://registry.example.invalid/v2/charts/podinfo/blobs/sha256:${hex(layers.get('6.1.0') as Buffer)}`, Buffer.from('tampered'));
+    repositories.objects.set('ns/charts', helmRepository({ url: 'oci://registry.example.invalid/charts', type: 'oci' }));
+    charts.objects.set('ns/podinfo', helmChart());
+    charts.objects.set('ns/nginx', { ...helmChart({ chart: 'nginx' }), metadata: { name: 'nginx', namespace: 'ns', generation: 1 } });
+    await chartHandler.reconcile('ns', 'podinfo');
+    await chartHandler.reconcile('ns', 'nginx');
+    const failed = async (name: string) => (await events.readStream(`HelmChart/ns/${name}`)).map((e) => e.event as { type: string }).find((e) => e.type === 'Failed');
+    expect(await failed('podinfo')).toMatchObject({
+      reason: 'ChartPullError',
+      stage: 'verify',
+      message: expect.stringContaining("chart pull error: digest mismatch for 'oci://registry.example.invalid/charts/podinfo:6.1.0' of HelmChart ns/podinfo"),
+    });
+    expect(charts.get('ns', 'podinfo')?.status?.artifact).toBeUndefined();
+    expect(await failed('nginx')).toMatchObject({
+      reason: 'ChartReferenceError',
+      message: "chart reference error: chart 'oci://registry.example.invalid/charts/nginx' not found in the registry for HelmChart ns/nginx",
+    });
   });
 
   it('given a stored index, when the chart is pulled, then credentials go to the same host only and the digest is checked', async () => {

@@ -59,11 +59,13 @@ export function failedStatus<T extends SourceObject>(
 
 /**
  * Ready=True and ArtifactInStorage=True with their messages, the failure and progress conditions gone, and
- * the generation and reconcile request marked handled: the part of a success every source kind shares.
+ * the generation and reconcile request marked handled: the part of a success every source kind shares. An
+ * object that stores no artifact (an OCI HelmRepository) passes no `artifactMessage` and gets no
+ * ArtifactInStorage.
  */
 export function readyStatus<T extends SourceObject>(
   object: T,
-  result: { reason: string; message: string; artifactMessage: string; requestedAt: string | undefined; clear: readonly string[] },
+  result: { reason: string; message: string; artifactMessage: string | undefined; requestedAt: string | undefined; clear: readonly string[] },
   now: Date,
 ): StatusOf<T> {
   const status = { ...(object.status ?? {}) } as StatusOf<T>;
@@ -71,7 +73,10 @@ export function readyStatus<T extends SourceObject>(
   let conditions = status.conditions;
   for (const type of [ConditionType.Reconciling, ConditionType.Stalled, ...result.clear]) conditions = removeCondition(conditions, type);
   conditions = setCondition(conditions, { type: ConditionType.Ready, status: 'True', reason: result.reason, message: result.message, observedGeneration }, now);
-  conditions = setCondition(conditions, { type: ConditionType.ArtifactInStorage, status: 'True', reason: Reason.Succeeded, message: result.artifactMessage, observedGeneration }, now);
+  conditions =
+    result.artifactMessage === undefined
+      ? removeCondition(conditions, ConditionType.ArtifactInStorage)
+      : setCondition(conditions, { type: ConditionType.ArtifactInStorage, status: 'True', reason: Reason.Succeeded, message: result.artifactMessage, observedGeneration }, now);
   return {
     ...status,
     conditions,

@@ -11,10 +11,18 @@ interface Answer {
   validators: HttpValidators;
 }
 
-/** GETs Helm repository files over HTTP(S) with basic auth, an extra CA and a client certificate. */
+/** Statuses that send the GET elsewhere. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Go's http.Client gives up after 10 redirects. */
+const MAX_REDIRECTS = 10;
+
+/**
+ * GETs Helm repository files over HTTP(S) with basic auth (or a Bearer token), an extra CA and a client
+ * certificate, following redirects (credentials only to the same host).
+ */
 export class HttpHelmGetter implements HelmGetter {
-  async get(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number }): Promise<Buffer> {
-    return (await this.send(url, access, options, {})).body;
+  async get(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number; accept?: string }): Promise<Buffer> {
+    return (await this.send(url, access, options, options.accept ? { Accept: options.accept } : {})).body;
   }
 
   async getIfChanged(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number }, validators: HttpValidators): Promise<ConditionalAnswer> {
@@ -26,11 +34,12 @@ export class HttpHelmGetter implements HelmGetter {
     return answer.status === 304 ? { notModified: true } : { notModified: false, body: answer.body, validators: answer.validators };
   }
 
-  private send(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number }, extra: Record<string, string>): Promise<Answer> {
+  private send(url: string, access: HelmAccess, options: { timeoutMs: number; maxBytes: number }, extra: Record<string, string>, hops = 0): Promise<Answer> {
     const target = new URL(url);
     const shown = safeUrl(url);
     const headers: Record<string, string> = { 'User-Agent': 'ferry-source-controller', Accept: '*/*', ...extra };
-    if (access.username !== undefined || access.password !== undefined) {
+    if (access.bearerToken !== undefined) headers['Authorization'] = `Bearer ${access.bearerToken}`;
+    else if (access.username !== undefined || access.password !== undefined) {
       headers['Authorization'] = `Basic ${Buffer.from(`${access.username ?? ''}:${access.password ?? ''}`).toString('base64')}`;
     }
     const tls = target.protocol === 'https:' ? { ...(access.ca ? { ca: [...rootCertificates, access.ca] } : {}), ...(access.cert ? { cert: access.cert } : {}), ...(access.key ? { key: access.key } : {}) } : {};
@@ -38,9 +47,22 @@ export class HttpHelmGetter implements HelmGetter {
     return new Promise<Answer>((resolve, reject) => {
       const req = send(target, { method: 'GET', headers, timeout: options.timeoutMs, ...tls }, (response: IncomingMessage) => {
         const status = response.statusCode ?? 0;
+        const location = response.headers.location;
+        if (REDIRECTS.has(status) && location !== undefined) {
+          response.resume();
+          if (hops >= MAX_REDIRECTS) {
+            reject(new HelmHttpError(`failed to fetch ${shown} : stopped after ${MAX_REDIRECTS} redirects`, status));
+            return;
+          }
+          // Registries send blob downloads to other storage (signed URLs): credentials stay with their own host, as Go's client does.
+          const next = new URL(location, target);
+          const { username: _u, password: _p, bearerToken: _b, ...anonymous } = access;
+          resolve(this.send(next.toString(), next.host === target.host ? access : anonymous, options, extra, hops + 1));
+          return;
+        }
         if (status !== 304 && (status < 200 || status > 299)) {
           response.resume();
-          reject(new HelmHttpError(`failed to fetch ${shown} : ${status} ${response.statusMessage ?? ''}`.trim(), status));
+          reject(new HelmHttpError(`failed to fetch ${shown} : ${status} ${response.statusMessage ?? ''}`.trim(), status, response.headers['www-authenticate']));
           return;
         }
         const etag = response.headers.etag;
