@@ -4,3 +4,4 @@ export * from './platform.module';
 export * from './run-service';
 export * from './nest-logger';
 export * from './reconcile-queue';
+export * from './reconcile-record';

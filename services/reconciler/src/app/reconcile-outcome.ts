@@ -4,13 +4,14 @@ import {
   type AppliedV1,
   type EventCause,
   type FailedV1,
+  type FerryEvent,
   type ReconcileFailure,
-  type ReconcileFinishedV1,
   type ReconcileOutcome,
 } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
 import type { ChangeSetEntry } from '@ferry/kube';
-import { recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
+import type { FerryMetrics, Logger } from '@ferry/observability';
+import { recordReconcile } from '@ferry/platform';
 import type { EventRecorder, FluxObjectRef } from './ports';
 
 /** Everything about one reconcile the `finally` needs to record. */
@@ -58,8 +59,8 @@ export async function appendFailed(deps: OutcomeDeps, object: FluxObjectRef, rev
 }
 
 /**
- * One place records a reconcile attempt: Applied (when something was released) and ReconcileFinished in the
- * store, a Kubernetes Event, metrics and the log lines (`<Kind> applied in 1.2s`, `Reconciliation finished …`).
+ * A reconciler reconcile as recordReconcile records every reconcile, with Applied when something was released,
+ * the change set in the Kubernetes Event and in the `<Kind> applied in 1.2s` log line.
  */
 export async function recordOutcome(
   deps: OutcomeDeps,
@@ -70,38 +71,29 @@ export async function recordOutcome(
   log: Logger,
 ): Promise<void> {
   const ref = objectRef(object);
-  const labels = { kind: object.kind, name: ref.name, namespace: ref.namespace };
   const { durationMs, requeueAfterMs } = timing;
-  deps.metrics.reconcileDuration.observe(labels, durationMs / 1000);
-  if (attempt.outcome !== 'suspended') recordCondition(deps.metrics, labels, 'Ready', attempt.outcome === 'failed' ? 'False' : 'True');
-  const events = [];
+  const events: FerryEvent[] = [];
   if (attempt.outcome === 'succeeded' && attempt.revision) {
     events.push(
-      newEvent<AppliedV1>(
-        { type: 'Applied', schemaVersion: 1, object: { ...ref, kind: object.kind }, revision: attempt.revision, changeSet: attempt.changeSet, durationMs },
-        cause,
-      ),
+      newEvent<AppliedV1>({ type: 'Applied', schemaVersion: 1, object: { ...ref, kind: object.kind }, revision: attempt.revision, changeSet: attempt.changeSet, durationMs }, cause),
     );
   }
-  events.push(
-    newEvent<ReconcileFinishedV1>(
-      { type: 'ReconcileFinished', schemaVersion: 1, object: ref, revision: attempt.revision, outcome: attempt.outcome, reason: attempt.reason, message: attempt.message, durationMs },
-      cause,
-    ),
-  );
-  await deps.events.append(streamOf(object), events, 'any').catch((error: unknown) => log.error('failed to record reconcile events', { error }));
-  if (attempt.outcome === 'succeeded') {
-    const changed = attempt.changeSet.filter((c) => c.action !== 'unchanged');
-    const summary = changed.map((c) => `${c.id} ${c.action}`).join('\n');
-    await deps.recorder.record(object, 'Normal', attempt.reason, summary || attempt.message).catch(() => undefined);
-    log.info(`${object.kind} applied in ${formatDuration(durationMs)}`, {
+  const changed = attempt.changeSet.filter((c) => c.action !== 'unchanged');
+  await recordReconcile(
+    { events: deps.events, metrics: deps.metrics, kubernetesEvent: (type, reason, message) => deps.recorder.record(object, type, reason, message) },
+    {
+      object: ref,
       revision: attempt.revision,
-      output: Object.fromEntries(attempt.changeSet.map((c) => [c.id, c.action])),
-    });
-  } else if (attempt.outcome === 'failed') {
-    await deps.recorder.record(object, 'Warning', attempt.reason, attempt.message).catch(() => undefined);
-    log.error(attempt.message, { revision: attempt.revision, reason: attempt.reason });
-  }
-  const next = requeueAfterMs === undefined ? '' : `, next run in ${formatDuration(requeueAfterMs)}`;
-  log.info(`Reconciliation finished in ${formatDuration(durationMs)}${next}`, { revision: attempt.revision, outcome: attempt.outcome });
+      outcome: attempt.outcome,
+      reason: attempt.reason,
+      message: attempt.message,
+      durationMs,
+      requeueAfterMs,
+      events,
+      successLog: { msg: `${object.kind} applied in ${formatDuration(durationMs)}`, fields: { output: Object.fromEntries(attempt.changeSet.map((c) => [c.id, c.action])) } },
+      successEvent: { reason: attempt.reason, message: changed.map((c) => `${c.id} ${c.action}`).join('\n') || attempt.message },
+    },
+    cause,
+    log,
+  );
 }

@@ -1,5 +1,4 @@
 import {
-  formatDuration,
   newEvent,
   type Artifact,
   type ArtifactReadyV1,
@@ -7,11 +6,11 @@ import {
   type FailedV1,
   type FailureStage,
   type FerryEvent,
-  type ReconcileFinishedV1,
   type ReconcileOutcome,
 } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
-import { recordCondition, type FerryMetrics, type Logger } from '@ferry/observability';
+import type { FerryMetrics, Logger } from '@ferry/observability';
+import { recordReconcile } from '@ferry/platform';
 import type { EventRecorder, RecordedObject } from './ports';
 
 /** Everything about one reconcile attempt that is recorded when it ends. */
@@ -34,9 +33,8 @@ export interface RecorderDeps {
 }
 
 /**
- * The one place a source reconcile is recorded, whatever the kind: the duration metric, the Ready condition
- * metric, ArtifactReady (a new artifact) or Failed, ReconcileFinished in the object's stream, a Kubernetes
- * Event and the log line.
+ * A source reconcile as recordReconcile records every reconcile, with the source's own events: ArtifactReady for
+ * a new artifact, Failed (terminal when no retry is planned), and the Kubernetes Event of a new artifact.
  */
 export async function recordAttempt(
   deps: RecorderDeps,
@@ -48,8 +46,6 @@ export async function recordAttempt(
   log: Logger,
 ): Promise<void> {
   const ref = { kind: object.kind, namespace: object.metadata.namespace ?? 'default', name: object.metadata.name };
-  deps.metrics.reconcileDuration.observe(ref, durationMs / 1000);
-  if (attempt.outcome !== 'suspended') recordCondition(deps.metrics, ref, 'Ready', attempt.outcome === 'failed' ? 'False' : 'True');
   const events: FerryEvent[] = [];
   if (attempt.outcome === 'succeeded' && attempt.artifact?.digest) {
     const { artifact } = attempt;
@@ -63,36 +59,27 @@ export async function recordAttempt(
   if (attempt.outcome === 'failed') {
     events.push(
       newEvent<FailedV1>(
-        {
-          type: 'Failed',
-          schemaVersion: 1,
-          object: ref,
-          revision: attempt.revision,
-          reason: attempt.reason,
-          message: attempt.message,
-          stage: attempt.stage,
-          terminal: requeueAfterMs === undefined,
-        },
+        { type: 'Failed', schemaVersion: 1, object: ref, revision: attempt.revision, reason: attempt.reason, message: attempt.message, stage: attempt.stage, terminal: requeueAfterMs === undefined },
         cause,
       ),
     );
   }
-  events.push(
-    newEvent<ReconcileFinishedV1>(
-      { type: 'ReconcileFinished', schemaVersion: 1, object: ref, revision: attempt.revision, outcome: attempt.outcome, reason: attempt.reason, message: attempt.message, durationMs },
-      cause,
-    ),
+  const { recorder } = deps;
+  await recordReconcile(
+    { events: deps.events, metrics: deps.metrics, ...(recorder ? { kubernetesEvent: (type, reason, message) => recorder.record(object, type, reason, message) } : {}) },
+    {
+      object: ref,
+      revision: attempt.revision,
+      outcome: attempt.outcome,
+      reason: attempt.reason,
+      message: attempt.message,
+      durationMs,
+      requeueAfterMs,
+      events,
+      successLog: { msg: attempt.message },
+      successEvent: { reason: attempt.successReason ?? 'NewArtifact', message: attempt.message },
+    },
+    cause,
+    log,
   );
-  await deps.events.append(`${ref.kind}/${ref.namespace}/${ref.name}`, events, 'any').catch((error: unknown) => log.error('failed to record reconcile events', { error }));
-  if (attempt.outcome === 'succeeded') {
-    log.info(attempt.message, { revision: attempt.revision });
-    await deps.recorder
-      ?.record(object, 'Normal', attempt.successReason ?? 'NewArtifact', attempt.message)
-      .catch((error: unknown) => log.error('failed to record Kubernetes event', { error }));
-  } else if (attempt.outcome === 'failed') {
-    log.error(attempt.message, { revision: attempt.revision, reason: attempt.reason });
-    await deps.recorder?.record(object, 'Warning', attempt.reason, attempt.message).catch((error: unknown) => log.error('failed to record Kubernetes event', { error }));
-  }
-  const next = requeueAfterMs === undefined ? '' : `, next run in ${formatDuration(requeueAfterMs)}`;
-  log.info(`Reconciliation finished in ${formatDuration(durationMs)}${next}`, { revision: attempt.revision, outcome: attempt.outcome });
 }
