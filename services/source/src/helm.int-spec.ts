@@ -1,113 +1,40 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { parse, stringify } from 'yaml';
 import { extractTarGz, fetchArtifact } from '@ferry/artifact';
-import {
-  fluxCustomResourceDefinitions,
-  newEvent,
-  subjectFor,
-  type ArtifactReadyV1,
-  type FailedV1,
-  type HelmChart,
-  type HelmRepository,
-  type ReconcileFinishedV1,
-  type ReconcileRequestedV1,
-} from '@ferry/contracts';
-import { DevCluster } from '@ferry/devcluster';
-import { KubeClient, type KubeObject } from '@ferry/kube';
-import {
-  GitServer,
-  HelmRepositoryServer,
-  OciRegistryServer,
-  TEST_NATS_URL,
-  deleteTestStream,
-  podinfoLikeChart,
-  selfSignedCertificate,
-  startServiceProcess,
-  tempDir,
-  uniqueSuffix,
-  type ServiceProcess,
-} from '@ferry/testing';
+import type { HelmChart, HelmRepository } from '@ferry/contracts';
+import type { KubeObject } from '@ferry/kube';
+import { GitServer, HelmRepositoryServer, OciRegistryServer, podinfoLikeChart, selfSignedCertificate, uniqueSuffix } from '@ferry/testing';
+import { SourceServiceFixture } from '../test/source-service-fixture';
 
 jest.setTimeout(90_000);
 
-type SourceEvent = ArtifactReadyV1 | FailedV1 | ReconcileFinishedV1;
 const API = 'source.toolkit.fluxcd.io/v1';
 
 describe('source service: HelmRepository and HelmChart against loopback chart and git servers, the dev cluster and NATS', () => {
-  const dir = tempDir();
-  const stream = `TEST_${uniqueSuffix()}`;
-  const prefix = `test${uniqueSuffix()}.ferry.events`;
-  const events: SourceEvent[] = [];
-  let cluster: DevCluster;
-  let kube: KubeClient;
+  const fixture = new SourceServiceFixture();
   let helm: HelmRepositoryServer;
   let registry: OciRegistryServer;
   let git: GitServer;
-  let nats: NatsConnection;
-  let service: ServiceProcess;
 
   beforeAll(async () => {
-    cluster = await DevCluster.start({ simulator: false });
-    kube = KubeClient.fromKubeconfig(cluster.kubeconfig());
-    for (const crd of fluxCustomResourceDefinitions()) await kube.apply(crd as unknown as KubeObject, { fieldManager: 'test', force: true });
     helm = await HelmRepositoryServer.start({ basic: { username: 'helm', password: 'chart-pw' }, etag: true });
     registry = await OciRegistryServer.start({ basic: { username: 'helm', password: 'chart-pw' } });
     git = await GitServer.start();
-    nats = await connect({ servers: TEST_NATS_URL });
-    const codec = JSONCodec<SourceEvent>();
-    const subscription = nats.subscribe(`${prefix}.>`);
-    void (async () => {
-      for await (const message of subscription) events.push(codec.decode(message.data));
-    })();
-    const kubeconfig = join(dir.path, 'kubeconfig');
-    writeFileSync(kubeconfig, cluster.kubeconfig());
-    service = await startServiceProcess('services/source/src/main.ts', {
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      NATS_URL: TEST_NATS_URL,
-      DATABASE_URL: `sqlite:${dir.path}/source.db`,
-      FERRY_EVENT_STREAM: stream,
-      FERRY_EVENT_SUBJECT_PREFIX: prefix,
-      FERRY_EVENT_STORAGE: 'memory',
-      KUBECONFIG: kubeconfig,
-      ARTIFACT_ROOT: join(dir.path, 'artifacts'),
-      GIT_MIRROR_ROOT: join(dir.path, 'mirrors'),
-    });
+    await fixture.start();
   });
 
   afterAll(async () => {
-    expect(await service.stop()).toBe(0);
-    await nats.drain();
-    await deleteTestStream(stream);
+    expect(await fixture.stop()).toBe(0);
     await helm.stop();
     await registry.stop();
     await git.stop();
-    await cluster.stop();
-    dir.remove();
   });
-
-  async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${service.lines.slice(-20).join('\n')}`);
-      await new Promise((done) => setTimeout(done, 100));
-    }
-  }
-
-  const eventsOf = <T extends SourceEvent['type']>(type: T, kind: string, namespace: string, name: string) =>
-    events.filter((event): event is Extract<SourceEvent, { type: T }> => {
-      const ref = 'source' in event ? event.source : event.object;
-      return event.type === type && ref.kind === kind && ref.namespace === namespace && ref.name === name;
-    });
 
   async function namespaceWithSecret(password = 'chart-pw'): Promise<string> {
     const namespace = `ns-${uniqueSuffix()}`;
-    await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, { fieldManager: 'test' });
-    await kube.apply(
+    await fixture.kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, { fieldManager: 'test' });
+    await fixture.kube.apply(
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'helm-auth', namespace }, stringData: { username: 'helm', password } } as KubeObject,
       { fieldManager: 'test' },
     );
@@ -115,15 +42,15 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
   }
 
   const apply = (kind: 'HelmRepository' | 'HelmChart', namespace: string, name: string, spec: Record<string, unknown>) =>
-    kube.apply({ apiVersion: API, kind, metadata: { name, namespace }, spec } as KubeObject, { fieldManager: 'test' });
+    fixture.kube.apply({ apiVersion: API, kind, metadata: { name, namespace }, spec } as KubeObject, { fieldManager: 'test' });
 
   const get = async <T extends HelmRepository | HelmChart>(kind: T['kind'], namespace: string, name: string) =>
-    (await kube.get({ apiVersion: API, kind, namespace, name })) as unknown as T;
+    (await fixture.kube.get({ apiVersion: API, kind, namespace, name })) as unknown as T;
 
   const ready = (object: HelmRepository | HelmChart | undefined) => object?.status?.conditions?.find((c) => c.type === 'Ready');
 
   async function requestReconcile(kind: string, namespace: string, name: string): Promise<void> {
-    await kube.mergePatch({ apiVersion: API, kind, namespace, name }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() } } });
+    await fixture.kube.mergePatch({ apiVersion: API, kind, namespace, name }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() } } });
   }
 
   it('stores the index, picks the highest version in a semver range, serves the chart, and follows a new version', async () => {
@@ -134,11 +61,11 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     await apply('HelmRepository', namespace, 'charts', { url: helm.url, interval: '10m', secretRef: { name: 'helm-auth' } });
     await apply('HelmChart', namespace, 'podinfo', { chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'charts' }, interval: '10m' });
 
-    const indexReady = await waitFor('HelmRepository ArtifactReady', () => eventsOf('ArtifactReady', 'HelmRepository', namespace, 'charts')[0]);
+    const indexReady = await fixture.waitFor('HelmRepository ArtifactReady', () => fixture.eventsOf('ArtifactReady', 'HelmRepository', namespace, 'charts')[0]);
     expect(indexReady.revision).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(indexReady.revision).toBe(indexReady.digest);
-    expect(indexReady.url).toBe(`${service.url}/helmrepository/${namespace}/charts/index-${indexReady.digest.slice(7)}.yaml`);
-    const repository = await waitFor('HelmRepository Ready', async () => {
+    expect(indexReady.url).toBe(`${fixture.service.url}/helmrepository/${namespace}/charts/index-${indexReady.digest.slice(7)}.yaml`);
+    const repository = await fixture.waitFor('HelmRepository Ready', async () => {
       const object = await get<HelmRepository>('HelmRepository', namespace, 'charts');
       return ready(object)?.status === 'True' ? object : undefined;
     });
@@ -148,15 +75,15 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     const index = await fetchArtifact(indexReady.url, indexReady.digest, { maxBytes: 1_000_000, timeoutMs: 10_000 });
     expect(Object.keys((parse(index.toString()) as { entries: Record<string, unknown> }).entries)).toEqual(['podinfo']);
 
-    const chartReady = await waitFor('HelmChart ArtifactReady', () => eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[0]);
+    const chartReady = await fixture.waitFor('HelmChart ArtifactReady', () => fixture.eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[0]);
     expect(chartReady.revision).toBe('6.1.0');
     expect(chartReady.url).toMatch(new RegExp(`/helmchart/${namespace}/podinfo/podinfo-6\\.1\\.0\\.tgz$`));
     const archive = await fetchArtifact(chartReady.url, chartReady.digest, { maxBytes: 10_000_000, timeoutMs: 10_000 });
     expect(archive.equals(helm.archive({ file: 'podinfo-6.1.0.tgz' }))).toBe(true);
-    const root = join(dir.path, `chart-${namespace}`);
+    const root = join(fixture.dir.path, `chart-${namespace}`);
     extractTarGz(archive, root);
     expect(parse(readFileSync(join(root, 'podinfo', 'Chart.yaml'), 'utf8'))).toMatchObject({ name: 'podinfo', version: '6.1.0' });
-    const chart = await waitFor('HelmChart Ready', async () => {
+    const chart = await fixture.waitFor('HelmChart Ready', async () => {
       const object = await get<HelmChart>('HelmChart', namespace, 'podinfo');
       return ready(object)?.status === 'True' ? object : undefined;
     });
@@ -165,32 +92,25 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
 
     // Nothing new upstream: no new artifact for either object, and the chart is not downloaded again.
     const chartDownloads = helm.requestCount('/podinfo-6.1.0.tgz');
-    const finished = eventsOf('ReconcileFinished', 'HelmRepository', namespace, 'charts').length;
+    const finished = fixture.eventsOf('ReconcileFinished', 'HelmRepository', namespace, 'charts').length;
     await requestReconcile('HelmRepository', namespace, 'charts');
-    await waitFor('unchanged reconcile', () => eventsOf('ReconcileFinished', 'HelmRepository', namespace, 'charts').length > finished);
-    expect(eventsOf('ReconcileFinished', 'HelmRepository', namespace, 'charts').at(-1)).toMatchObject({ outcome: 'unchanged' });
+    await fixture.waitFor('unchanged reconcile', () => fixture.eventsOf('ReconcileFinished', 'HelmRepository', namespace, 'charts').length > finished);
+    expect(fixture.eventsOf('ReconcileFinished', 'HelmRepository', namespace, 'charts').at(-1)).toMatchObject({ outcome: 'unchanged' });
     // The server sends ETags: the unchanged index was answered 304, not sent again.
     expect(helm.requests.filter((r) => r.path === '/index.yaml').at(-1)?.status).toBe(304);
-    expect(eventsOf('ArtifactReady', 'HelmRepository', namespace, 'charts')).toHaveLength(1);
+    expect(fixture.eventsOf('ArtifactReady', 'HelmRepository', namespace, 'charts')).toHaveLength(1);
     // Asked through NATS (flux reconcile source chart): unchanged, nothing downloaded, the cause carried along.
-    const chartFinished = eventsOf('ReconcileFinished', 'HelmChart', namespace, 'podinfo').length;
-    const request = newEvent<ReconcileRequestedV1>({
-      type: 'ReconcileRequested',
-      schemaVersion: 1,
-      object: { kind: 'HelmChart', namespace, name: 'podinfo' },
-      reason: 'cli',
-      requestedAt: new Date().toISOString(),
-    });
-    await nats.jetstream().publish(subjectFor('ReconcileRequested', 1, prefix), JSONCodec().encode(request), { msgID: request.id });
-    const requested = await waitFor('requested HelmChart reconcile', () => eventsOf('ReconcileFinished', 'HelmChart', namespace, 'podinfo')[chartFinished]);
+    const chartFinished = fixture.eventsOf('ReconcileFinished', 'HelmChart', namespace, 'podinfo').length;
+    const request = await fixture.requestReconcile({ kind: 'HelmChart', namespace, name: 'podinfo' });
+    const requested = await fixture.waitFor('requested HelmChart reconcile', () => fixture.eventsOf('ReconcileFinished', 'HelmChart', namespace, 'podinfo')[chartFinished]);
     expect(requested).toMatchObject({ outcome: 'unchanged', revision: '6.1.0', causationId: request.id });
 
     // A new version in range: new index artifact, then the chart follows at once.
     helm.publish(podinfoLikeChart('6.2.0'), new Date('2026-01-04T00:00:00Z'));
     await requestReconcile('HelmRepository', namespace, 'charts');
-    const next = await waitFor('second HelmChart ArtifactReady', () => eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[1]);
+    const next = await fixture.waitFor('second HelmChart ArtifactReady', () => fixture.eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[1]);
     expect(next.revision).toBe('6.2.0');
-    expect(eventsOf('ArtifactReady', 'HelmRepository', namespace, 'charts')).toHaveLength(2);
+    expect(fixture.eventsOf('ArtifactReady', 'HelmRepository', namespace, 'charts')).toHaveLength(2);
     expect(helm.requestCount('/podinfo-6.1.0.tgz')).toBe(chartDownloads);
     // Two artifacts are kept per object (ARTIFACT_RETENTION): the previous version is still served.
     expect((await fetch(chartReady.url)).status).toBe(200);
@@ -206,20 +126,20 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     await apply('HelmRepository', namespace, 'oci', { url: registry.url(repositoryPath), type: 'oci', insecure: true, interval: '10m', secretRef: { name: 'helm-auth' } });
     await apply('HelmChart', namespace, 'podinfo', { chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'oci' }, interval: '2s' });
 
-    const repository = await waitFor('OCI HelmRepository Ready', async () => {
+    const repository = await fixture.waitFor('OCI HelmRepository Ready', async () => {
       const object = await get<HelmRepository>('HelmRepository', namespace, 'oci');
       return ready(object)?.status === 'True' ? object : undefined;
     });
     expect(ready(repository)).toMatchObject({ reason: 'Succeeded', message: 'Helm repository is ready' });
     expect(repository.status?.artifact).toBeUndefined();
-    expect(eventsOf('ArtifactReady', 'HelmRepository', namespace, 'oci')).toHaveLength(0);
+    expect(fixture.eventsOf('ArtifactReady', 'HelmRepository', namespace, 'oci')).toHaveLength(0);
 
-    const first = await waitFor('OCI HelmChart ArtifactReady', () => eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[0]);
+    const first = await fixture.waitFor('OCI HelmChart ArtifactReady', () => fixture.eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[0]);
     expect(first.revision).toBe('6.1.0');
-    expect(first.url).toBe(`${service.url}/helmchart/${namespace}/podinfo/podinfo-6.1.0.tgz`);
+    expect(first.url).toBe(`${fixture.service.url}/helmchart/${namespace}/podinfo/podinfo-6.1.0.tgz`);
     const archive = await fetchArtifact(first.url, first.digest, { maxBytes: 10_000_000, timeoutMs: 10_000 });
     expect(archive.equals(pushed.archive)).toBe(true);
-    const chart = await waitFor('OCI HelmChart Ready', async () => {
+    const chart = await fixture.waitFor('OCI HelmChart Ready', async () => {
       const object = await get<HelmChart>('HelmChart', namespace, 'podinfo');
       return ready(object)?.status === 'True' ? object : undefined;
     });
@@ -231,7 +151,7 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
 
     // A new tag in range is picked up at the chart's interval: a new artifact and ArtifactReady.
     const next = registry.pushChart(repositoryPath, podinfoLikeChart('6.2.0'));
-    const second = await waitFor('second OCI HelmChart ArtifactReady', () => eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[1]);
+    const second = await fixture.waitFor('second OCI HelmChart ArtifactReady', () => fixture.eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[1]);
     expect(second.revision).toBe('6.2.0');
     expect((await fetchArtifact(second.url, second.digest, { maxBytes: 10_000_000, timeoutMs: 10_000 })).equals(next.archive)).toBe(true);
     expect(registry.requestCount(`/v2/${pushed.repository}/blobs/${pushed.layerDigest}`)).toBe(1);
@@ -240,13 +160,13 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     const refused = await namespaceWithSecret('wrong-password');
     await apply('HelmRepository', refused, 'oci', { url: registry.url(repositoryPath), type: 'oci', insecure: true, interval: '10m', secretRef: { name: 'helm-auth' } });
     await apply('HelmChart', refused, 'podinfo', { chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'oci' }, interval: '10m' });
-    const repositoryFailed = await waitFor('Failed (OCI HelmRepository)', () => eventsOf('Failed', 'HelmRepository', refused, 'oci')[0]);
+    const repositoryFailed = await fixture.waitFor('Failed (OCI HelmRepository)', () => fixture.eventsOf('Failed', 'HelmRepository', refused, 'oci')[0]);
     expect(repositoryFailed).toMatchObject({ reason: 'AuthenticationFailed', message: expect.stringContaining(`failed to log in to the OCI registry of HelmRepository ${refused}/oci`) });
-    const chartFailed = await waitFor('Failed (OCI HelmChart)', () => eventsOf('Failed', 'HelmChart', refused, 'podinfo')[0]);
+    const chartFailed = await fixture.waitFor('Failed (OCI HelmChart)', () => fixture.eventsOf('Failed', 'HelmChart', refused, 'podinfo')[0]);
     expect(chartFailed).toMatchObject({ reason: 'AuthenticationFailed', message: expect.stringContaining(`for HelmChart ${refused}/podinfo`) });
     expect(chartFailed.message).toContain('401');
     for (const message of [repositoryFailed.message, chartFailed.message]) expect(message).not.toContain('wrong-password');
-    const status = await waitFor('OCI HelmChart Ready=False', async () => {
+    const status = await fixture.waitFor('OCI HelmChart Ready=False', async () => {
       const object = await get<HelmChart>('HelmChart', refused, 'podinfo');
       return ready(object)?.status === 'False' ? object.status : undefined;
     });
@@ -257,17 +177,17 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     const namespace = await namespaceWithSecret('wrong-password');
     await apply('HelmRepository', namespace, 'charts', { url: helm.url, interval: '10m', secretRef: { name: 'helm-auth' } });
     await apply('HelmRepository', namespace, 'nosecret', { url: helm.url, interval: '10m', secretRef: { name: 'absent' } });
-    const failed = await waitFor('Failed', () => eventsOf('Failed', 'HelmRepository', namespace, 'charts')[0]);
+    const failed = await fixture.waitFor('Failed', () => fixture.eventsOf('Failed', 'HelmRepository', namespace, 'charts')[0]);
     expect(failed).toMatchObject({ reason: 'AuthenticationFailed', stage: 'fetch' });
     expect(failed.message).toContain(`HelmRepository ${namespace}/charts`);
     expect(failed.message).toContain('401');
     expect(failed.message).not.toContain('wrong-password');
-    const status = await waitFor('Ready=False', async () => {
+    const status = await fixture.waitFor('Ready=False', async () => {
       const object = await get<HelmRepository>('HelmRepository', namespace, 'charts');
       return ready(object)?.status === 'False' ? object.status : undefined;
     });
     expect(status?.conditions?.find((c) => c.type === 'FetchFailed')).toMatchObject({ status: 'True', reason: 'AuthenticationFailed' });
-    const missing = await waitFor('Failed (secret)', () => eventsOf('Failed', 'HelmRepository', namespace, 'nosecret')[0]);
+    const missing = await fixture.waitFor('Failed (secret)', () => fixture.eventsOf('Failed', 'HelmRepository', namespace, 'nosecret')[0]);
     expect(missing.message).toBe(`failed to get secret '${namespace}/absent': secrets "absent" not found`);
   });
 
@@ -291,18 +211,18 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
       ignoreMissingValuesFiles: true,
     });
     // Until the HelmRepository has its first artifact the charts wait for it (NoSourceArtifact, retried).
-    const failure = (name: string, reason: string) => eventsOf('Failed', 'HelmChart', namespace, name).find((e) => e.reason === reason);
-    const noMatch = await waitFor('Failed (range)', () => failure('future', 'ChartReferenceError'));
+    const failure = (name: string, reason: string) => fixture.eventsOf('Failed', 'HelmChart', namespace, name).find((e) => e.reason === reason);
+    const noMatch = await fixture.waitFor('Failed (range)', () => failure('future', 'ChartReferenceError'));
     expect(noMatch).toMatchObject({ reason: 'ChartReferenceError', message: "chart reference error: no 'podinfo' chart with version matching '>=9.0.0' found" });
-    const missing = await waitFor('Failed (values)', () => failure('missing', 'ValuesFilesError'));
+    const missing = await fixture.waitFor('Failed (values)', () => failure('missing', 'ValuesFilesError'));
     expect(missing).toMatchObject({ reason: 'ValuesFilesError', stage: 'build', terminal: true });
     expect(missing.message).toBe(`values files merge error: no values file found at path 'values-staging.yaml' for HelmChart ${namespace}/missing`);
     const missingStatus = await get<HelmChart>('HelmChart', namespace, 'missing');
     expect(missingStatus.status?.conditions?.find((c) => c.type === 'BuildFailed')).toMatchObject({ status: 'True', reason: 'ValuesFilesError' });
 
-    const prod = await waitFor('ArtifactReady (prod)', () => eventsOf('ArtifactReady', 'HelmChart', namespace, 'prod')[0]);
+    const prod = await fixture.waitFor('ArtifactReady (prod)', () => fixture.eventsOf('ArtifactReady', 'HelmChart', namespace, 'prod')[0]);
     expect(prod.revision).toBe('1.0.0+1');
-    const root = join(dir.path, `prod-${namespace}`);
+    const root = join(fixture.dir.path, `prod-${namespace}`);
     extractTarGz(await fetchArtifact(prod.url, prod.digest, { maxBytes: 10_000_000, timeoutMs: 10_000 }), root);
     const values = parse(readFileSync(join(root, 'extras', 'values.yaml'), 'utf8')) as { replicaCount: number; ui: { color: string; message: string } };
     expect(values).toMatchObject({ replicaCount: 3, ui: { color: '#34577c', message: 'prod' } });
@@ -318,17 +238,17 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     try {
       secure.publish(podinfoLikeChart('2.0.0'));
       const namespace = await namespaceWithSecret();
-      await kube.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'helm-tls', namespace }, stringData: { 'ca.crt': tls.cert } } as KubeObject, { fieldManager: 'test' });
+      await fixture.kube.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'helm-tls', namespace }, stringData: { 'ca.crt': tls.cert } } as KubeObject, { fieldManager: 'test' });
       await apply('HelmRepository', namespace, 'untrusted', { url: secure.url, interval: '10m' });
       await apply('HelmRepository', namespace, 'trusted', { url: secure.url, interval: '10m', certSecretRef: { name: 'helm-tls' } });
       await apply('HelmChart', namespace, 'podinfo', { chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'trusted' }, interval: '10m' });
-      const refused = await waitFor('Failed (untrusted)', () => eventsOf('Failed', 'HelmRepository', namespace, 'untrusted')[0]);
+      const refused = await fixture.waitFor('Failed (untrusted)', () => fixture.eventsOf('Failed', 'HelmRepository', namespace, 'untrusted')[0]);
       expect(refused.message).toMatch(/self[- ]signed certificate/);
-      const chart = await waitFor('ArtifactReady (TLS chart)', () => eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[0]);
+      const chart = await fixture.waitFor('ArtifactReady (TLS chart)', () => fixture.eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[0]);
       expect(chart.revision).toBe('2.0.0');
       expect((await fetch(chart.url)).status).toBe(200);
-      await kube.delete({ apiVersion: API, kind: 'HelmChart', namespace, name: 'podinfo' });
-      await waitFor('artifact removed', async () => (await fetch(chart.url)).status === 404);
+      await fixture.kube.delete({ apiVersion: API, kind: 'HelmChart', namespace, name: 'podinfo' });
+      await fixture.waitFor('artifact removed', async () => (await fetch(chart.url)).status === 404);
     } finally {
       await secure.stop();
     }
@@ -344,14 +264,14 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
       ...files('charts/podinfo', { ...podinfo, 'Chart.yaml': chartYaml }),
       ...files('charts/common', { 'Chart.yaml': 'apiVersion: v2\nname: common\nversion: 0.1.0\ntype: library\n', 'templates/_labels.tpl': '{{- define "common.labels" -}}{{- end }}\n' }),
     });
-    await kube.apply(
+    await fixture.kube.apply(
       { apiVersion: API, kind: 'GitRepository', metadata: { name: 'repo', namespace }, spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } } } as KubeObject,
       { fieldManager: 'test' },
     );
     await apply('HelmChart', namespace, 'podinfo', { chart: './charts/podinfo', sourceRef: { kind: 'GitRepository', name: 'repo' }, interval: '10m', reconcileStrategy: 'Revision' });
-    const built = await waitFor('ArtifactReady (git chart)', () => eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[0]);
+    const built = await fixture.waitFor('ArtifactReady (git chart)', () => fixture.eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[0]);
     expect(built.revision).toBe(`6.0.0+${first.slice(0, 12)}`);
-    const root = join(dir.path, `git-${namespace}`);
+    const root = join(fixture.dir.path, `git-${namespace}`);
     extractTarGz(await fetchArtifact(built.url, built.digest, { maxBytes: 10_000_000, timeoutMs: 10_000 }), root);
     expect(parse(readFileSync(join(root, 'podinfo', 'Chart.yaml'), 'utf8'))).toMatchObject({ name: 'podinfo', version: `6.0.0+${first.slice(0, 12)}` });
     expect(readFileSync(join(root, 'podinfo', 'charts', 'common', 'Chart.yaml'), 'utf8')).toContain('name: common');
@@ -359,8 +279,8 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     expect(chart.status).toMatchObject({ observedChartName: 'podinfo', observedSourceArtifactRevision: `main@sha1:${first}` });
 
     const second = await repo.commit({ 'charts/podinfo/values.yaml': 'replicaCount: 2\n' });
-    await kube.mergePatch({ apiVersion: API, kind: 'GitRepository', namespace, name: 'repo' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': 'now' } } });
-    const rebuilt = await waitFor('second ArtifactReady (git chart)', () => eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[1]);
+    await fixture.kube.mergePatch({ apiVersion: API, kind: 'GitRepository', namespace, name: 'repo' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': 'now' } } });
+    const rebuilt = await fixture.waitFor('second ArtifactReady (git chart)', () => fixture.eventsOf('ArtifactReady', 'HelmChart', namespace, 'podinfo')[1]);
     expect(rebuilt.revision).toBe(`6.0.0+${second.slice(0, 12)}`);
   });
 
@@ -381,16 +301,16 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
       'charts/broken/Chart.yaml': app([{ name: 'redis', version: '1.x', repository: 'http://127.0.0.1:1/charts' }]),
     });
     await apply('HelmRepository', namespace, 'charts', { url: helm.url, interval: '10m', secretRef: { name: 'helm-auth' } });
-    await kube.apply(
+    await fixture.kube.apply(
       { apiVersion: API, kind: 'GitRepository', metadata: { name: 'repo', namespace }, spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } } } as KubeObject,
       { fieldManager: 'test' },
     );
     await apply('HelmChart', namespace, 'app', { chart: 'charts/app', sourceRef: { kind: 'GitRepository', name: 'repo' }, interval: '10m' });
     await apply('HelmChart', namespace, 'broken', { chart: 'charts/broken', sourceRef: { kind: 'GitRepository', name: 'repo' }, interval: '10m' });
 
-    const built = await waitFor('ArtifactReady (chart with remote dependencies)', () => eventsOf('ArtifactReady', 'HelmChart', namespace, 'app')[0]);
+    const built = await fixture.waitFor('ArtifactReady (chart with remote dependencies)', () => fixture.eventsOf('ArtifactReady', 'HelmChart', namespace, 'app')[0]);
     expect(built.revision).toBe('1.0.0');
-    const root = join(dir.path, `deps-${namespace}`);
+    const root = join(fixture.dir.path, `deps-${namespace}`);
     extractTarGz(await fetchArtifact(built.url, built.digest, { maxBytes: 10_000_000, timeoutMs: 10_000 }), root);
     expect(readdirSync(join(root, 'app', 'charts')).sort()).toEqual(['common-0.2.0.tgz', 'redis-1.1.0.tgz']);
     expect(readFileSync(join(root, 'app', 'charts', 'redis-1.1.0.tgz')).equals(helm.archive(redis))).toBe(true);
@@ -406,7 +326,7 @@ describe('source service: HelmRepository and HelmChart against loopback chart an
     expect(helm.requests.filter((r) => r.path === '/redis-1.1.0.tgz')).toEqual([expect.objectContaining({ status: 200, authorized: true })]);
 
     // Until the GitRepository has its artifact the chart waits (NoSourceArtifact); then the dependency fails.
-    const failed = await waitFor('Failed (unreachable dependency repository)', () => eventsOf('Failed', 'HelmChart', namespace, 'broken').find((e) => e.reason === 'DependencyBuildError'));
+    const failed = await fixture.waitFor('Failed (unreachable dependency repository)', () => fixture.eventsOf('Failed', 'HelmChart', namespace, 'broken').find((e) => e.reason === 'DependencyBuildError'));
     expect(failed).toMatchObject({ stage: 'build' });
     expect(failed.message).toContain(`dependency build error: failed to add remote dependency 'redis' (version '1.x' from 'http://127.0.0.1:1/charts') of HelmChart ${namespace}/broken: `);
     expect(failed.message).toContain('ECONNREFUSED');
