@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import {
-  RECONCILE_REQUESTED_AT_ANNOTATION,
   Reason,
   parseDuration,
   type Artifact,
@@ -9,15 +8,15 @@ import {
 } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
 import type { ReconcileResult } from '@ferry/platform';
-import { reconcileLogger, type FerryMetrics, type Logger } from '@ferry/observability';
+import type { FerryMetrics, Logger } from '@ferry/observability';
 import { FailureBackoff } from '../domain/failure-backoff';
 import { refKind, resolveRef, safeUrl, type ResolvedRef } from '../domain/git-ref';
-import { failedStatus, progressingStatus, requestedAt, requiresVerification, succeededStatus } from '../domain/git-repository-status';
+import { progressingStatus, requiresVerification, succeededStatus } from '../domain/git-repository-status';
 import { VerificationReason } from '../domain/signature';
 import { ReconcileFailure } from '@ferry/contracts';
 import type { ArtifactStorage, EventRecorder, GitClient, GitAuth, GitProxy, GitRepositoryStore, SecretReader, VerifyRequest } from './ports';
-import { recordAttempt, type Attempt } from './reconcile-recorder';
-import { rejectInvalidSource } from './source-reconcile';
+import type { Attempt } from './reconcile-recorder';
+import { reconcileSource, rejectInvalidSource, type SourceKind } from './source-reconcile';
 import { statusStale } from '../domain/source-status';
 
 /** Dependencies of the GitRepository reconcile use case. */
@@ -40,7 +39,6 @@ const KIND = 'GitRepository';
 /** Flux's `--min-retry-delay` and `--max-retry-delay` defaults. */
 const FLUX_MIN_RETRY_DELAY_MS = 750;
 const FLUX_MAX_RETRY_DELAY_MS = 15 * 60_000;
-const CONTROLLER = { controller: 'gitrepository', controllerGroup: 'source.toolkit.fluxcd.io', controllerKind: KIND };
 
 /** An included GitRepository's artifact, its file, and where its files go. */
 interface ResolvedInclude {
@@ -57,84 +55,62 @@ interface ResolvedInclude {
  */
 export class ReconcileGitRepositoryHandler {
   private readonly now: () => Date;
-  private readonly backoff: FailureBackoff;
+  private readonly kind: SourceKind<GitRepository>;
 
   constructor(private readonly deps: ReconcileGitRepositoryDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.backoff = deps.backoff ?? new FailureBackoff(FLUX_MIN_RETRY_DELAY_MS, FLUX_MAX_RETRY_DELAY_MS);
+    this.kind = {
+      kind: KIND,
+      controller: 'gitrepository',
+      store: deps.repositories,
+      deps,
+      now: this.now,
+      defaultIntervalMs: 0,
+      failureReason: Reason.GitOperationFailed,
+      backoff: deps.backoff ?? new FailureBackoff(FLUX_MIN_RETRY_DELAY_MS, FLUX_MAX_RETRY_DELAY_MS),
+    };
   }
 
   /** Reconciles `namespace/name`; returns when to run again. */
-  async reconcile(namespace: string, name: string, cause?: EventCause): Promise<ReconcileResult> {
-    const key = `${namespace}/${name}`;
-    const repository = this.deps.repositories.get(namespace, name);
-    if (!repository || repository.metadata.deletionTimestamp) {
-      this.backoff.reset(key);
-      return {};
+  reconcile(namespace: string, name: string, cause?: EventCause): Promise<ReconcileResult> {
+    return reconcileSource(this.kind, namespace, name, cause, (repository, { attempt, requested }) => this.fetch(repository, attempt, requested));
+  }
+
+  /** List refs; when the commit or the content settings changed, fetch, verify and build the artifact. */
+  private async fetch(repository: GitRepository, attempt: Attempt, requested: string | undefined): Promise<void> {
+    const proxy = await this.proxy(repository);
+    const remote = { url: repository.spec.url, auth: await this.credentials(repository), timeoutMs: parseDuration(repository.spec.timeout), ...(proxy ? { proxy } : {}) };
+    if (!/^(https?|ssh):\/\//.test(remote.url)) {
+      throw new ReconcileFailure(Reason.URLInvalid, 'fetch', `unsupported URL scheme in '${safeUrl(remote.url)}': use http://, https:// or ssh://`, false);
     }
-    const started = performance.now();
-    const ref = { kind: KIND, namespace, name };
-    const log = reconcileLogger(this.deps.logger, CONTROLLER, name, namespace);
-    this.deps.metrics.suspendStatus.set(ref, repository.spec.suspend ? 1 : 0);
-    const attempt: Attempt = { revision: null, outcome: 'failed', reason: Reason.GitOperationFailed, message: '', stage: 'fetch' };
-    const interval = parseDuration(repository.spec.interval);
-    let requeueAfterMs: number | undefined = interval;
-    const requested = requestedAt(repository, RECONCILE_REQUESTED_AT_ANNOTATION);
-    try {
-      if (repository.spec.suspend) {
-        Object.assign(attempt, { outcome: 'suspended', reason: Reason.Suspended, message: 'Reconciliation is suspended for this object' });
-        requeueAfterMs = undefined;
-        return {};
+    const kind = refKind(repository.spec.ref);
+    const resolved = resolveRef(repository.spec.ref, await this.deps.git.listRefs(remote, prefixFor(repository)), repository.spec.url);
+    attempt.revision = resolved.revision;
+    const includes = this.resolveIncludes(repository);
+    const current = repository.status?.artifact;
+    if (current && this.upToDate(repository, current, resolved, includes)) {
+      Object.assign(attempt, { outcome: 'unchanged', reason: Reason.Succeeded, message: `stored artifact for revision '${resolved.revision}'`, artifact: current });
+      if (statusStale(repository, requested)) {
+        await this.deps.repositories.writeStatus(repository, succeededStatus(repository, { artifact: current, included: includes.map((i) => i.artifact), requestedAt: requested }, this.now()));
       }
-      const proxy = await this.proxy(repository);
-      const remote = { url: repository.spec.url, auth: await this.credentials(repository), timeoutMs: parseDuration(repository.spec.timeout), ...(proxy ? { proxy } : {}) };
-      if (!/^(https?|ssh):\/\//.test(remote.url)) {
-        throw new ReconcileFailure(Reason.URLInvalid, 'fetch', `unsupported URL scheme in '${safeUrl(remote.url)}': use http://, https:// or ssh://`, false);
-      }
-      const kind = refKind(repository.spec.ref);
-      const resolved = resolveRef(repository.spec.ref, await this.deps.git.listRefs(remote, prefixFor(repository)), repository.spec.url);
-      attempt.revision = resolved.revision;
-      const includes = this.resolveIncludes(repository);
-      const current = repository.status?.artifact;
-      if (current && this.upToDate(repository, current, resolved, includes)) {
-        Object.assign(attempt, { outcome: 'unchanged', reason: Reason.Succeeded, message: `stored artifact for revision '${resolved.revision}'`, artifact: current });
-        if (statusStale(repository, requested)) {
-          await this.deps.repositories.writeStatus(repository, succeededStatus(repository, { artifact: current, included: includes.map((i) => i.artifact), requestedAt: requested }, this.now()));
-        }
-        return { requeueAfterMs };
-      }
-      const progressing = await this.deps.repositories.writeStatus(
-        repository,
-        progressingStatus(repository, `building artifact: new upstream revision '${resolved.revision}'`, this.now()),
-      );
-      const verify = await this.verifyRequest(repository, resolved);
-      const { artifact, verified } = await this.buildArtifact(progressing, remote, resolved, kind === 'commit', includes, verify);
-      const latest = this.deps.repositories.get(namespace, name) ?? progressing;
-      const verification = verify && verified ? { verification: { mode: verify.mode, message: verified } } : {};
-      await this.deps.repositories.writeStatus(latest, succeededStatus(latest, { artifact, included: includes.map((i) => i.artifact), requestedAt: requested, ...verification }, this.now()));
-      const changed = current?.revision !== artifact.revision || current?.digest !== artifact.digest;
-      Object.assign(attempt, {
-        outcome: changed ? 'succeeded' : 'unchanged',
-        reason: Reason.Succeeded,
-        message: `stored artifact for revision '${artifact.revision}'`,
-        artifact,
-      });
-      return { requeueAfterMs };
-    } catch (error) {
-      const failure = toFailure(error);
-      Object.assign(attempt, { outcome: 'failed', reason: failure.reason, message: failure.message, stage: failure.stage });
-      // Retryable failures back off exponentially (not at the interval); a terminal one waits for a change.
-      requeueAfterMs = failure.retryable ? this.backoff.failed(key) : undefined;
-      const latest = this.deps.repositories.get(namespace, name) ?? repository;
-      await this.deps.repositories
-        .writeStatus(latest, failedStatus(latest, { reason: failure.reason, message: failure.message, stage: failure.stage, retryable: failure.retryable, requestedAt: requested }, this.now()))
-        .catch((statusError: unknown) => log.error('failed to write status', { error: statusError }));
-      return requeueAfterMs === undefined ? {} : { requeueAfterMs };
-    } finally {
-      // Anything but a failure that will be retried ends the run of failures: the next one starts from the minimum.
-      if (attempt.outcome !== 'failed' || requeueAfterMs === undefined) this.backoff.reset(key);
-      await recordAttempt(this.deps, repository, attempt, performance.now() - started, requeueAfterMs, cause, log);
+      return;
     }
+    const progressing = await this.deps.repositories.writeStatus(
+      repository,
+      progressingStatus(repository, `building artifact: new upstream revision '${resolved.revision}'`, this.now()),
+    );
+    const verify = await this.verifyRequest(repository, resolved);
+    const { artifact, verified } = await this.buildArtifact(progressing, remote, resolved, kind === 'commit', includes, verify);
+    const latest = this.deps.repositories.get(repository.metadata.namespace ?? 'default', repository.metadata.name) ?? progressing;
+    const verification = verify && verified ? { verification: { mode: verify.mode, message: verified } } : {};
+    await this.deps.repositories.writeStatus(latest, succeededStatus(latest, { artifact, included: includes.map((i) => i.artifact), requestedAt: requested, ...verification }, this.now()));
+    const changed = current?.revision !== artifact.revision || current?.digest !== artifact.digest;
+    Object.assign(attempt, {
+      outcome: changed ? 'succeeded' : 'unchanged',
+      reason: Reason.Succeeded,
+      message: `stored artifact for revision '${artifact.revision}'`,
+      artifact,
+    });
   }
 
   /**
@@ -142,11 +118,7 @@ export class ReconcileGitRepositoryHandler {
    * field): Ready=False and Stalled with InvalidConfig, and a terminal Failed event. Nothing is fetched.
    */
   rejectInvalid(object: Pick<GitRepository, 'metadata'> & { status?: unknown }, message: string): Promise<void> {
-    return rejectInvalidSource(
-      { kind: KIND, controller: CONTROLLER.controller, store: this.deps.repositories, deps: this.deps, now: this.now, defaultIntervalMs: 0 },
-      object,
-      message,
-    );
+    return rejectInvalidSource(this.kind, object, message);
   }
 
   /** `spec.verify` with the public keys of its Secret (every data value is an armored key ring, as in Flux). */
@@ -303,11 +275,4 @@ function prefixFor(repository: GitRepository): string | undefined {
     default:
       return `refs/heads/${ref?.branch ?? 'master'}`;
   }
-}
-
-function toFailure(error: unknown): ReconcileFailure {
-  if (error instanceof ReconcileFailure) return error;
-  const e = error as { name?: string; reason?: string; stage?: string; message?: string; retryable?: boolean };
-  if (e?.name === 'ReconcileFailure' && e.reason) return new ReconcileFailure(e.reason, 'fetch', e.message ?? String(error), e.retryable ?? true);
-  return new ReconcileFailure(Reason.GitOperationFailed, 'fetch', error instanceof Error ? error.message : String(error));
 }

@@ -11,6 +11,7 @@ import {
 } from '@ferry/contracts';
 import type { ReconcileResult } from '@ferry/platform';
 import { reconcileLogger, recordCondition, type Logger } from '@ferry/observability';
+import type { FailureBackoff } from '../domain/failure-backoff';
 import { failedStatus, requestedAt, type SourceObject } from '../domain/source-status';
 import type { SourceObjectStore } from './helm-ports';
 import { recordAttempt, type Attempt, type RecorderDeps } from './reconcile-recorder';
@@ -35,6 +36,10 @@ export interface SourceKind<T extends ReconciledSource> {
   defaultIntervalMs: number;
   /** The condition a failure sets besides Ready (default: by stage, FetchFailed …). */
   conditionFor?: (failure: ReconcileFailure) => string | undefined;
+  /** Retryable failures wait this per-object exponential delay instead of the interval. */
+  backoff?: FailureBackoff;
+  /** The reason an unexpected error is reported with (default Failed; GitRepository: GitOperationFailed). */
+  failureReason?: string;
 }
 
 /** The parts of one attempt the kind-specific work reads and fills in. */
@@ -47,8 +52,8 @@ export interface AttemptContext {
 
 /**
  * One reconcile of a source object, the frame every kind shares: skip deleted objects, honour suspend, run
- * the kind's work, turn a failure into Flux's failed status (retried at the interval, or Stalled when
- * retrying cannot help), and record the attempt once in a `finally`.
+ * the kind's work, turn a failure into Flux's failed status (retried at the interval or after the kind's
+ * backoff, or Stalled when retrying cannot help), and record the attempt once in a `finally`.
  */
 export async function reconcileSource<T extends ReconciledSource>(
   kind: SourceKind<T>,
@@ -57,12 +62,16 @@ export async function reconcileSource<T extends ReconciledSource>(
   cause: EventCause | undefined,
   work: (object: T, context: AttemptContext) => Promise<void>,
 ): Promise<ReconcileResult> {
+  const key = `${namespace}/${name}`;
   const object = kind.store.get(namespace, name);
-  if (!object || object.metadata.deletionTimestamp) return {};
+  if (!object || object.metadata.deletionTimestamp) {
+    kind.backoff?.reset(key);
+    return {};
+  }
   const started = performance.now();
   const log = reconcileLogger(kind.deps.logger, { controller: kind.controller, controllerGroup: 'source.toolkit.fluxcd.io', controllerKind: kind.kind }, name, namespace);
   kind.deps.metrics.suspendStatus.set({ kind: kind.kind, namespace, name }, object.spec.suspend ? 1 : 0);
-  const attempt: Attempt = { revision: null, outcome: 'failed', reason: Reason.Failed, message: '', stage: 'fetch' };
+  const attempt: Attempt = { revision: null, outcome: 'failed', reason: kind.failureReason ?? Reason.Failed, message: '', stage: 'fetch' };
   const interval = object.spec.interval ? parseDuration(object.spec.interval) : kind.defaultIntervalMs;
   let requeueAfterMs: number | undefined = interval;
   const requested = requestedAt(object, RECONCILE_REQUESTED_AT_ANNOTATION);
@@ -75,9 +84,9 @@ export async function reconcileSource<T extends ReconciledSource>(
     await work(object, { attempt, requested, log });
     return { requeueAfterMs };
   } catch (error) {
-    const failure = toFailure(error);
+    const failure = toFailure(error, kind.failureReason ?? Reason.Failed);
     Object.assign(attempt, { outcome: 'failed', reason: failure.reason, message: failure.message, stage: failure.stage });
-    requeueAfterMs = failure.retryable ? interval : undefined;
+    requeueAfterMs = failure.retryable ? (kind.backoff?.failed(key) ?? interval) : undefined;
     const latest = kind.store.get(namespace, name) ?? object;
     const condition = kind.conditionFor?.(failure);
     await kind.store
@@ -88,6 +97,8 @@ export async function reconcileSource<T extends ReconciledSource>(
       .catch((statusError: unknown) => log.error('failed to write status', { error: statusError }));
     return requeueAfterMs === undefined ? {} : { requeueAfterMs };
   } finally {
+    // Anything but a failure that will be retried ends the run of failures: the next one starts from the minimum.
+    if (attempt.outcome !== 'failed' || requeueAfterMs === undefined) kind.backoff?.reset(key);
     await recordAttempt(kind.deps, object, attempt, performance.now() - started, requeueAfterMs, cause, log);
   }
 }
@@ -117,9 +128,9 @@ export async function rejectInvalidSource<T extends ReconciledSource>(
   log.error(message, { reason: Reason.InvalidConfig });
 }
 
-function toFailure(error: unknown): ReconcileFailure {
+function toFailure(error: unknown, reason: string): ReconcileFailure {
   if (error instanceof ReconcileFailure) return error;
   const e = error as { name?: string; reason?: string; stage?: string; message?: string; retryable?: boolean };
   if (e?.name === 'ReconcileFailure' && e.reason) return new ReconcileFailure(e.reason, 'fetch', e.message ?? String(error), e.retryable ?? true);
-  return new ReconcileFailure(Reason.Failed, 'fetch', error instanceof Error ? error.message : String(error));
+  return new ReconcileFailure(reason, 'fetch', error instanceof Error ? error.message : String(error));
 }
